@@ -1,0 +1,24 @@
+import Foundation
+import PackagePlugin
+
+/// Compiles the SQL files of the top-level `migrations/` folder into the store module, so the
+/// `sluice` binary carries its schema wherever it is installed and the folder stays the one source.
+@main
+struct EmbedMigrations: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
+        let folder = context.package.directoryURL.appending(path: "migrations")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "sql" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
+        return [
+            .buildCommand(
+                displayName: "Embedding \(files.count) SQL migrations",
+                executable: try context.tool(named: "MigrationEmbedder").url,
+                arguments: [output.path()] + files.map { $0.path() },
+                inputFiles: files,
+                outputFiles: [output]
+            )
+        ]
+    }
+}

@@ -1,0 +1,59 @@
+public import SluiceCore
+
+/// Turns an Anthropic-compatible upstream's failure into the ``SluiceError`` the client is told.
+///
+/// Only the upstream's own error message is kept, never its raw body: a server that is not
+/// Anthropic may echo the request back, and the message is also logged.
+public enum AnthropicUpstreamError {
+    /// The error for an HTTP error response.
+    ///
+    /// - Parameters:
+    ///   - status: The upstream's HTTP status.
+    ///   - body: The response body; its message is used when it is Anthropic's error shape.
+    ///   - retryAfter: The `retry-after` header, in seconds (an HTTP date is ignored).
+    public static func error(status: Int, body: [UInt8], retryAfter: String?) -> SluiceError {
+        let message = (try? JSONParser.parse(body)).flatMap(errorMessage) ?? "upstream returned HTTP \(status)"
+        let wait = retryAfter.flatMap { Double($0.filter { !$0.isWhitespace }) }.flatMap { $0 >= 0 ? $0 : nil }
+        switch status {
+        case 400: return .invalidRequest(message)
+        // The client must not be told its key is bad: this is the key Sluice holds for the upstream.
+        case 401, 403: return .upstreamFailed("upstream rejected Sluice's credentials (HTTP \(status))")
+        case 404: return .notFound(message)
+        case 413: return SluiceError(.requestTooLarge, message)
+        case 429: return SluiceError(.rateLimited, message, retryAfter: wait)
+        case 503, 529: return SluiceError(.overloaded, message, retryAfter: wait)
+        default: return .upstreamFailed(message)
+        }
+    }
+
+    /// The error an upstream reported inside a stream (`event: error`) or as a 200 body.
+    static func reportedError(_ body: JSONValue) -> SluiceError {
+        let message = errorMessage(body) ?? "upstream reported an error"
+        switch body["error"]?["type"]?.stringValue {
+        case "invalid_request_error": return .invalidRequest(message)
+        case "authentication_error", "permission_error": return .upstreamFailed("upstream rejected Sluice's credentials")
+        case "not_found_error": return .notFound(message)
+        case "request_too_large": return SluiceError(.requestTooLarge, message)
+        case "rate_limit_error": return SluiceError(.rateLimited, message)
+        case "overloaded_error": return SluiceError(.overloaded, message)
+        case "timeout_error": return .upstreamTimedOut(message)
+        default: return .upstreamFailed(message)
+        }
+    }
+
+    /// `error.message` of `{"type":"error","error":{"type":…,"message":…}}`.
+    private static func errorMessage(_ body: JSONValue) -> String? {
+        guard let message = body["error"]?["message"]?.stringValue, !message.isEmpty else { return nil }
+        return message
+    }
+
+    /// Runs `decode` over an upstream's JSON, reporting a shape error as the upstream's failure:
+    /// the path-named message is kept, but it is not the client's request that is invalid.
+    static func decodingUpstream<T>(_ what: String, _ decode: () throws(SluiceError) -> T) throws(SluiceError) -> T {
+        do {
+            return try decode()
+        } catch where error.category == .invalidRequest {
+            throw .upstreamFailed("upstream sent a malformed \(what): \(error.message)")
+        }
+    }
+}

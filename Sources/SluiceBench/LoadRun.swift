@@ -1,0 +1,74 @@
+internal import Foundation
+internal import SluiceCurl
+
+/// Sends the same request `count` times from `concurrency` workers and keeps each latency: to the
+/// whole body for plain requests, to the first body bytes for streams.
+struct LoadRun {
+    struct Result {
+        let latencies: [Duration]
+        let elapsed: Duration
+        let failures: Int
+
+        var requestsPerSecond: Double { Double(latencies.count) / seconds(elapsed) }
+
+        func percentile(_ fraction: Double) -> Duration {
+            let sorted = latencies.sorted()
+            guard !sorted.isEmpty else { return .zero }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+        }
+    }
+
+    let client: CurlClient
+    let request: CurlRequest
+    let streaming: Bool
+    let concurrency: Int
+    let count: Int
+
+    func run() async -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let perWorker = count / concurrency
+        let results = await withTaskGroup(of: ([Duration], Int).self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    var failures = 0
+                    for _ in 0..<perWorker {
+                        if let latency = await once(clock: clock) { latencies.append(latency) } else { failures += 1 }
+                    }
+                    return (latencies, failures)
+                }
+            }
+            var all: ([Duration], Int) = ([], 0)
+            for await (latencies, failures) in group {
+                all.0 += latencies
+                all.1 += failures
+            }
+            return all
+        }
+        return Result(latencies: results.0, elapsed: clock.now - started, failures: results.1)
+    }
+
+    private func once(clock: ContinuousClock) async -> Duration? {
+        let start = clock.now
+        do {
+            let response = try await client.execute(request)
+            guard response.status == 200 else { return nil }
+            var firstByte: Duration?
+            for try await chunk in response.body where firstByte == nil && !chunk.isEmpty {
+                firstByte = clock.now - start
+            }
+            return streaming ? firstByte : clock.now - start
+        } catch {
+            return nil
+        }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.3f", seconds(duration) * 1000)
+}

@@ -1,0 +1,157 @@
+public import Foundation
+internal import Yams
+
+/// Builds a ``SluiceConfiguration`` from embedded defaults, then a YAML file, then the environment.
+///
+/// The YAML is read strictly: an unknown key, a value of the wrong type or a route to a backend
+/// that does not exist is an error naming the file, the line and the key.
+public enum ConfigurationLoader {
+    /// - Parameters:
+    ///   - path: the YAML file; `nil` uses the embedded defaults alone.
+    ///   - environment: `SLUICE_DATABASE` and `SLUICE_LISTEN` override the file.
+    public static func load(
+        path: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> SluiceConfiguration {
+        var configuration = SluiceConfiguration()
+        if let path {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("cannot read the configuration file", file: path)
+            }
+            configuration = try parse(yaml: text, file: path)
+        }
+        if let database = environment["SLUICE_DATABASE"], !database.isEmpty {
+            configuration.database = database
+        }
+        if let listen = environment["SLUICE_LISTEN"], !listen.isEmpty {
+            let (host, port) = try parseListen(listen, line: nil, file: "SLUICE_LISTEN")
+            configuration.host = host
+            configuration.port = port
+        }
+        return configuration
+    }
+
+    /// Parses the YAML text of a configuration file.
+    public static func parse(yaml text: String, file: String? = nil) throws(ConfigurationError) -> SluiceConfiguration {
+        var configuration = SluiceConfiguration()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError("invalid YAML: \(error)", file: file)
+        } catch {
+            throw ConfigurationError("invalid YAML", file: file)
+        }
+        guard let root else { return configuration }
+        let document = YAMLCursor(node: root, path: "", file: file)
+        var backendNodes: [YAMLCursor] = []
+        var routeNodes: [YAMLCursor] = []
+        for (key, value) in try document.entries(allowed: [
+            "listen", "database", "policies_dir", "default_policy", "body_limit", "shutdown_grace", "keepalive_interval",
+            "backends", "routes",
+        ]) {
+            switch key {
+            case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
+            case "database": configuration.database = try value.string()
+            case "policies_dir": configuration.policiesDirectory = try value.string()
+            case "default_policy": configuration.defaultPolicy = try value.string()
+            case "body_limit": configuration.bodyLimit = try value.positiveInt()
+            case "shutdown_grace": configuration.shutdownGracePeriod = try value.duration()
+            case "keepalive_interval": configuration.keepAliveInterval = try value.duration()
+            case "backends":
+                backendNodes = try value.list()
+                configuration.backends = try backendNodes.map(parseBackend)
+            case "routes":
+                routeNodes = try value.list()
+                configuration.routes = try routeNodes.map(parseRoute)
+            default: break
+            }
+        }
+        try validateReferences(configuration, backendNodes: backendNodes, routeNodes: routeNodes)
+        return configuration
+    }
+
+    private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
+        let entries = try node.entries(allowed: [
+            "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
+            "system_messages", "keep_billing_header", "top_k", "reasoning", "model",
+        ])
+        guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
+            throw node.error("a backend needs a name")
+        }
+        guard let kindNode = entries.first(where: { $0.key == "type" })?.value else {
+            throw node.error("backend '\(name)' needs a type (\(BackendConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var backend = BackendConfiguration(name: name, kind: try kindNode.oneOf(BackendConfiguration.Kind.self))
+        for (key, value) in entries {
+            switch key {
+            case "url": backend.url = try value.string()
+            case "api_key_env": backend.apiKeyEnvironmentVariable = try value.string()
+            case "connect_timeout": backend.connectTimeout = try value.duration()
+            case "read_timeout": backend.readTimeout = try value.duration()
+            case "max_attempts": backend.maxAttempts = try value.positiveInt()
+            case "system_messages": backend.systemMessages = try value.oneOf(BackendConfiguration.SystemMessagePlacement.self)
+            case "keep_billing_header": backend.keepBillingHeader = try value.bool()
+            case "top_k": backend.supportsTopK = try value.bool()
+            case "reasoning": backend.reasoning = try value.oneOf(BackendConfiguration.ReasoningControl.self)
+            case "model": throw value.error("backend type '\(backend.kind.rawValue)' does not take a model file yet")
+            default: break
+            }
+        }
+        if backend.kind != .llama, backend.url == nil {
+            throw node.error("backend '\(name)' needs a url")
+        }
+        if backend.kind == .llama {
+            throw kindNode.error("backend type 'llama' (the embedded engine) is not available in this build")
+        }
+        return backend
+    }
+
+    private static func parseRoute(_ node: YAMLCursor) throws(ConfigurationError) -> RouteConfiguration {
+        var route = RouteConfiguration(match: "*", backends: [])
+        var hasMatch = false
+        for (key, value) in try node.entries(allowed: ["match", "backend", "backends", "model"]) {
+            switch key {
+            case "match":
+                route.match = try value.string()
+                hasMatch = true
+            case "backend": route.backends = [try value.string()]
+            case "backends": route.backends = try value.list().map { (item) throws(ConfigurationError) in try item.string() }
+            case "model": route.model = try value.string()
+            default: break
+            }
+        }
+        guard hasMatch else { throw node.error("a route needs a match (a glob over model names, e.g. \"*\")") }
+        guard !route.backends.isEmpty else { throw node.error("route '\(route.match)' needs a backend") }
+        return route
+    }
+
+    /// Backend names are unique and every route names configured backends; errors point at the entry's line.
+    private static func validateReferences(
+        _ configuration: SluiceConfiguration, backendNodes: [YAMLCursor], routeNodes: [YAMLCursor]
+    ) throws(ConfigurationError) {
+        var seen: Set<String> = []
+        for (backend, node) in zip(configuration.backends, backendNodes) where !seen.insert(backend.name).inserted {
+            throw node.error("two backends are named '\(backend.name)'")
+        }
+        for (route, node) in zip(configuration.routes, routeNodes) {
+            for name in route.backends where !seen.contains(name) {
+                throw node.error("route '\(route.match)' names backend '\(name)', which is not configured")
+            }
+        }
+    }
+
+    static func parseListen(_ text: String, line: Int?, file: String?) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { throw ConfigurationError("listen must be HOST:PORT, e.g. 127.0.0.1:8765", file: file, line: line) }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {
+            throw ConfigurationError("listen: write an IPv6 address in brackets with a port, e.g. [::1]:8765", file: file, line: line)
+        }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+}

@@ -1,0 +1,74 @@
+/// Everything `sluice serve` needs, from embedded defaults, `sluice.yaml`, the environment and flags.
+public struct SluiceConfiguration: Sendable, Hashable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8765
+    public var database: String = "data/sluice.sqlite"
+    public var policiesDirectory: String = "policies"
+    public var defaultPolicy: String = "default"
+    /// Request bodies above this many bytes are refused with 413.
+    public var bodyLimit: Int = 32 * 1024 * 1024
+    /// How long in-flight requests and streams may take to finish after SIGTERM.
+    public var shutdownGracePeriod: Duration = .seconds(30)
+    /// How long an Anthropic stream may stay silent before a `ping` goes out.
+    public var keepAliveInterval: Duration = .seconds(10)
+    public var backends: [BackendConfiguration] = []
+    public var routes: [RouteConfiguration] = []
+
+    public init() {}
+}
+
+/// One upstream (or, later, the embedded engine) that routes can send requests to.
+public struct BackendConfiguration: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case openai
+        case anthropic
+        case llama
+    }
+
+    /// How an OpenAI-type backend is spoken to; see the README's configuration reference.
+    public enum SystemMessagePlacement: String, Sendable, Hashable, CaseIterable {
+        case inline
+        case fold
+    }
+
+    public enum ReasoningControl: String, Sendable, Hashable, CaseIterable {
+        case none
+        case reasoningEffort = "reasoning_effort"
+        case chatTemplateKwargs = "chat_template_kwargs"
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Base URL, e.g. `http://127.0.0.1:9000/v1`.
+    public var url: String?
+    /// The environment variable holding the upstream's API key (never the key itself).
+    public var apiKeyEnvironmentVariable: String?
+    public var connectTimeout: Duration = .seconds(10)
+    /// The longest the upstream may stay silent mid-response.
+    public var readTimeout: Duration = .seconds(600)
+    /// Attempts on this backend before falling back to the next (connect errors, 5xx, 429).
+    public var maxAttempts: Int = 2
+    public var systemMessages: SystemMessagePlacement = .inline
+    public var keepBillingHeader: Bool = false
+    public var supportsTopK: Bool = false
+    public var reasoning: ReasoningControl = .none
+
+    public init(name: String, kind: Kind, url: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+    }
+}
+
+/// Sends the models matching `match` to `backends`, in order of preference.
+public struct RouteConfiguration: Sendable, Hashable {
+    public var match: String
+    public var backends: [String]
+    public var model: String?
+
+    public init(match: String, backends: [String], model: String? = nil) {
+        self.match = match
+        self.backends = backends
+        self.model = model
+    }
+}

@@ -1,0 +1,33 @@
+extension ChatResponse {
+    /// The response as a well-formed event stream, for answering a streaming client from a
+    /// complete response (a cache hit, a non-streaming upstream).
+    public var events: [StreamEvent] {
+        var events: [StreamEvent] = [
+            .messageStart(id: id, model: model, usage: Usage(
+                inputTokens: usage.inputTokens, outputTokens: 0,
+                cacheReadInputTokens: usage.cacheReadInputTokens,
+                cacheCreationInputTokens: usage.cacheCreationInputTokens))
+        ]
+        for block in content {
+            switch block {
+            case .text(let text):
+                events.append(.blockStart(.text))
+                if !text.text.isEmpty { events.append(.blockDelta(.text(text.text))) }
+            case .thinking(let thinking):
+                events.append(.blockStart(.thinking))
+                if !thinking.text.isEmpty { events.append(.blockDelta(.thinking(thinking.text))) }
+                if let signature = thinking.signature { events.append(.blockDelta(.signature(signature))) }
+            case .redactedThinking(let data):
+                events.append(.blockStart(.redactedThinking(data: data)))
+            case .toolUse(let call):
+                events.append(.blockStart(.toolUse(id: call.id, name: call.name)))
+                events.append(.blockDelta(.toolInput(partialJSON: call.input.serializedString())))
+            case .image, .toolResult:
+                continue  // never part of a model's answer
+            }
+            events.append(.blockStop)
+        }
+        events.append(.messageEnd(stopReason: stopReason, stopSequence: stopSequence, usage: usage))
+        return events
+    }
+}

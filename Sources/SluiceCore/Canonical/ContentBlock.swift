@@ -1,0 +1,85 @@
+/// A piece of a message's content, in the union of what the Anthropic and OpenAI APIs carry.
+public enum ContentBlock: Sendable, Hashable {
+    case text(TextContent)
+    case image(ImageContent)
+    case toolUse(ToolUse)
+    case toolResult(ToolResult)
+    case thinking(Thinking)
+    /// Encrypted reasoning only an Anthropic upstream can read back.
+    case redactedThinking(data: String)
+}
+
+public struct TextContent: Sendable, Hashable {
+    public var text: String
+    /// Anthropic prompt-caching hint, kept for Anthropic upstreams only.
+    public var cacheControl: JSONValue?
+
+    public init(_ text: String, cacheControl: JSONValue? = nil) {
+        self.text = text
+        self.cacheControl = cacheControl
+    }
+}
+
+public struct ImageContent: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        case base64(mediaType: String, data: String)
+        case url(String)
+    }
+
+    public var source: Source
+    public var cacheControl: JSONValue?
+
+    public init(source: Source, cacheControl: JSONValue? = nil) {
+        self.source = source
+        self.cacheControl = cacheControl
+    }
+}
+
+/// A call the model made to a tool.
+public struct ToolUse: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    /// The arguments, a JSON object.
+    public var input: JSONValue
+    public var cacheControl: JSONValue?
+
+    public init(id: String, name: String, input: JSONValue, cacheControl: JSONValue? = nil) {
+        self.id = id
+        self.name = name
+        self.input = input
+        self.cacheControl = cacheControl
+    }
+}
+
+/// The result of a tool call, sent back by the client.
+public struct ToolResult: Sendable, Hashable {
+    public var toolUseID: String
+    /// Text and image blocks.
+    public var content: [ContentBlock]
+    public var isError: Bool
+    public var cacheControl: JSONValue?
+
+    public init(toolUseID: String, content: [ContentBlock], isError: Bool = false, cacheControl: JSONValue? = nil) {
+        self.toolUseID = toolUseID
+        self.content = content
+        self.isError = isError
+        self.cacheControl = cacheControl
+    }
+
+    /// The text of the result's text blocks, joined by newlines.
+    public var text: String {
+        content.compactMap { if case .text(let block) = $0 { block.text } else { nil } }.joined(separator: "\n")
+    }
+}
+
+/// The model's visible reasoning.
+public struct Thinking: Sendable, Hashable {
+    public var text: String
+    /// Anthropic's signature over the thinking, needed to send it back to an Anthropic upstream.
+    public var signature: String?
+
+    public init(_ text: String, signature: String? = nil) {
+        self.text = text
+        self.signature = signature
+    }
+}

@@ -1,0 +1,29 @@
+/// One event of a canonical response stream.
+///
+/// Every backend yields these; the policy chain transforms them; each front encodes them. A
+/// well-formed stream is `messageStart`, then for each content block `blockStart`, its deltas and
+/// `blockStop` (blocks never interleave), then `messageEnd`. Events carry no block index: the
+/// fronts number blocks as they encode them, so indices are 0, 1, 2 … by construction.
+public enum StreamEvent: Sendable, Hashable {
+    case messageStart(id: String, model: String, usage: Usage)
+    case blockStart(BlockStart)
+    case blockDelta(BlockDelta)
+    case blockStop
+    case messageEnd(stopReason: StopReason?, stopSequence: String?, usage: Usage)
+}
+
+public enum BlockStart: Sendable, Hashable {
+    case text
+    case thinking
+    case redactedThinking(data: String)
+    case toolUse(id: String, name: String)
+}
+
+public enum BlockDelta: Sendable, Hashable {
+    case text(String)
+    case thinking(String)
+    /// The signature of the open thinking block; comes last, just before it stops.
+    case signature(String)
+    /// A fragment of the open tool call's JSON arguments; the fragments concatenate to the JSON.
+    case toolInput(partialJSON: String)
+}

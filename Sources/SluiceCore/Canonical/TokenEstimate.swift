@@ -1,0 +1,32 @@
+/// A conservative token count for backends that cannot count exactly.
+///
+/// It errs high (three UTF-8 bytes a token, plus a few tokens a message) because clients such as
+/// Claude Code compact their context from this number, and an undercount makes compaction late.
+public enum TokenEstimate {
+    public static func inputTokens(of request: ChatRequest) -> Int {
+        var bytes = 0
+        var overhead = 3
+        for block in request.system { bytes += block.text.utf8.count }
+        for message in request.messages {
+            overhead += 4
+            for block in message.content { bytes += byteCount(of: block) }
+        }
+        for tool in request.tools {
+            overhead += 8
+            bytes += tool.name.utf8.count + (tool.description?.utf8.count ?? 0) + tool.inputSchema.serialized().count
+        }
+        return overhead + (bytes + 2) / 3
+    }
+
+    private static func byteCount(of block: ContentBlock) -> Int {
+        switch block {
+        case .text(let text): text.text.utf8.count
+        // Images count as roughly what Anthropic charges for a mid-sized image.
+        case .image: 4800
+        case .toolUse(let call): call.name.utf8.count + call.input.serialized().count
+        case .toolResult(let result): result.content.reduce(0) { $0 + byteCount(of: $1) }
+        case .thinking(let thinking): thinking.text.utf8.count
+        case .redactedThinking(let data): data.utf8.count / 2
+        }
+    }
+}

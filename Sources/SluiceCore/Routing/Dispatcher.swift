@@ -1,0 +1,84 @@
+/// Picks the backend for a request and starts it, retrying and falling back before the client
+/// has received anything.
+///
+/// A route lists backends in order of preference. Each is tried up to its `maxAttempts` times on
+/// retriable failures (connection errors, timeouts, 5xx, 429, overload); then the next one is
+/// tried. Once a backend has accepted the request its stream is returned, and later failures go
+/// to the client as stream errors: nothing is retried after the first byte.
+public struct Dispatcher: Sendable {
+    public struct Target: Sendable {
+        public let backend: any Backend
+        public let maxAttempts: Int
+
+        public init(backend: any Backend, maxAttempts: Int) {
+            self.backend = backend
+            self.maxAttempts = max(1, maxAttempts)
+        }
+    }
+
+    /// A request under way: which backend answers, and its events.
+    public struct Dispatch: Sendable {
+        public let backendName: String
+        public let events: EventStream
+    }
+
+    public let routes: RouteTable
+    private let targets: [String: Target]
+    /// Sleeps between attempts; a parameter so tests need not wait.
+    private let pause: @Sendable (Duration) async throws -> Void
+
+    public init(
+        routes: RouteTable, targets: [Target],
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.routes = routes
+        self.targets = Dictionary(targets.map { ($0.backend.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.pause = pause
+    }
+
+    public var backendNames: [String] { targets.keys.sorted() }
+
+    /// Starts `request` on the first backend of its route that accepts it.
+    public func start(_ request: ChatRequest) async throws -> Dispatch {
+        let (route, upstreamRequest) = try resolve(request)
+        var lastError = SluiceError.upstreamFailed("no backend accepted the request")
+        for name in route.backends {
+            guard let target = targets[name] else { continue }
+            for attempt in 1...target.maxAttempts {
+                do {
+                    return Dispatch(backendName: name, events: try await target.backend.start(upstreamRequest))
+                } catch let error as SluiceError where error.isRetriable {
+                    lastError = error
+                    if attempt < target.maxAttempts {
+                        try await pause(Self.backoff(attempt: attempt, retryAfter: error.retryAfter))
+                    }
+                }
+            }
+        }
+        throw lastError
+    }
+
+    /// Counts `request`'s input tokens on the first backend of its route.
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        let (route, upstreamRequest) = try resolve(request)
+        guard let name = route.backends.first, let target = targets[name] else {
+            throw SluiceError.notFound("no backend configured for model '\(request.model)'")
+        }
+        return try await target.backend.countTokens(upstreamRequest)
+    }
+
+    private func resolve(_ request: ChatRequest) throws(SluiceError) -> (RouteTable.Route, ChatRequest) {
+        guard let route = routes.route(for: request.model) else {
+            throw .notFound("no route for model '\(request.model)'")
+        }
+        var upstreamRequest = request
+        if let model = route.upstreamModel { upstreamRequest.model = model }
+        return (route, upstreamRequest)
+    }
+
+    /// Short waits: a client is waiting, and another backend may answer at once.
+    static func backoff(attempt: Int, retryAfter: Double?) -> Duration {
+        let seconds = min(retryAfter ?? 0.1 * Double(attempt), 1.0)
+        return .milliseconds(Int64(seconds * 1000))
+    }
+}

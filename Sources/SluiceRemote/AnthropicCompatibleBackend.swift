@@ -1,0 +1,64 @@
+public import SluiceAnthropic
+public import SluiceCore
+public import SluiceCurl
+
+/// A backend that speaks the Anthropic Messages API natively, so thinking signatures,
+/// `cache_control`, betas and fields Sluice does not interpret all reach it unchanged.
+public struct AnthropicCompatibleBackend: Backend {
+    public let name: String
+    private let call: UpstreamCall
+
+    /// The API version Sluice speaks to Anthropic upstreams.
+    static let apiVersion = "2023-06-01"
+
+    public init(name: String, endpoint: RemoteEndpoint, client: CurlClient) {
+        self.name = name
+        self.call = UpstreamCall(backendName: name, endpoint: endpoint, client: client)
+    }
+
+    public func start(_ request: ChatRequest) async throws -> EventStream {
+        var headers = headers(for: request)
+        headers.add(name: "accept", value: "text/event-stream")
+        let response = try await call.post(
+            path: "/messages", body: AnthropicRequestEncoder.encode(request, stream: true), headers: headers,
+            upstreamError: AnthropicUpstreamError.error)
+        if response.headers["content-type"]?.hasPrefix("application/json") == true {
+            let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            let parsed: JSONValue
+            do throws(JSONParseError) {
+                parsed = try JSONParser.parse(body)
+            } catch {
+                throw SluiceError.upstreamFailed("backend '\(name)' sent malformed JSON: \(error.description)")
+            }
+            return EventStream(events: try AnthropicResponseDecoder.decode(parsed).events)
+        }
+        return UpstreamEventStream.make(leading: [], body: response.body, decoder: AnthropicStreamDecoder(), call: call)
+    }
+
+    /// Asks the upstream's own `count_tokens`, which counts exactly.
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        var body = AnthropicRequestEncoder.encode(request, stream: false)
+        if case .object(var object) = body {
+            // count_tokens refuses the generation-only fields.
+            for field in ["max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata"] {
+                object[field] = nil
+            }
+            body = .object(object)
+        }
+        let response = try await call.post(
+            path: "/messages/count_tokens", body: body, headers: headers(for: request),
+            upstreamError: AnthropicUpstreamError.error)
+        let answer = try await response.body.collect(upTo: 1024 * 1024)
+        guard let parsed = try? JSONParser.parse(answer), let tokens = parsed["input_tokens"]?.intValue else {
+            throw SluiceError.upstreamFailed("backend '\(name)' sent an unreadable token count")
+        }
+        return tokens
+    }
+
+    private func headers(for request: ChatRequest) -> CurlHeaders {
+        var headers: CurlHeaders = ["anthropic-version": Self.apiVersion]
+        if let apiKey = call.endpoint.apiKey { headers.add(name: "x-api-key", value: apiKey) }
+        if !request.anthropicBeta.isEmpty { headers.add(name: "anthropic-beta", value: request.anthropicBeta.joined(separator: ",")) }
+        return headers
+    }
+}

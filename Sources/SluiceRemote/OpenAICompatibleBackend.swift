@@ -1,0 +1,57 @@
+public import SluiceCore
+public import SluiceCurl
+public import SluiceOpenAI
+
+/// A backend that speaks the OpenAI Chat Completions API: vLLM, SGLang, llama-server, OpenAI, OpenRouter.
+///
+/// Requests always go upstream as streams (with usage), so streaming and non-streaming clients
+/// share one path; an upstream that answers with one JSON document anyway is handled too.
+public struct OpenAICompatibleBackend: Backend {
+    public let name: String
+    private let call: UpstreamCall
+    private let options: OpenAIUpstreamOptions
+
+    public init(name: String, endpoint: RemoteEndpoint, options: OpenAIUpstreamOptions, client: CurlClient) {
+        self.name = name
+        self.call = UpstreamCall(backendName: name, endpoint: endpoint, client: client)
+        self.options = options
+    }
+
+    public func start(_ request: ChatRequest) async throws -> EventStream {
+        var headers: CurlHeaders = ["accept": "text/event-stream"]
+        if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        let response = try await call.post(
+            path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options),
+            headers: headers, upstreamError: OpenAIUpstreamError.error)
+        let messageID = Identifiers.messageID()
+        if response.headers["content-type"]?.hasPrefix("application/json") == true {
+            let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            let parsed: JSONValue
+            do throws(JSONParseError) {
+                parsed = try JSONParser.parse(body)
+            } catch {
+                throw SluiceError.upstreamFailed("backend '\(name)' sent malformed JSON: \(error.description)")
+            }
+            return EventStream(events: try OpenAIResponseDecoder.decode(parsed, messageID: messageID).events)
+        }
+        // Clients get `message_start` at once; the estimate is replaced by the real count at the end.
+        let start = StreamEvent.messageStart(
+            id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
+        return UpstreamEventStream.make(leading: [start], body: response.body, decoder: OpenAIStreamDecoder(), call: call)
+    }
+
+    /// OpenAI-compatible servers have no standard way to count tokens: a conservative estimate.
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        TokenEstimate.inputTokens(of: request)
+    }
+}
+
+extension EventStream {
+    /// A stream of events already known.
+    init(events: [StreamEvent]) {
+        self.init { continuation in
+            for event in events { continuation.yield(event) }
+            continuation.finish()
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// Where a remote backend is and how to reach it.
+public struct RemoteEndpoint: Sendable {
+    /// The API root, e.g. `http://127.0.0.1:9000/v1`; paths such as `/chat/completions` are appended.
+    public var baseURL: String
+    /// Sent as the upstream's credential; read from the environment, never from the config file.
+    public var apiKey: String?
+    public var connectTimeout: Duration
+    /// The longest the upstream may stay silent while Sluice waits for it.
+    public var readTimeout: Duration
+
+    public init(baseURL: String, apiKey: String?, connectTimeout: Duration, readTimeout: Duration) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+    }
+}

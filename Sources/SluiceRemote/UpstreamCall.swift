@@ -1,0 +1,50 @@
+internal import SluiceCore
+internal import SluiceCurl
+
+/// One POST of JSON to an upstream, with its failures turned into ``SluiceError``s that say which
+/// backend failed and how, and that the dispatcher knows whether to retry.
+struct UpstreamCall {
+    let backendName: String
+    let endpoint: RemoteEndpoint
+    let client: CurlClient
+
+    /// The largest error body read from an upstream.
+    static let errorBodyLimit = 64 * 1024
+
+    /// Sends `body` to `path`; returns the response once the upstream answered 200.
+    /// - Parameter upstreamError: maps a non-200 status and its body to an error, in the upstream's protocol.
+    func post(
+        path: String, body: JSONValue, headers: CurlHeaders,
+        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: String?) -> SluiceError
+    ) async throws -> CurlResponse {
+        var headers = headers
+        headers.add(name: "content-type", value: "application/json")
+        let request = CurlRequest(
+            method: "POST", url: endpoint.baseURL + path, headers: headers, body: body.serialized(),
+            connectTimeout: endpoint.connectTimeout, idleReadTimeout: endpoint.readTimeout)
+        let response: CurlResponse
+        do {
+            response = try await client.execute(request)
+        } catch {
+            throw transportError(error)
+        }
+        guard response.status == 200 else {
+            let errorBody = (try? await response.body.collect(upTo: Self.errorBodyLimit)) ?? []
+            let failure = upstreamError(response.status, errorBody, response.headers["retry-after"])
+            throw SluiceError(
+                failure.category, "backend '\(backendName)' answered HTTP \(response.status): \(failure.message)",
+                retryAfter: failure.retryAfter, code: failure.code)
+        }
+        return response
+    }
+
+    /// A transport failure as a client-facing error; cancellation passes through untouched.
+    func transportError(_ error: any Error) -> any Error {
+        guard let curlError = error as? CurlError else { return error }
+        if curlError == .cancelled { return CancellationError() }
+        if curlError.isTimeout {
+            return SluiceError.upstreamTimedOut("backend '\(backendName)' timed out (\(curlError.shortDescription.lowercased()))")
+        }
+        return SluiceError.upstreamFailed("backend '\(backendName)' failed: \(curlError.shortDescription.lowercased())")
+    }
+}

@@ -1,0 +1,53 @@
+public import Logging
+public import SluiceConfig
+public import SluiceStore
+internal import Hummingbird
+internal import ServiceLifecycle
+internal import UnixSignals
+internal import SluiceCore
+internal import SluiceCurl
+
+/// The `sluice serve` process: the HTTP fronts, authentication and the backends, run until
+/// SIGTERM or SIGINT, after which in-flight requests and streams get the configured grace period.
+public enum GatewayServer {
+    public static func run(
+        configuration: SluiceConfiguration, database: SluiceDatabase, environment: [String: String], logger: Logger
+    ) async throws {
+        try await CurlClient.withClient(logger: logger) { client in
+            let targets = try BackendFactory.makeTargets(configuration.backends, client: client, environment: environment)
+            let routes = RouteTable(routes: configuration.routes.map {
+                RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
+            })
+            let dispatcher = Dispatcher(routes: routes, targets: targets)
+            let router = makeRouter(
+                gateway: Gateway(dispatcher: dispatcher, bodyLimit: configuration.bodyLimit, keepAliveInterval: configuration.keepAliveInterval),
+                database: database, routes: routes, metrics: GatewayMetrics(), logger: logger)
+            let application = Application(
+                router: router,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
+                onServerRunning: { _ in
+                    logger.info("sluice is ready", metadata: ["backends": "\(dispatcher.backendNames.joined(separator: ","))"])
+                },
+                logger: logger)
+            var serviceConfiguration = ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+            try await ServiceGroup(configuration: serviceConfiguration).run()
+        }
+    }
+
+    static func makeRouter(
+        gateway: Gateway, database: SluiceDatabase, routes: RouteTable, metrics: GatewayMetrics, logger: Logger
+    ) -> Router<SluiceRequestContext> {
+        let router = Router(context: SluiceRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
+        router.add(middleware: ErrorResponseMiddleware())
+        HealthRoutes(database: database, backendNames: gateway.dispatcher.backendNames, metrics: metrics).register(on: router)
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(database: database))
+        let anthropicV1 = router.group("anthropic/v1").add(middleware: AuthMiddleware(database: database))
+        AnthropicRoutes(gateway: gateway).register(on: v1)
+        OpenAIRoutes(gateway: gateway).register(on: v1)
+        ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
+        return router
+    }
+}

@@ -1,0 +1,44 @@
+internal import Prometheus
+
+/// Sluice's Prometheus metrics, served on `/metrics`. Labels carry a key's name, never the key.
+final class GatewayMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+        .seconds(60), .seconds(120), .seconds(300),
+    ]
+
+    /// Counts one finished request and records how long it took, to its last byte.
+    func recordRequest(route: String, status: Int, keyName: String?, duration: Duration) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "sluice", metricName: "requests", unitName: "total", helpText: "Requests by route, status and key name."),
+            labels: [("route", route), ("status", String(status)), ("key", keyName ?? "")]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "sluice", metricName: "request_duration", unitName: "seconds",
+                helpText: "Time from a request's arrival to its response's last byte."),
+            labels: [("route", route), ("status", String(status))],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Counts a request a backend failed to answer.
+    func recordBackendFailure(backend: String, category: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "sluice", metricName: "backend_failures", unitName: "total",
+                helpText: "Backend attempts that failed, by backend and error category."),
+            labels: [("backend", backend), ("category", category)]
+        ).increment()
+    }
+
+    func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,40 @@
+internal import HTTPTypes
+internal import Hummingbird
+internal import Logging
+internal import SluiceCore
+internal import SluiceStore
+
+/// Requires a valid key on every API route, given as `x-api-key` or `Authorization: Bearer`.
+///
+/// Every request looks the key up in SQLite (an indexed read of its hash), so a key revoked or
+/// rotated from the CLI is refused on the very next request, with no cache to expire.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = SluiceRequestContext
+    let database: SluiceDatabase
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let secret = Self.presentedKey(in: request.headers) else {
+            throw SluiceError(.authentication, "missing API key: send it in the x-api-key header or as Authorization: Bearer")
+        }
+        switch try database.authenticate(secret: secret) {
+        case .failure(let rejection):
+            throw SluiceError(.authentication, rejection.description)
+        case .success(let key):
+            var context = context
+            context.caller = key
+            context.record.keyName = key.name
+            context.logger[metadataKey: "key"] = .string(key.name)
+            database.recordUse(of: key)
+            return try await next(request, context)
+        }
+    }
+
+    static func presentedKey(in headers: HTTPFields) -> String? {
+        if let key = headers[.xAPIKey], !key.isEmpty { return key }
+        guard let authorization = headers[.authorization] else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let key = parts[1].filter { $0 != " " }
+        return key.isEmpty ? nil : key
+    }
+}

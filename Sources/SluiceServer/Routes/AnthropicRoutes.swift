@@ -1,0 +1,32 @@
+internal import Foundation
+internal import Hummingbird
+internal import SluiceAnthropic
+internal import SluiceCore
+
+/// The Anthropic Messages API: `/v1/messages` (streaming or not) and `/v1/messages/count_tokens`.
+struct AnthropicRoutes {
+    let gateway: Gateway
+
+    func register(on group: RouterGroup<SluiceRequestContext>) {
+        group.post("messages") { request, context in try await messages(request, context: context) }
+        group.post("messages/count_tokens") { request, context in try await countTokens(request, context: context) }
+    }
+
+    private func messages(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let body = try await gateway.readJSON(request)
+        let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta])
+        if chatRequest.stream {
+            let dispatch = try await gateway.start(chatRequest, context: context)
+            return gateway.streamResponse(dispatch, encoder: AnthropicStreamEncoder(), context: context)
+        }
+        let response = try await gateway.complete(chatRequest, context: context)
+        return Gateway.jsonResponse(AnthropicResponseEncoder.encode(response))
+    }
+
+    private func countTokens(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let body = try await gateway.readJSON(request)
+        let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta], endpoint: .countTokens)
+        let tokens = try await gateway.countTokens(chatRequest, context: context)
+        return Gateway.jsonResponse(AnthropicCountTokensResponse.encode(inputTokens: tokens))
+    }
+}

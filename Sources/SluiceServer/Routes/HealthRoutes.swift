@@ -1,0 +1,38 @@
+internal import Hummingbird
+internal import NIOCore
+internal import SluiceCore
+internal import SluiceStore
+
+/// Unauthenticated operational routes: liveness, readiness, metrics, and `/` for reachability checks.
+struct HealthRoutes {
+    let database: SluiceDatabase
+    let backendNames: [String]
+    let metrics: GatewayMetrics
+
+    func register(on router: Router<SluiceRequestContext>) {
+        router.get("healthz") { _, _ in Gateway.jsonResponse(["status": "ok"]) }
+        router.get("readyz") { _, _ in readiness() }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        router.get("/") { _, _ in Gateway.jsonResponse(["name": "sluice", "status": "ok"]) }
+        router.head("/") { _, _ in Response(status: .ok) }
+    }
+
+    /// Ready when the database answers and at least one backend is configured.
+    private func readiness() -> Response {
+        var problems: [JSONValue] = []
+        if !database.isReachable() { problems.append("database is not reachable") }
+        if backendNames.isEmpty { problems.append("no backends are configured") }
+        let body: JSONValue = [
+            "status": problems.isEmpty ? "ready" : "not_ready",
+            "backends": .array(backendNames.map { .string($0) }),
+            "problems": .array(problems),
+        ]
+        var response = Gateway.jsonResponse(body)
+        if !problems.isEmpty { response.status = .serviceUnavailable }
+        return response
+    }
+}

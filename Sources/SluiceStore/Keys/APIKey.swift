@@ -1,0 +1,49 @@
+public import Foundation
+public import GRDB
+internal import SluiceCore
+
+/// An API key as stored: everything but the key itself, of which only a hash is kept.
+public struct APIKey: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    var keyHash: Data
+    /// The first characters of the key, enough for an admin to recognise it.
+    public var keyPrefix: String
+    /// The policy applied to this key's requests; `nil` means the configured default.
+    public var policy: String?
+    /// Globs over model names this key may use; empty means every model.
+    public var models: [String]
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    var previousKeyHash: Data?
+    /// Until when the key replaced by the last rotation still works.
+    public var previousKeyExpiresAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, policy, models
+        case keyHash = "key_hash"
+        case keyPrefix = "key_prefix"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+        case createdAt = "created_at"
+        case lastUsedAt = "last_used_at"
+        case previousKeyHash = "previous_key_hash"
+        case previousKeyExpiresAt = "previous_key_expires_at"
+    }
+
+    /// Whether this key may use `model`.
+    public func allows(model: String) -> Bool {
+        models.isEmpty || models.contains { ModelGlob($0).matches(model) }
+    }
+}
+
+extension APIKey: FetchableRecord, PersistableRecord {
+    public static var databaseTableName: String { "api_keys" }
+
+    // `models` is a JSON array in a TEXT column.
+    public static var databaseJSONEncoder: (String) -> JSONEncoder {
+        { _ in JSONEncoder() }
+    }
+}

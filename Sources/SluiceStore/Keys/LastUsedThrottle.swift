@@ -1,0 +1,16 @@
+public import Foundation
+internal import Synchronization
+
+/// Remembers when each key's use was last written, so `last_used_at` costs one write a minute.
+final class LastUsedThrottle: Sendable {
+    private let lastWrites = Mutex<[String: Date]>([:])
+    private let interval: TimeInterval = 60
+
+    func shouldRecord(keyID: String, now: Date) -> Bool {
+        lastWrites.withLock { writes in
+            if let last = writes[keyID], now.timeIntervalSince(last) < interval { return false }
+            writes[keyID] = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,20 @@
+internal import ArgumentParser
+internal import SluiceConfig
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Create, list, show, revoke and rotate API keys.",
+        subcommands: [KeysCreateCommand.self, KeysListCommand.self, KeysShowCommand.self, KeysRevokeCommand.self, KeysRotateCommand.self])
+}
+
+/// A duration option such as `30d` or `12h`.
+struct DurationArgument: ExpressibleByArgument {
+    let duration: Duration
+
+    init?(argument: String) {
+        guard let duration = DurationParser.parse(argument) else { return nil }
+        self.duration = duration
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

@@ -1,0 +1,46 @@
+internal import ArgumentParser
+internal import SluiceCore
+internal import Foundation
+internal import SluiceStore
+
+struct KeysCreateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Mint a key; it is printed once and never stored.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "A unique name for the key, e.g. the person or service using it.")
+    var name: String
+
+    @Option(help: "The policy for this key's requests (default: the configured default policy).")
+    var policy: String?
+
+    @Option(help: ArgumentHelp("Comma-separated globs of the models this key may use (default: all).", valueName: "glob[,glob…]"))
+    var models: String?
+
+    @Option(help: ArgumentHelp("How long the key is valid, e.g. 30d, 12h (default: no expiry).", valueName: "duration"))
+    var expires: DurationArgument?
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+            throw ValidationError("--name must be non-empty and without spaces")
+        }
+    }
+
+    func run() throws {
+        let database = try store.openDatabase()
+        let globs = models?.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty } ?? []
+        let now = Date()
+        let minted = try database.createKey(
+            name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
+            now: now)
+        if json {
+            print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
+        } else {
+            print("Created key '\(minted.record.name)' (\(minted.record.id)). It is shown only this once:\n\n    \(minted.secret)\n")
+            print("Use it as x-api-key or Authorization: Bearer; for Claude Code: ANTHROPIC_AUTH_TOKEN=<key>.")
+        }
+    }
+}

@@ -1,0 +1,19 @@
+internal import ArgumentParser
+internal import SluiceCore
+internal import SluiceStore
+
+struct KeysListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys (never the keys themselves).")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let keys = try store.openDatabase().listKeys()
+        if json {
+            print(Output.json(.array(keys.map { Output.keyJSON($0) })))
+        } else {
+            print(keys.isEmpty ? "No keys yet. Create one with: sluice keys create --name NAME" : Output.keyTable(keys))
+        }
+    }
+}

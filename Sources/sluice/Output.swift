@@ -1,0 +1,59 @@
+internal import Foundation
+internal import SluiceCore
+internal import SluiceStore
+
+/// How commands print: JSON for scripts, aligned text for people.
+enum Output {
+    static func json(_ value: JSONValue) -> String { value.serializedString() }
+
+    static func timestamp(_ date: Date?) -> JSONValue {
+        guard let date else { return .null }
+        return .string(date.formatted(.iso8601))
+    }
+
+    /// A key as JSON; `secret` only when it was just minted, the one time it is shown.
+    static func keyJSON(_ key: APIKey, secret: String? = nil) -> JSONValue {
+        var object: JSONObject = ["id": .string(key.id), "name": .string(key.name)]
+        if let secret { object["key"] = .string(secret) }
+        object["prefix"] = .string(key.keyPrefix)
+        object["policy"] = key.policy.map(JSONValue.string) ?? .null
+        object["models"] = .array(key.models.map(JSONValue.string))
+        object["expires_at"] = timestamp(key.expiresAt)
+        object["revoked_at"] = timestamp(key.revokedAt)
+        object["created_at"] = timestamp(key.createdAt)
+        object["last_used_at"] = timestamp(key.lastUsedAt)
+        object["previous_key_expires_at"] = timestamp(key.previousKeyExpiresAt)
+        object["status"] = .string(status(of: key))
+        return .object(object)
+    }
+
+    static func status(of key: APIKey, now: Date = Date()) -> String {
+        if key.revokedAt != nil { return "revoked" }
+        if let expiresAt = key.expiresAt, expiresAt <= now { return "expired" }
+        return "active"
+    }
+
+    /// A table of keys, one line each, never showing more of a key than its prefix.
+    static func keyTable(_ keys: [APIKey]) -> String {
+        let header = ["NAME", "ID", "PREFIX", "STATUS", "POLICY", "MODELS", "EXPIRES", "LAST USED"]
+        let rows = keys.map { key in
+            [key.name, key.id, key.keyPrefix + "…", status(of: key), key.policy ?? "(default)",
+             key.models.isEmpty ? "*" : key.models.joined(separator: ","), text(key.expiresAt), text(key.lastUsedAt)]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    static func keyDetails(_ key: APIKey) -> String {
+        [("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
+         ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
+         ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
+         ("last used", text(key.lastUsedAt))]
+            .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
+    }
+
+    private static func text(_ date: Date?) -> String { date?.formatted(.iso8601) ?? "-" }
+}

@@ -1,0 +1,53 @@
+public import ArgumentParser
+internal import Foundation
+internal import Logging
+internal import SluiceConfig
+public import SluiceServer
+internal import SluiceStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the gateway (defaults: 127.0.0.1:8765, data/sluice.sqlite).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The port to listen on.", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .customLong("log-format"), help: "Log lines as text or json (or SLUICE_LOG_FORMAT).")
+    var logFormat: SluiceLogHandler.Format?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error (or SLUICE_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = try store.loadConfiguration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        let format = logFormat ?? environment["SLUICE_LOG_FORMAT"].flatMap(SluiceLogHandler.Format.init) ?? .text
+        let levelName = logLevel ?? environment["SLUICE_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw CommandFailure("unknown log level '\(levelName)'") }
+        SluiceLogHandler.bootstrap(format: format, level: level)
+        let logger = Logger(label: "sluice")
+
+        let database = try store.openDatabase(path: configuration.database)
+        for migration in database.appliedMigrations {
+            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+        }
+        if try !database.hasKeys() {
+            logger.warning("no API keys yet: every API request will be refused until one exists")
+            FileHandle.standardError.write(Data("""
+                No API keys yet. Create the first one (it is printed once) with:
+                  sluice keys create --name NAME --database \(configuration.database)
+
+                """.utf8))
+        }
+        try await GatewayServer.run(configuration: configuration, database: database, environment: environment, logger: logger)
+    }
+}
+
+extension SluiceLogHandler.Format: ExpressibleByArgument {}

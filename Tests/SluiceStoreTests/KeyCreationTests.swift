@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import SluiceCore
+import Testing
+
+@testable import SluiceStore
+
+@Suite struct KeyCreationTests {
+    @Test func secretHasTheDocumentedFormat() throws {
+        try withTemporaryDatabase { database, _ in
+            let minted = try database.createKey(name: "laptop")
+            #expect(minted.secret.wholeMatch(of: /sk-sluice-[0-9A-Za-z]{40}/) != nil)
+            #expect(minted.record.keyPrefix == String(minted.secret.prefix(14)))
+            #expect(minted.record.id.wholeMatch(of: /key_[0-9A-Za-z]{16}/) != nil)
+        }
+    }
+
+    @Test func twoKeysDiffer() throws {
+        try withTemporaryDatabase { database, _ in
+            let first = try database.createKey(name: "one")
+            let second = try database.createKey(name: "two")
+            #expect(first.secret != second.secret)
+            #expect(first.record.id != second.record.id)
+        }
+    }
+
+    @Test func storedRowHoldsNoPlaintextKey() throws {
+        try withTemporaryDatabase { database, path in
+            let minted = try database.createKey(name: "ci", policy: "strict", models: ["claude-*"])
+            let secret = minted.secret
+            let base62 = String(secret.dropFirst(SluiceDatabase.keyPrefix.count))
+            #expect(base62.count == 40)
+
+            let rows = try rawRows(at: path, "SELECT * FROM api_keys")
+            #expect(rows.count == 1)
+            for (column, value) in try #require(rows.first) {
+                switch value.storage {
+                case .string(let text):
+                    #expect(!text.contains(secret), "column \(column)")
+                    #expect(!text.contains(base62), "column \(column)")
+                case .blob(let data):
+                    #expect(data.range(of: Data(secret.utf8)) == nil, "column \(column)")
+                    #expect(data.range(of: Data(base62.utf8)) == nil, "column \(column)")
+                case .null, .int64, .double:
+                    break
+                }
+            }
+        }
+    }
+
+    @Test func storedHashIsTheSHA256OfTheKey() throws {
+        try withTemporaryDatabase { database, path in
+            let minted = try database.createKey(name: "ci")
+            let row = try #require(try rawRows(at: path, "SELECT key_hash, key_prefix FROM api_keys").first)
+            let hash: Data = row["key_hash"]
+            #expect(hash.count == 32)
+            #expect(hash == Data(KeyHash.sha256(minted.secret)))
+            #expect(row["key_prefix"] as String == String(minted.secret.prefix(14)))
+        }
+    }
+
+    @Test func mintedRecordCarriesNoHash() throws {
+        try withTemporaryDatabase { database, _ in
+            let minted = try database.createKey(name: "ci")
+            #expect(minted.record.keyHash.isEmpty)
+        }
+    }
+
+    @Test func recordKeepsWhatWasAsked() throws {
+        try withTemporaryDatabase { database, _ in
+            let expiry = referenceDate.addingTimeInterval(86_400)
+            let minted = try database.createKey(
+                name: "ci", policy: "strict", models: ["claude-*", "glm-5.2[1m]"], expiresAt: expiry, now: referenceDate)
+            let stored = try database.findKey("ci")
+            #expect(stored.id == minted.record.id)
+            #expect(stored.name == "ci")
+            #expect(stored.policy == "strict")
+            #expect(stored.models == ["claude-*", "glm-5.2[1m]"])
+            #expect(stored.expiresAt == expiry)
+            #expect(stored.createdAt == referenceDate)
+            #expect(stored.revokedAt == nil)
+            #expect(stored.lastUsedAt == nil)
+            #expect(stored.previousKeyExpiresAt == nil)
+        }
+    }
+
+    @Test func duplicateNameIsAnInvalidRequest() throws {
+        try withTemporaryDatabase { database, _ in
+            _ = try database.createKey(name: "ci")
+            let error = try #require(throws: SluiceError.self) { try database.createKey(name: "ci") }
+            #expect(error == SluiceError.invalidRequest("a key named 'ci' already exists"))
+            #expect(try database.listKeys().count == 1)
+        }
+    }
+
+    @Test func hasKeysOnceOneExists() throws {
+        try withTemporaryDatabase { database, _ in
+            #expect(try database.hasKeys() == false)
+            _ = try database.createKey(name: "ci")
+            #expect(try database.hasKeys())
+            try database.revokeKey("ci")
+            #expect(try database.hasKeys())
+        }
+    }
+}
