@@ -56,6 +56,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The policy pipeline's built-in stages (pii, rate_limit, cache, content) and policy files.
+        .target(
+            name: "SluicePolicy",
+            dependencies: [
+                "SluiceCore", "SluiceConfig", "SluiceStore", "CPCRE2",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // YAML configuration.
         .target(
             name: "SluiceConfig",
@@ -77,7 +87,7 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: [
-                "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceConfig", "SluiceStore",
+                "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceConfig", "SluiceStore", "SluicePolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceStore", "SluiceServer",
+                "SluiceCore", "SluiceConfig", "SluiceStore", "SluiceServer", "SluicePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +128,7 @@ let package = Package(
         .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCurlTests", dependencies: ["SluiceCurl"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy", "SluiceStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceStoreTests",
             dependencies: ["SluiceStore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -45,13 +45,3 @@ public struct OpenAICompatibleBackend: Backend {
         TokenEstimate.inputTokens(of: request)
     }
 }
-
-extension EventStream {
-    /// A stream of events already known.
-    init(events: [StreamEvent]) {
-        self.init { continuation in
-            for event in events { continuation.yield(event) }
-            continuation.finish()
-        }
-    }
-}

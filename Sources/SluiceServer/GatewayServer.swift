@@ -1,27 +1,43 @@
 public import Logging
 public import SluiceConfig
+public import SluiceCore
 public import SluiceStore
+internal import SluicePolicy
 internal import Hummingbird
 internal import ServiceLifecycle
 internal import UnixSignals
-internal import SluiceCore
 internal import SluiceCurl
 
 /// The `sluice serve` process: the HTTP fronts, authentication and the backends, run until
 /// SIGTERM or SIGINT, after which in-flight requests and streams get the configured grace period.
 public enum GatewayServer {
+    /// - Parameter policyStages: the stages policy files may use, built-in and custom.
     public static func run(
-        configuration: SluiceConfiguration, database: SluiceDatabase, environment: [String: String], logger: Logger
+        configuration: SluiceConfiguration, database: SluiceDatabase, policyStages: [any PolicyStageFactory],
+        environment: [String: String], logger: Logger
     ) async throws {
+        let policies = PolicyRegistry(
+            directory: configuration.policiesDirectory,
+            compiler: PolicyCompiler(factories: policyStages, environment: BuiltInPolicyStages.environment(database: database)),
+            logger: logger)
+        policies.reload()
+        if policies.policy(named: configuration.defaultPolicy) == nil {
+            logger.warning("the default policy is not loaded: keys without a policy run with no policy stages", metadata: [
+                "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
+            ])
+        }
         try await CurlClient.withClient(logger: logger) { client in
             let targets = try BackendFactory.makeTargets(configuration.backends, client: client, environment: environment)
             let routes = RouteTable(routes: configuration.routes.map {
                 RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
             })
             let dispatcher = Dispatcher(routes: routes, targets: targets)
-            let router = makeRouter(
-                gateway: Gateway(dispatcher: dispatcher, bodyLimit: configuration.bodyLimit, keepAliveInterval: configuration.keepAliveInterval),
-                database: database, routes: routes, metrics: GatewayMetrics(), logger: logger)
+            let metrics = GatewayMetrics()
+            let gateway = Gateway(
+                dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
+                usage: UsageRecorder(database: database, metrics: metrics), bodyLimit: configuration.bodyLimit,
+                keepAliveInterval: configuration.keepAliveInterval)
+            let router = makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
             let application = Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
@@ -30,7 +46,8 @@ public enum GatewayServer {
                 },
                 logger: logger)
             var serviceConfiguration = ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: [PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
             try await ServiceGroup(configuration: serviceConfiguration).run()
         }

@@ -46,7 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """.utf8))
         }
-        try await GatewayServer.run(configuration: configuration, database: database, environment: environment, logger: logger)
+        try await GatewayServer.run(
+            configuration: configuration, database: database, policyStages: PolicyStages.registered, environment: environment,
+            logger: logger)
     }
 }
 

@@ -17,3 +17,13 @@ public protocol Backend: Sendable {
     /// The number of input tokens `request` amounts to on this backend.
     func countTokens(_ request: ChatRequest) async throws -> Int
 }
+
+extension EventStream {
+    /// A stream of events already known: a cached answer, or an upstream's one-piece response.
+    public init(events: [StreamEvent]) {
+        self.init { continuation in
+            for event in events { continuation.yield(event) }
+            continuation.finish()
+        }
+    }
+}

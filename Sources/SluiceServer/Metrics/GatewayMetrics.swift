@@ -36,6 +36,20 @@ final class GatewayMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts a policy action such as `pii:EMAIL=2` (stage pii, action EMAIL, twice) or `cache:hit`.
+    func recordPolicyAction(_ action: String) {
+        let parts = action.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { return }
+        let detail = parts[1].split(separator: "=", maxSplits: 1)
+        let count = detail.count == 2 ? Int64(detail[1]) ?? 1 : 1
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "sluice", metricName: "policy_actions", unitName: "total",
+                helpText: "What policy stages did: entities found by type, refusals, cache hits and misses."),
+            labels: [("stage", String(parts[0])), ("action", String(detail[0]))]
+        ).increment(by: count)
+    }
+
     func exposition() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

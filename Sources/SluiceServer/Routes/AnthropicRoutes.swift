@@ -15,12 +15,9 @@ struct AnthropicRoutes {
     private func messages(_ request: Request, context: SluiceRequestContext) async throws -> Response {
         let body = try await gateway.readJSON(request)
         let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta])
-        if chatRequest.stream {
-            let dispatch = try await gateway.start(chatRequest, context: context)
-            return gateway.streamResponse(dispatch, encoder: AnthropicStreamEncoder(), context: context)
-        }
-        let response = try await gateway.complete(chatRequest, context: context)
-        return Gateway.jsonResponse(AnthropicResponseEncoder.encode(response))
+        return try await gateway.respond(
+            to: chatRequest, request: request, context: context, endpoint: "messages",
+            streamEncoder: AnthropicStreamEncoder(), encodeResponse: AnthropicResponseEncoder.encode)
     }
 
     private func countTokens(_ request: Request, context: SluiceRequestContext) async throws -> Response {

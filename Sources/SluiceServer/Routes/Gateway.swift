@@ -1,13 +1,19 @@
+internal import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 internal import NIOCore
 internal import SluiceCore
+internal import SluicePolicy
 internal import SluiceStore
 
-/// What every API handler shares: reading bodies, checking a key's model rights, dispatching.
+/// What every API handler shares: reading bodies, and taking a decoded request through the
+/// policy chain and a backend to a response in the caller's protocol.
 struct Gateway: Sendable {
     let dispatcher: Dispatcher
+    let policies: PolicyRegistry
+    let defaultPolicy: String
+    let usage: UsageRecorder
     let bodyLimit: Int
     /// How often an idle stream gets a keep-alive.
     let keepAliveInterval: Duration
@@ -24,47 +30,161 @@ struct Gateway: Sendable {
         }
     }
 
-    /// Refuses (403) a model the calling key may not use.
-    func authorize(_ chatRequest: ChatRequest, context: SluiceRequestContext) throws {
+    /// The calling key, which may use the request's model.
+    func authorize(_ chatRequest: ChatRequest, context: SluiceRequestContext) throws -> APIKey {
         guard let caller = context.caller else { throw SluiceError(.authentication, "missing API key") }
         guard caller.allows(model: chatRequest.model) else {
             throw SluiceError(.permission, "this key may not use model '\(chatRequest.model)'")
         }
+        return caller
     }
 
-    /// Starts the request on a backend and notes which one answers.
-    func start(_ chatRequest: ChatRequest, context: SluiceRequestContext) async throws -> Dispatcher.Dispatch {
-        try authorize(chatRequest, context: context)
-        let dispatch = try await dispatcher.start(chatRequest)
-        context.record.backend = dispatch.backendName
-        return dispatch
-    }
+    /// Runs `chatRequest` through the caller's policy and a backend, answering in the caller's protocol.
+    func respond<Encoder: StreamEncoding>(
+        to chatRequest: ChatRequest, request: Request, context: SluiceRequestContext, endpoint: String,
+        streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
+    ) async throws -> Response {
+        let caller = try authorize(chatRequest, context: context)
+        let run = try policyRun(for: caller, request: request, context: context)
+        let exchange = Exchange(
+            gateway: self, run: run, context: context, endpoint: endpoint, model: chatRequest.model, stream: chatRequest.stream)
 
-    /// Runs a request to completion, for clients that did not ask for a stream.
-    func complete(_ chatRequest: ChatRequest, context: SluiceRequestContext) async throws -> ChatResponse {
-        let dispatch = try await start(chatRequest, context: context)
-        var accumulator = ResponseAccumulator()
-        for try await event in dispatch.events {
-            try accumulator.consume(event)
+        var upstreamRequest = chatRequest
+        let verdict: PolicyVerdict
+        do {
+            verdict = try await run.prepare(&upstreamRequest)
+        } catch {
+            // A stage that cannot do its job refuses the request: nothing passes unchecked.
+            let failure = (error as? SluiceError) ?? SluiceError.internalFailure("a policy failed to check the request")
+            context.logger.error("policy failed", metadata: ["error": "\(String(reflecting: error))"])
+            await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
+            return exchange.errorResponse(failure, request: request)
         }
-        return try accumulator.response()
+
+        let events: EventStream
+        switch verdict {
+        case .refuse(let refusal):
+            await exchange.finish(status: refusal.httpStatus, usage: Usage(), failure: refusal)
+            return exchange.errorResponse(refusal, request: request)
+        case .respond(let answer):
+            context.record.backend = "cache"
+            exchange.backend = "cache"
+            events = EventStream(events: answer.events)
+        case .proceed:
+            do {
+                let dispatch = try await dispatcher.start(upstreamRequest)
+                context.record.backend = dispatch.backendName
+                exchange.backend = dispatch.backendName
+                events = dispatch.events
+            } catch {
+                let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
+                await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
+                return exchange.errorResponse(failure, request: request)
+            }
+        }
+
+        let clientEvents = run.transform(events)
+        if chatRequest.stream {
+            let body = EventStreamResponse(
+                events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, logger: context.logger,
+                onFinish: { summary in
+                    await exchange.finish(status: 200, usage: summary.usage, failure: summary.failure, clientSawEnd: summary.sawEnd)
+                })
+            return body.response(headers: exchange.responseHeaders)
+        }
+        var accumulator = ResponseAccumulator()
+        do {
+            for try await event in clientEvents { try accumulator.consume(event) }
+            let response = try accumulator.response()
+            await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)
+            return Self.jsonResponse(encodeResponse(response), headers: exchange.responseHeaders)
+        } catch {
+            let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
+            await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
+            return exchange.errorResponse(failure, request: request)
+        }
     }
 
     func countTokens(_ chatRequest: ChatRequest, context: SluiceRequestContext) async throws -> Int {
-        try authorize(chatRequest, context: context)
+        _ = try authorize(chatRequest, context: context)
         return try await dispatcher.countTokens(chatRequest)
     }
 
-    func streamResponse<Encoder: StreamEncoding>(
-        _ dispatch: Dispatcher.Dispatch, encoder: Encoder, context: SluiceRequestContext
-    ) -> Response {
-        EventStreamResponse(events: dispatch.events, encoder: encoder, keepAliveInterval: keepAliveInterval, logger: context.logger)
-            .response(headers: [.sluiceBackend: dispatch.backendName])
+    /// The policy run for this caller: its own policy, or the default. A key naming a policy that
+    /// is not loaded is refused rather than served unchecked.
+    private func policyRun(for caller: APIKey, request: Request, context: SluiceRequestContext) throws -> PolicyRun {
+        let name = caller.policy ?? defaultPolicy
+        let policyContext = PolicyContext(
+            keyID: caller.id, keyName: caller.name, policyName: name, requestID: context.requestID,
+            bypassCache: request.headers[.cacheControl]?.contains("no-cache") == true, keyLimits: caller.limits)
+        if let policy = policies.policy(named: name) {
+            return PolicyRun(stages: policy.stages, context: policyContext)
+        }
+        guard caller.policy == nil else {
+            throw SluiceError(.permission, "this key's policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml")
+        }
+        return PolicyRun()
     }
 
     static func jsonResponse(_ value: JSONValue, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers.append(contentsOf: extra)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized())))
+    }
+}
+
+extension Gateway {
+    /// One request's way through the gateway, finished exactly once: the policy stages learn the
+    /// outcome, and the usage record and metrics are written.
+    final class Exchange: @unchecked Sendable {
+        // `@unchecked Sendable`: `backend` is set before the response starts and read only after it ends.
+        let gateway: Gateway
+        let run: PolicyRun
+        let context: SluiceRequestContext
+        let endpoint: String
+        let model: String
+        let stream: Bool
+        var backend: String?
+        private let started = ContinuousClock.now
+
+        init(gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, endpoint: String, model: String, stream: Bool) {
+            self.gateway = gateway
+            self.run = run
+            self.context = context
+            self.endpoint = endpoint
+            self.model = model
+            self.stream = stream
+        }
+
+        var responseHeaders: HTTPFields {
+            var headers = HTTPFields()
+            if let backend { headers[.sluiceBackend] = backend }
+            for (name, value) in run.responseHeaders {
+                if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+            }
+            return headers
+        }
+
+        func errorResponse(_ error: SluiceError, request: Request) -> Response {
+            context.record.errorCategory = error.category.rawValue
+            var response = APIProtocol(for: request).response(for: error)
+            response.headers.append(contentsOf: responseHeaders)
+            return response
+        }
+
+        func finish(status: Int, usage: Usage, failure: SluiceError?, clientSawEnd: Bool = false) async {
+            await run.complete(clientSawEnd: clientSawEnd, failure: failure)
+            let actions = run.actions
+            let elapsed = ContinuousClock.now - started
+            gateway.usage.record(
+                UsageRecord(
+                    createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model, backend: backend,
+                    endpoint: endpoint, stream: stream, status: failure?.httpStatus ?? status, inputTokens: usage.inputTokens,
+                    outputTokens: usage.outputTokens, cacheReadInputTokens: usage.cacheReadInputTokens,
+                    cacheCreationInputTokens: usage.cacheCreationInputTokens, cacheHit: actions.contains("cache:hit"),
+                    durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+                    policies: actions.joined(separator: " ")),
+                actions: actions, logger: context.logger)
+        }
     }
 }

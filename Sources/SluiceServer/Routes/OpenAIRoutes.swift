@@ -15,11 +15,9 @@ struct OpenAIRoutes {
         let body = try await gateway.readJSON(request)
         let (chatRequest, streamOptions) = try OpenAIRequestDecoder.decode(body)
         let created = Int(Date().timeIntervalSince1970)
-        if chatRequest.stream {
-            let dispatch = try await gateway.start(chatRequest, context: context)
-            return gateway.streamResponse(dispatch, encoder: OpenAIStreamEncoder(options: streamOptions, created: created), context: context)
-        }
-        let response = try await gateway.complete(chatRequest, context: context)
-        return Gateway.jsonResponse(OpenAIResponseEncoder.encode(response, created: created))
+        return try await gateway.respond(
+            to: chatRequest, request: request, context: context, endpoint: "chat/completions",
+            streamEncoder: OpenAIStreamEncoder(options: streamOptions, created: created),
+            encodeResponse: { OpenAIResponseEncoder.encode($0, created: created) })
     }
 }

@@ -16,6 +16,8 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
     let encoder: Encoder
     let keepAliveInterval: Duration
     let logger: Logger
+    /// Called once when the stream is over, with how it ended.
+    let onFinish: @Sendable (StreamSummary) async -> Void
 
     private enum Item: Sendable {
         case event(StreamEvent)
@@ -40,6 +42,7 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
     private func write(to writer: inout any ResponseBodyWriter) async throws {
         var encoder = encoder
         var lastWrite = ContinuousClock.now
+        var summary = StreamSummary()
         let items = merge(
             chain(events.map { Item.event($0) }, [Item.end].async),
             AsyncTimerSequence(interval: keepAliveInterval, clock: .continuous).map { _ in Item.tick })
@@ -47,7 +50,9 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
             for try await item in items {
                 let frames: [ServerSentEvent]
                 switch item {
-                case .event(let event): frames = encoder.encode(event)
+                case .event(let event):
+                    summary.observe(event)
+                    frames = encoder.encode(event)
                 case .tick:
                     guard ContinuousClock.now - lastWrite >= keepAliveInterval, let keepAlive = Encoder.keepAlive else { continue }
                     frames = [keepAlive]
@@ -61,12 +66,15 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
             }
         } catch is ClientGone {
             logger.info("client went away mid-stream")
+            await onFinish(summary)
             return
         } catch {
             let failure = ErrorResponseMiddleware.sluiceError(for: error, request: nil)
+            summary.failure = failure
             logger.warning("stream failed", metadata: ["error": "\(failure.description)"])
             try? await Self.send(encoder.fail(failure), to: &writer)
         }
+        await onFinish(summary)
         try await writer.finish(nil)
     }
 

@@ -1,6 +1,6 @@
 public import Foundation
 public import GRDB
-internal import SluiceCore
+public import SluiceCore
 
 /// An API key as stored: everything but the key itself, of which only a hash is kept.
 public struct APIKey: Sendable, Hashable, Codable {
@@ -20,6 +20,10 @@ public struct APIKey: Sendable, Hashable, Codable {
     var previousKeyHash: Data?
     /// Until when the key replaced by the last rotation still works.
     public var previousKeyExpiresAt: Date?
+    /// Overrides of the policy's rate limits for this key; `nil` keeps the policy's.
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var concurrency: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, name, policy, models
@@ -31,6 +35,14 @@ public struct APIKey: Sendable, Hashable, Codable {
         case lastUsedAt = "last_used_at"
         case previousKeyHash = "previous_key_hash"
         case previousKeyExpiresAt = "previous_key_expires_at"
+        case requestsPerMinute = "requests_per_minute"
+        case tokensPerMinute = "tokens_per_minute"
+        case concurrency
+    }
+
+    /// The key's own rate limits, for the policy chain.
+    public var limits: KeyLimits {
+        KeyLimits(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, concurrency: concurrency)
     }
 
     /// Whether this key may use `model`.

@@ -1,6 +1,6 @@
 public import Foundation
 internal import GRDB
-internal import SluiceCore
+public import SluiceCore
 
 /// A key just minted: the record, and the key itself, which is shown once and never stored.
 public struct MintedKey: Sendable {
@@ -29,13 +29,15 @@ extension SluiceDatabase {
 
     /// Mints a key: `sk-sluice-` and 40 base62 characters from the system's CSPRNG (about 238 bits).
     public func createKey(
-        name: String, policy: String? = nil, models: [String] = [], expiresAt: Date? = nil, now: Date = Date()
+        name: String, policy: String? = nil, models: [String] = [], expiresAt: Date? = nil, limits: KeyLimits = KeyLimits(),
+        now: Date = Date()
     ) throws -> MintedKey {
         let secret = Self.newSecret()
         var record = APIKey(
             id: "key_" + Identifiers.base62(count: 16), name: name, keyHash: Data(KeyHash.sha256(secret)),
             keyPrefix: Self.displayPrefix(of: secret), policy: policy, models: models, expiresAt: expiresAt,
-            revokedAt: nil, createdAt: now, lastUsedAt: nil, previousKeyHash: nil, previousKeyExpiresAt: nil)
+            revokedAt: nil, createdAt: now, lastUsedAt: nil, previousKeyHash: nil, previousKeyExpiresAt: nil,
+            requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, concurrency: limits.concurrency)
         do {
             try pool.write { db in try record.insert(db) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {

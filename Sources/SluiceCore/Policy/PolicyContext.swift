@@ -1,0 +1,36 @@
+/// Who a request is from and how it asked to be treated, for the stages that care.
+public struct PolicyContext: Sendable {
+    public let keyID: String
+    public let keyName: String
+    public let policyName: String
+    public let requestID: String
+    /// The client sent `cache-control: no-cache`: skip the response cache.
+    public let bypassCache: Bool
+    /// Per-key limits set with `sluice keys create --rpm/--tpm/--concurrency`, overriding the policy's.
+    public let keyLimits: KeyLimits
+
+    public init(
+        keyID: String, keyName: String, policyName: String, requestID: String, bypassCache: Bool = false,
+        keyLimits: KeyLimits = KeyLimits()
+    ) {
+        self.keyID = keyID
+        self.keyName = keyName
+        self.policyName = policyName
+        self.requestID = requestID
+        self.bypassCache = bypassCache
+        self.keyLimits = keyLimits
+    }
+}
+
+/// Limits set on one key; `nil` means the policy's value applies.
+public struct KeyLimits: Sendable, Hashable {
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var concurrency: Int?
+
+    public init(requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, concurrency: Int? = nil) {
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.concurrency = concurrency
+    }
+}

@@ -1,0 +1,134 @@
+/// One request's pass through the stages of its policy.
+///
+/// `prepare` runs the stages in policy order; the first that answers or refuses ends that phase.
+/// `transform` runs each outgoing event through the stages in reverse order — only through the
+/// stages before the one that answered, when one did — and ends the stream cleanly when a stage
+/// says stop. `complete` tells every prepared stage how the request ended; call it exactly once.
+///
+/// `@unchecked Sendable`: a run belongs to one request; its phases happen one after another
+/// (the event stream is pulled by a single consumer), never concurrently.
+public final class PolicyRun: @unchecked Sendable {
+    private var sessions: [(name: String, session: any PolicySession)]
+    /// How many sessions take part in the response: all, or those before the stage that answered.
+    private var respondingCount: Int
+    private var stoppedBy: String?
+    private var completed = false
+
+    public init(stages: [any PolicyStage], context: PolicyContext) {
+        sessions = stages.map { ($0.name, $0.makeSession(for: context)) }
+        respondingCount = sessions.count
+    }
+
+    /// A run with no stages, for requests under no policy.
+    public convenience init() {
+        self.init(stages: [], context: PolicyContext(keyID: "", keyName: "", policyName: "", requestID: ""))
+    }
+
+    public func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict {
+        for index in sessions.indices {
+            let verdict = try await sessions[index].session.prepare(&request)
+            switch verdict {
+            case .proceed: continue
+            case .respond:
+                respondingCount = index
+                sessions.removeSubrange((index + 1)...)
+                return verdict
+            case .refuse:
+                sessions.removeSubrange((index + 1)...)
+                respondingCount = index
+                return verdict
+            }
+        }
+        return .proceed
+    }
+
+    /// The events as the client must see them.
+    public func transform(_ events: EventStream) -> EventStream {
+        guard respondingCount > 0 else { return events }
+        let pump = Pump(run: self, base: events.makeAsyncIterator())
+        return EventStream(unfolding: { try await pump.next() })
+    }
+
+    /// Tells every stage how the request ended. `clientSawEnd` is whether the whole stream went out.
+    public func complete(clientSawEnd: Bool, failure: SluiceError? = nil) async {
+        guard !completed else { return }
+        completed = true
+        let outcome: PolicyOutcome =
+            if let failure { .failed(failure) } else if let stoppedBy { .stopped(by: stoppedBy) } else if clientSawEnd { .completed } else { .abandoned }
+        for index in sessions.indices {
+            await sessions[index].session.complete(outcome)
+        }
+    }
+
+    /// Response headers from every stage that ran.
+    public var responseHeaders: [(name: String, value: String)] {
+        sessions.flatMap { $0.session.responseHeaders }
+    }
+
+    /// What the stages did, for the usage record.
+    public var actions: [String] {
+        sessions.flatMap { $0.session.actions }
+    }
+
+    /// Runs `event` through the responding stages, last to first, collecting what comes out.
+    fileprivate func process(_ event: StreamEvent) throws -> (events: [StreamEvent], stop: StopReason?) {
+        var events = [event]
+        var stop: StopReason?
+        for index in stride(from: respondingCount - 1, through: 0, by: -1) {
+            var passed: [StreamEvent] = []
+            for event in events {
+                let output = try sessions[index].session.process(event)
+                passed += output.events
+                if let reason = output.stop, stop == nil {
+                    stop = reason
+                    stoppedBy = sessions[index].name
+                }
+            }
+            events = passed
+        }
+        return (events, stop)
+    }
+
+    /// Pulls backend events through the stages one at a time.
+    private final class Pump: @unchecked Sendable {
+        private let run: PolicyRun
+        private var base: EventStream.AsyncIterator?
+        private var pending: [StreamEvent] = []
+        private var blockOpen = false
+        private var usage = Usage()
+
+        init(run: PolicyRun, base: EventStream.AsyncIterator) {
+            self.run = run
+            self.base = base
+        }
+
+        func next() async throws -> StreamEvent? {
+            while pending.isEmpty {
+                guard var iterator = base, let event = try await iterator.next() else { return nil }
+                base = iterator
+                let (events, stop) = try run.process(event)
+                emit(events)
+                if let stop {
+                    // Drop the backend's stream first: that cancels the upstream generation.
+                    base = nil
+                    if blockOpen { emit(try run.process(.blockStop).events) }
+                    emit(try run.process(.messageEnd(stopReason: stop, stopSequence: nil, usage: usage)).events)
+                }
+            }
+            return pending.removeFirst()
+        }
+
+        private func emit(_ events: [StreamEvent]) {
+            for event in events {
+                switch event {
+                case .messageStart(_, _, let startUsage): usage = startUsage
+                case .blockStart: blockOpen = true
+                case .blockStop: blockOpen = false
+                case .messageEnd(_, _, let endUsage): usage = endUsage
+                case .blockDelta: break
+                }
+            }
+            pending += events
+        }
+    }
+}

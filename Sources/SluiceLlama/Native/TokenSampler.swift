@@ -1,0 +1,30 @@
+internal import CLlama
+internal import SluiceCore
+
+/// The sampler of one sequence: llama-server's chain (penalties, top-k, top-p, min-p,
+/// temperature, seeded distribution) behind an optional grammar, which is how forced tool calls
+/// are made to match their schema. Freed in `deinit`.
+///
+/// `@unchecked Sendable`: created by the request's task, then used only by the engine thread.
+final class TokenSampler: @unchecked Sendable {
+    private let pointer: OpaquePointer
+
+    init(model: LlamaModel, parameters: SamplingParameters, prompt: RenderedPrompt) throws(LlamaError) {
+        var json = parameters.json
+        let details = prompt.details
+        for key in ["grammar", "grammar_lazy", "grammar_triggers", "preserved_tokens", "generation_prompt"] {
+            if let value = details[key] { json[key] = value }
+        }
+        let text = JSONValue.object(json).serializedString()
+        pointer = try shimCall(LlamaError.samplerFailed) { sluice_sampler_new(model.pointer, text, $0) }
+    }
+
+    deinit {
+        sluice_sampler_free(pointer)
+    }
+
+    /// Picks (and accepts) the next token from the logits at batch position `index`.
+    func sample(_ context: OpaquePointer, index: Int32) -> llama_token {
+        sluice_sampler_sample(pointer, context, index)
+    }
+}

@@ -1,0 +1,13 @@
+public import SluiceCore
+public import SluiceStore
+
+/// The stages Sluice ships, and the shared services they keep their state in.
+public enum BuiltInPolicyStages {
+    /// Every built-in stage factory; a custom stage is added next to these in `sluice serve`.
+    public static var factories: [any PolicyStageFactory] { [] }
+
+    /// Services that outlive policy reloads (rate-limit counters, the response cache).
+    public static func environment(database: SluiceDatabase) -> PolicyEnvironment {
+        PolicyEnvironment(services: [:])
+    }
+}

@@ -1,0 +1,91 @@
+public import Foundation
+public import Logging
+public import SluiceConfig
+internal import Synchronization
+
+/// The policies of `policies_dir`, compiled and kept current.
+///
+/// `reload()` re-reads files that changed since the last load. A file that fails to load is
+/// reported (file, line, reason) and its previous version stays in force, so a typo in a
+/// running gateway's policy never switches a policy off.
+public final class PolicyRegistry: Sendable {
+    public let directory: String
+    private let compiler: PolicyCompiler
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var policies: [String: CompiledPolicy] = [:]
+        /// Modification time and size of each file as last read, to notice edits.
+        var stamps: [String: FileStamp] = [:]
+    }
+
+    private struct FileStamp: Equatable {
+        let modified: Date
+        let size: Int
+    }
+
+    public init(directory: String, compiler: PolicyCompiler, logger: Logger) {
+        self.directory = directory
+        self.compiler = compiler
+        self.logger = logger
+    }
+
+    public func policy(named name: String) -> CompiledPolicy? {
+        state.withLock { $0.policies[name] }
+    }
+
+    public var policyNames: [String] {
+        state.withLock { $0.policies.keys.sorted() }
+    }
+
+    /// Loads new and changed files and forgets deleted ones. Returns the problems found.
+    @discardableResult
+    public func reload() -> [ConfigurationError] {
+        let files = Self.policyFiles(in: directory)
+        var problems: [ConfigurationError] = []
+        for (name, path) in files {
+            let stamp = Self.stamp(of: path)
+            if let stamp, state.withLock({ $0.stamps[path] == stamp }) { continue }
+            do throws(ConfigurationError) {
+                let policy = try compiler.compile(try PolicyDocument.load(path: path))
+                state.withLock {
+                    $0.policies[name] = policy
+                    $0.stamps[path] = stamp
+                }
+                logger.info("loaded policy", metadata: ["policy": "\(name)", "file": "\(path)"])
+            } catch {
+                // Remember the stamp so a broken file is reported once, not on every poll.
+                state.withLock { $0.stamps[path] = stamp }
+                let kept = policy(named: name) != nil ? "; the previous version stays in force" : ""
+                logger.error("policy file rejected\(kept)", metadata: [
+                    "file": "\(error.file ?? path)", "line": "\(error.line.map(String.init) ?? "-")", "reason": "\(error.message)",
+                ])
+                problems.append(error)
+            }
+        }
+        let present = Set(files.map(\.name))
+        state.withLock { state in
+            for name in state.policies.keys where !present.contains(name) { state.policies[name] = nil }
+            state.stamps = state.stamps.filter { FileManager.default.fileExists(atPath: $0.key) }
+        }
+        return problems
+    }
+
+    /// `NAME.yaml` and `NAME.yml` files of a directory, by policy name.
+    public static func policyFiles(in directory: String) -> [(name: String, path: String)] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return entries.sorted().compactMap { entry in
+            let url = URL(fileURLWithPath: directory).appending(path: entry)
+            guard ["yaml", "yml"].contains(url.pathExtension) else { return nil }
+            return (url.deletingPathExtension().lastPathComponent, url.path)
+        }
+    }
+
+    private static func stamp(of path: String) -> FileStamp? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let modified = attributes[.modificationDate] as? Date, let size = attributes[.size] as? Int
+        else { return nil }
+        return FileStamp(modified: modified, size: size)
+    }
+}

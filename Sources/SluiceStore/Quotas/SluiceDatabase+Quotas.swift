@@ -1,0 +1,49 @@
+public import Foundation
+internal import GRDB
+
+/// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).
+struct TokenQuotaRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "token_quotas"
+
+    var keyID: String
+    var period: String
+    var tokens: Int
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case period, tokens
+        case keyID = "key_id"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension SluiceDatabase {
+    /// The tokens `keyID` has used in each of `periods`; a period never charged counts 0.
+    ///
+    /// Period labels are chosen by the caller (the rate-limit stage uses the UTC day and month,
+    /// `2025-11-21` and `2025-11`); the store only adds them up.
+    public func quotaTokens(keyID: String, periods: [String]) async throws -> [String: Int] {
+        let records = try await pool.read { db in
+            try TokenQuotaRecord.filter(Column("key_id") == keyID && periods.contains(Column("period"))).fetchAll(db)
+        }
+        var totals = Dictionary(uniqueKeysWithValues: periods.map { ($0, 0) })
+        for record in records { totals[record.period] = record.tokens }
+        return totals
+    }
+
+    /// Adds `tokens` to what `keyID` has used in each of `periods`, in one transaction.
+    public func addQuotaTokens(_ tokens: Int, keyID: String, periods: [String], now: Date = Date()) async throws {
+        guard tokens != 0, !periods.isEmpty else { return }
+        try await pool.write { db in
+            for period in periods {
+                try db.execute(
+                    sql: """
+                        INSERT INTO token_quotas (key_id, period, tokens, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (key_id, period) DO UPDATE SET
+                            tokens = tokens + excluded.tokens, updated_at = excluded.updated_at
+                        """,
+                    arguments: [keyID, period, tokens, now])
+            }
+        }
+    }
+}

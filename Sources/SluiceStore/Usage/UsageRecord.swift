@@ -1,0 +1,68 @@
+public import Foundation
+public import GRDB
+
+/// One API request as recorded for `sluice usage`: who, which model and backend, tokens, outcome.
+/// It holds no prompt or response text.
+public struct UsageRecord: Sendable, Hashable, Codable {
+    public var id: Int64?
+    public var createdAt: Date
+    public var keyID: String?
+    public var keyName: String?
+    public var model: String?
+    public var backend: String?
+    public var endpoint: String
+    public var stream: Bool
+    public var status: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cacheReadInputTokens: Int
+    public var cacheCreationInputTokens: Int
+    /// Answered by Sluice's response cache, without a backend.
+    public var cacheHit: Bool
+    public var durationMilliseconds: Double
+    /// What the policy stages did, e.g. `pii:EMAIL=1 cache:miss`.
+    public var policies: String
+
+    public init(
+        createdAt: Date, keyID: String?, keyName: String?, model: String?, backend: String?, endpoint: String, stream: Bool,
+        status: Int, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadInputTokens: Int = 0, cacheCreationInputTokens: Int = 0,
+        cacheHit: Bool = false, durationMilliseconds: Double, policies: String = ""
+    ) {
+        self.createdAt = createdAt
+        self.keyID = keyID
+        self.keyName = keyName
+        self.model = model
+        self.backend = backend
+        self.endpoint = endpoint
+        self.stream = stream
+        self.status = status
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cacheReadInputTokens = cacheReadInputTokens
+        self.cacheCreationInputTokens = cacheCreationInputTokens
+        self.cacheHit = cacheHit
+        self.durationMilliseconds = durationMilliseconds
+        self.policies = policies
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, backend, endpoint, stream, status, policies
+        case createdAt = "created_at"
+        case keyID = "key_id"
+        case keyName = "key_name"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case cacheReadInputTokens = "cache_read_input_tokens"
+        case cacheCreationInputTokens = "cache_creation_input_tokens"
+        case cacheHit = "cache_hit"
+        case durationMilliseconds = "duration_ms"
+    }
+}
+
+extension UsageRecord: FetchableRecord, MutablePersistableRecord {
+    public static var databaseTableName: String { "usage" }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
