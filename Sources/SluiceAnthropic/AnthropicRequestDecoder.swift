@@ -47,7 +47,7 @@ public enum AnthropicRequestDecoder {
         request.topP = try root.optional("top_p")?.double()
         request.topK = try root.optional("top_k")?.int()
         request.user = try root.optional("metadata")?.optional("user_id")?.string()
-        if let tools = try root.optional("tools") { request.tools = try self.tools(tools) }
+        if let tools = try root.optional("tools") { (request.tools, request.anthropicServerTools) = try self.tools(tools) }
         if let choice = try root.optional("tool_choice") {
             (request.toolChoice, request.parallelToolCalls) = try toolChoice(choice)
         }
@@ -83,9 +83,17 @@ public enum AnthropicRequestDecoder {
             guard let role = Message.Role(rawValue: try roleField.string()) else {
                 throw .invalidRequest("\(roleField.path): expected \"user\", \"assistant\" or \"system\"")
             }
-            messages.append(Message(role: role, content: try AnthropicContentDecoder.content(element.required("content"))))
+            messages.append(
+                Message(
+                    role: role, content: try AnthropicContentDecoder.content(element.required("content")),
+                    anthropicExtraFields: try extraFields(of: element, interpreted: ["role", "content"])))
         }
         return messages
+    }
+
+    /// The fields of `object` outside `interpreted`, kept in order for Anthropic upstreams.
+    private static func extraFields(of object: JSONCursor, interpreted: Set<String>) throws(SluiceError) -> JSONObject {
+        JSONObject(try object.object().filter { !interpreted.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
     /// `system` is a string or a list of text blocks, each keeping its `cache_control`.
@@ -98,14 +106,18 @@ public enum AnthropicRequestDecoder {
         return blocks
     }
 
-    /// Custom tools. Anthropic's server tools (`web_search_20250305`, `code_execution_…`) have a
-    /// type and no schema; no other backend can run them, so they are left out.
-    private static func tools(_ field: JSONCursor) throws(SluiceError) -> [ToolDefinition] {
+    /// Custom tools, and Anthropic's server tools (`web_search_20250305`, `code_execution_…`):
+    /// those have a type and no schema, and only an Anthropic upstream can run them.
+    private static func tools(_ field: JSONCursor) throws(SluiceError) -> (custom: [ToolDefinition], server: [JSONValue]) {
         var tools: [ToolDefinition] = []
+        var serverTools: [JSONValue] = []
         for element in try field.array() {
             let type = try element.optional("type")?.string()
             let schema = try element.optional("input_schema")
-            if let type, type != "custom", schema == nil { continue }
+            if let type, type != "custom", schema == nil {
+                serverTools.append(element.value)
+                continue
+            }
             guard let schema else { throw .invalidRequest("\(element.path).input_schema: field required") }
             _ = try schema.object()
             tools.append(
@@ -113,11 +125,12 @@ public enum AnthropicRequestDecoder {
                     name: try element.required("name").string(),
                     description: try element.optional("description")?.string(),
                     inputSchema: schema.value,
-                    cacheControl: try element.optional("cache_control")?.value
+                    cacheControl: try element.optional("cache_control")?.value,
+                    anthropicExtraFields: try extraFields(of: element, interpreted: ["name", "description", "input_schema", "cache_control"])
                 )
             )
         }
-        return tools
+        return (tools, serverTools)
     }
 
     private static func toolChoice(_ field: JSONCursor) throws(SluiceError) -> (ToolChoice, Bool?) {

@@ -19,7 +19,9 @@ public enum AnthropicRequestEncoder {
         body["max_tokens"] = .integer(request.maxTokens ?? defaultMaxTokens)
         if let system = system(request.system) { body["system"] = system }
         body["messages"] = .array(request.messages.map(message))
-        if !request.tools.isEmpty { body["tools"] = .array(request.tools.map(tool)) }
+        if !request.tools.isEmpty || !request.anthropicServerTools.isEmpty {
+            body["tools"] = .array(request.tools.map(tool) + request.anthropicServerTools)
+        }
         if let choice = toolChoice(request) { body["tool_choice"] = choice }
         if let thinking = thinking(request) { body["thinking"] = thinking }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
@@ -56,7 +58,9 @@ public enum AnthropicRequestEncoder {
             if case .thinking(let thinking) = block, thinking.signature?.isEmpty ?? true { return nil }
             return AnthropicContentEncoder.block(block)
         }
-        return ["role": .string(message.role.rawValue), "content": .array(content)]
+        var object: JSONObject = ["role": .string(message.role.rawValue), "content": .array(content)]
+        for (key, value) in message.anthropicExtraFields where object[key] == nil { object[key] = value }
+        return .object(object)
     }
 
     private static func tool(_ tool: ToolDefinition) -> JSONValue {
@@ -65,6 +69,7 @@ public enum AnthropicRequestEncoder {
         if let description = tool.description { object["description"] = .string(description) }
         object["input_schema"] = tool.inputSchema
         if let cacheControl = tool.cacheControl { object["cache_control"] = cacheControl }
+        for (key, value) in tool.anthropicExtraFields where object[key] == nil { object[key] = value }
         return .object(object)
     }
 

@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
             "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
-            "system_messages", "keep_billing_header", "top_k", "reasoning", "model",
+            "system_messages", "keep_billing_header", "top_k", "reasoning", "model", "max_output_tokens",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -92,6 +92,7 @@ public enum ConfigurationLoader {
             case "connect_timeout": backend.connectTimeout = try value.duration()
             case "read_timeout": backend.readTimeout = try value.duration()
             case "max_attempts": backend.maxAttempts = try value.positiveInt()
+            case "max_output_tokens": backend.maxOutputTokens = try value.positiveInt()
             case "system_messages": backend.systemMessages = try value.oneOf(BackendConfiguration.SystemMessagePlacement.self)
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
             case "top_k": backend.supportsTopK = try value.bool()

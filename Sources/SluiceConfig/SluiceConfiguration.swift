@@ -48,6 +48,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var readTimeout: Duration = .seconds(600)
     /// Attempts on this backend before falling back to the next (connect errors, 5xx, 429).
     public var maxAttempts: Int = 2
+    /// The most output tokens asked of this backend: clients such as Claude Code ask for up to
+    /// 128000, which servers with a smaller context refuse outright.
+    public var maxOutputTokens: Int?
     public var systemMessages: SystemMessagePlacement = .inline
     public var keepBillingHeader: Bool = false
     public var supportsTopK: Bool = false

@@ -17,6 +17,7 @@ public struct AnthropicCompatibleBackend: Backend {
     }
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
+        let request = call.endpoint.capped(request)
         var headers = headers(for: request)
         headers.add(name: "accept", value: "text/event-stream")
         let response = try await call.post(

@@ -18,6 +18,7 @@ public struct OpenAICompatibleBackend: Backend {
     }
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
+        let request = call.endpoint.capped(request)
         var headers: CurlHeaders = ["accept": "text/event-stream"]
         if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         let response = try await call.post(

@@ -22,7 +22,8 @@ enum BackendFactory {
         guard let url = configuration.url else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
         let endpoint = RemoteEndpoint(
             baseURL: url, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
-            connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout)
+            connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
+            maxOutputTokens: configuration.maxOutputTokens)
         switch configuration.kind {
         case .openai:
             let options = OpenAIUpstreamOptions(

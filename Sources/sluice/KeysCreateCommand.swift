@@ -21,11 +21,18 @@ struct KeysCreateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long the key is valid, e.g. 30d, 12h (default: no expiry).", valueName: "duration"))
     var expires: DurationArgument?
 
+    @Option(help: "Requests per minute for this key (default: the policy's).") var rpm: Int?
+    @Option(help: "Tokens per minute for this key (default: the policy's).") var tpm: Int?
+    @Option(help: "Concurrent requests for this key (default: the policy's).") var concurrency: Int?
+
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard !name.isEmpty, !name.contains(where: \.isWhitespace) else {
             throw ValidationError("--name must be non-empty and without spaces")
+        }
+        for (flag, value) in [("--rpm", rpm), ("--tpm", tpm), ("--concurrency", concurrency)] {
+            if let value, value < 1 { throw ValidationError("\(flag) must be a positive number") }
         }
     }
 
@@ -35,7 +42,7 @@ struct KeysCreateCommand: ParsableCommand {
         let now = Date()
         let minted = try database.createKey(
             name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
-            now: now)
+            limits: KeyLimits(requestsPerMinute: rpm, tokensPerMinute: tpm, concurrency: concurrency), now: now)
         if json {
             print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
         } else {

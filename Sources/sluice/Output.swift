@@ -23,6 +23,9 @@ enum Output {
         object["created_at"] = timestamp(key.createdAt)
         object["last_used_at"] = timestamp(key.lastUsedAt)
         object["previous_key_expires_at"] = timestamp(key.previousKeyExpiresAt)
+        object["requests_per_minute"] = key.requestsPerMinute.map(JSONValue.integer) ?? .null
+        object["tokens_per_minute"] = key.tokensPerMinute.map(JSONValue.integer) ?? .null
+        object["concurrency"] = key.concurrency.map(JSONValue.integer) ?? .null
         object["status"] = .string(status(of: key))
         return .object(object)
     }
@@ -35,21 +38,33 @@ enum Output {
 
     /// A table of keys, one line each, never showing more of a key than its prefix.
     static func keyTable(_ keys: [APIKey]) -> String {
-        let header = ["NAME", "ID", "PREFIX", "STATUS", "POLICY", "MODELS", "EXPIRES", "LAST USED"]
+        let header = ["NAME", "ID", "PREFIX", "STATUS", "POLICY", "MODELS", "LIMITS", "EXPIRES", "LAST USED"]
         let rows = keys.map { key in
             [key.name, key.id, key.keyPrefix + "…", status(of: key), key.policy ?? "(default)",
-             key.models.isEmpty ? "*" : key.models.joined(separator: ","), text(key.expiresAt), text(key.lastUsedAt)]
+             key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), text(key.expiresAt), text(key.lastUsedAt)]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
+        return table([header] + rows)
+    }
+
+    /// Rows as aligned columns.
+    static func table(_ rows: [[String]]) -> String {
+        let widths = (rows.first ?? []).indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
     }
 
+    private static func limits(of key: APIKey) -> String {
+        let parts = [key.requestsPerMinute.map { "rpm=\($0)" }, key.tokensPerMinute.map { "tpm=\($0)" }, key.concurrency.map { "concurrency=\($0)" }]
+            .compactMap { $0 }
+        return parts.isEmpty ? "(policy)" : parts.joined(separator: ",")
+    }
+
     static func keyDetails(_ key: APIKey) -> String {
         [("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
          ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
+         ("limits", limits(of: key)),
          ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
          ("last used", text(key.lastUsedAt))]
             .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")

@@ -7,6 +7,8 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "An LLM API gateway speaking the Anthropic Messages and OpenAI Chat Completions APIs.",
         version: version,
-        subcommands: [ServeCommand.self, KeysCommand.self, MigrateCommand.self, VersionCommand.self]
+        subcommands: [
+            ServeCommand.self, KeysCommand.self, PoliciesCommand.self, UsageCommand.self, MigrateCommand.self, VersionCommand.self,
+        ]
     )
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import anthropic
 import pytest
@@ -439,12 +440,13 @@ def test_upstream_500_after_all_attempts_is_502(client, mock):
     assert len(mock.model_requests()) == 2, "max_attempts: 2 means exactly two tries"
 
 
-def test_upstream_529_is_overloaded_error(client, mock):
-    mock.enqueue(error_response(529, "busy"))
+def test_upstream_529_is_overloaded_error_with_retry_after(client, mock):
+    mock.enqueue(error_response(529, "busy", headers={"retry-after": "4"}))
     with pytest.raises(anthropic.InternalServerError) as e:
         ask(client, model=ONCE)
     assert e.value.status_code == 529 and isinstance(e.value, anthropic.OverloadedError)
     assert error_type(e.value) == "overloaded_error"
+    assert e.value.response.headers.get("retry-after") == "4"
 
 
 def test_stalled_upstream_past_read_timeout_is_504(client, mock):
@@ -500,3 +502,86 @@ def test_stream_accumulator_matches_the_non_streaming_message(client, mock, answ
     expected_types = (["thinking"] if ANSWERS[answer].get("reasoning") else []) \
         + (["text"] if ANSWERS[answer]["text"] else []) + ["tool_use"] * len(ANSWERS[answer].get("tool_calls") or [])
     assert [b.type for b in plain.content] == expected_types
+
+
+# --------------------------------------------------------------------------
+# Retry hints and context overflow
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case,status,retriable", [
+    ("unknown-key", 401, False), ("no-route", 404, False), ("invalid", 400, False),
+    ("upstream-429", 429, True), ("upstream-500", 502, True),
+])
+def test_x_should_retry_never_invites_retrying_a_request_that_cannot_succeed(srv, client, mock, case, status, retriable):
+    """The SDKs honour x-should-retry: a 4xx that retrying cannot fix must not say "true"; a 429/5xx must not say "false"."""
+    c = client
+    if case == "unknown-key":
+        c = anthropic.Anthropic(base_url=srv.url, api_key="sk-sluice-" + "z" * 40, max_retries=0, timeout=10)
+    kw = {}
+    if case == "no-route":
+        kw["model"] = "gpt-4o"
+    if case == "invalid":
+        kw["extra_body"] = {"max_tokens": 0}
+    if case == "upstream-429":
+        mock.enqueue(rate_limited(retry_after=1))
+        kw["model"] = ONCE
+    if case == "upstream-500":
+        mock.enqueue(server_error(500), server_error(500))
+    with pytest.raises(anthropic.APIStatusError) as e:
+        ask(c, **kw)
+    assert e.value.status_code == status
+    hint = e.value.response.headers.get("x-should-retry")
+    assert hint != ("false" if retriable else "true"), f"x-should-retry: {hint} on a {status}"
+
+
+VLLM_OVERFLOW = ("This model's maximum context length is 32768 tokens. However, you requested 41000 tokens "
+                 "(40000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.")
+VLLM_NEW_OVERFLOW = ("This model's maximum context length is 32768 tokens. However, your request has 40000 input tokens. "
+                     "Please reduce the length of the input messages.")
+SGLANG_OVERFLOW = "The input (40000 tokens) is longer than the model's context length (32768 tokens)."
+
+
+@pytest.mark.parametrize("body", [
+    {"object": "error", "message": VLLM_OVERFLOW, "type": "BadRequestError", "param": None, "code": 400},
+    {"error": {"message": VLLM_NEW_OVERFLOW, "type": "BadRequestError", "param": None, "code": 400}},
+    {"error": {"message": SGLANG_OVERFLOW, "type": "BadRequestError", "param": None, "code": 400}},
+    {"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it",
+               "type": "exceed_context_size_error", "n_prompt_tokens": 40000, "n_ctx": 32768}},
+], ids=["vllm", "vllm-new", "sglang", "llama-server"])
+def test_upstream_context_overflow_reads_as_prompt_is_too_long(client, mock, body):
+    """Claude Code compacts its context when it sees `prompt is too long: N tokens > M maximum`."""
+    mock.enqueue(JSONResponse(body, status=400))
+    with pytest.raises(anthropic.BadRequestError) as e:
+        ask(client, "a very long prompt", model=ONCE)
+    assert error_type(e.value) == "invalid_request_error"
+    assert "prompt is too long: 40000 tokens > 32768 maximum" in e.value.body["error"]["message"]
+
+
+# --------------------------------------------------------------------------
+# No state shared between streams
+# --------------------------------------------------------------------------
+
+
+def per_prompt_answer(req):
+    """An answer computed from the prompt "stream N": its own reasoning, text and N % 2 + 1 tool calls."""
+    n = int(req.json["messages"][-1]["content"].split()[-1])
+    calls = [{"id": f"call_{n}_{j}", "name": f"tool_{n}", "arguments": {"n": n, "j": j}} for j in range(n % 2 + 1)]
+    chunks = openai_stream_chunks([f"s{n}-{k} " for k in range(6)], reasoning=[f"r{n}-{k} " for k in range(4)],
+                                  tool_calls=calls, usage=openai_usage(100 + n, 10 + n))
+    return openai_stream(chunks, split=61, delay=0.005)
+
+
+def test_interleaved_streams_do_not_share_state(client, mock):
+    mock.default = per_prompt_answer
+    n_streams = 6
+    with ThreadPoolExecutor(n_streams) as ex:
+        finals = list(ex.map(lambda n: streamed_final(client, f"stream {n}", max_tokens=300), range(n_streams)))
+    for n, final in enumerate(finals):
+        assert [b.type for b in final.content] == ["thinking", "text"] + ["tool_use"] * (n % 2 + 1), n
+        assert final.content[0].thinking == "".join(f"r{n}-{k} " for k in range(4))
+        assert final.content[1].text == "".join(f"s{n}-{k} " for k in range(6))
+        assert [(b.id, b.name, b.input) for b in final.content[2:]] == \
+            [(f"call_{n}_{j}", f"tool_{n}", {"n": n, "j": j}) for j in range(n % 2 + 1)]
+        assert (final.stop_reason, final.usage.output_tokens) == ("tool_use", 10 + n)
+    assert len(mock.model_requests()) == n_streams

@@ -468,11 +468,11 @@ def test_anthropic_backend_receives_the_claude_code_request_natively(srv, key, m
         "system": sent["system"],  # billing line kept: only Anthropic reads it
         "messages": [
             sent["messages"][0],
-            {"role": "system", "content": [{"type": "text", "text": "Respond in English."}]},
+            sent["messages"][1],  # with its own output_config
             sent["messages"][2],  # thinking with its signature, text, tool_use
             sent["messages"][3],
         ],
-        "tools": [{k: v for k, v in t.items() if k != "defer_loading"} for t in TOOLS],
+        "tools": TOOLS,  # defer_loading and cache_control included
         "tool_choice": {"type": "auto"},
         "thinking": {"type": "adaptive", "display": "omitted"},
         "temperature": 0,

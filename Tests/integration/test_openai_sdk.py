@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import ANY
 
 import openai
@@ -27,7 +28,7 @@ from mock_upstream import (
     rate_limited,
     server_error,
 )
-from protocol_checks import accumulate_openai_chunks, fragments, openai_sse_data, post_json
+from protocol_checks import accumulate_openai_chunks, fragments, openai_sse_data, ordered_dumps, post_json
 from sluice_harness import UPSTREAM_SECRET, assert_openai_error, backend, route, unique_name
 
 MODEL = "gpt-test-model"
@@ -166,6 +167,7 @@ def test_streamed_tool_calls_accumulate_by_index_into_the_arguments_json(client,
         got = acc["tool_calls"][i]
         assert (got["id"], got["type"], got["name"]) == (call["id"], "function", call["name"])
         assert json.loads(got["arguments"]) == call["arguments"]
+        assert ordered_dumps(json.loads(got["arguments"])) == ordered_dumps(call["arguments"]), "key order kept"
     assert acc["finish_reason"] == "tool_calls"
     # the first delta of each call carries its id, type and name
     first = {}
@@ -410,3 +412,30 @@ def test_anthropic_backend_429_is_rate_limit_error(client, mock):
     with pytest.raises(openai.RateLimitError) as e:
         chat(client, model=ANTH)
     assert e.value.status_code == 429 and e.value.response.headers.get("retry-after") == "3"
+
+
+# --------------------------------------------------------------------------
+# No state shared between streams
+# --------------------------------------------------------------------------
+
+
+def per_prompt_answer(req):
+    n = int(req.json["messages"][-1]["content"].split()[-1])
+    calls = [{"id": f"call_{n}_{j}", "name": f"tool_{n}", "arguments": {"n": n, "j": j}} for j in range(n % 3 + 1)]
+    chunks = openai_stream_chunks([f"s{n}-{k} " for k in range(5)], reasoning=f"r{n}", tool_calls=calls,
+                                  usage=openai_usage(100 + n, 10 + n))
+    return openai_stream(chunks, split=61, delay=0.005)
+
+
+def test_interleaved_streams_keep_their_own_tool_call_indices(client, mock):
+    mock.default = per_prompt_answer
+    n_streams = 6
+    with ThreadPoolExecutor(n_streams) as ex:
+        accs = list(ex.map(lambda n: accumulate_openai_chunks(
+            chat_stream(client, f"stream {n}", stream_options={"include_usage": True})), range(n_streams)))
+    for n, acc in enumerate(accs):
+        assert acc["content"] == "".join(f"s{n}-{k} " for k in range(5))
+        assert sorted(acc["tool_calls"]) == list(range(n % 3 + 1)), n
+        assert [(acc["tool_calls"][j]["id"], json.loads(acc["tool_calls"][j]["arguments"]))
+                for j in range(n % 3 + 1)] == [(f"call_{n}_{j}", {"n": n, "j": j}) for j in range(n % 3 + 1)]
+        assert acc["usage"]["completion_tokens"] == 10 + n and acc["finish_reason"] == "tool_calls"

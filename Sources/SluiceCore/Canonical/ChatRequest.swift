@@ -33,6 +33,9 @@ public struct ChatRequest: Sendable, Hashable {
     /// Top-level fields of an Anthropic request that the canonical model does not interpret
     /// (`context_management`, `output_config`, …), forwarded untouched to Anthropic upstreams only.
     public var anthropicExtraFields: JSONObject
+    /// Anthropic server tools (`web_search_20250305`, …), which only Anthropic itself runs:
+    /// forwarded verbatim to Anthropic upstreams, left out for every other backend.
+    public var anthropicServerTools: [JSONValue]
 
     public init(
         model: String,
@@ -54,7 +57,8 @@ public struct ChatRequest: Sendable, Hashable {
         frequencyPenalty: Double? = nil,
         presencePenalty: Double? = nil,
         anthropicBeta: [String] = [],
-        anthropicExtraFields: JSONObject = JSONObject()
+        anthropicExtraFields: JSONObject = JSONObject(),
+        anthropicServerTools: [JSONValue] = []
     ) {
         self.model = model
         self.system = system
@@ -76,6 +80,7 @@ public struct ChatRequest: Sendable, Hashable {
         self.presencePenalty = presencePenalty
         self.anthropicBeta = anthropicBeta
         self.anthropicExtraFields = anthropicExtraFields
+        self.anthropicServerTools = anthropicServerTools
     }
 }
 
@@ -104,11 +109,17 @@ public struct ToolDefinition: Sendable, Hashable {
     public var inputSchema: JSONValue
     /// Anthropic prompt-caching hint, kept for Anthropic upstreams only.
     public var cacheControl: JSONValue?
+    /// Fields of an Anthropic tool Sluice does not interpret (`defer_loading`, …), for Anthropic upstreams only.
+    public var anthropicExtraFields: JSONObject
 
-    public init(name: String, description: String? = nil, inputSchema: JSONValue, cacheControl: JSONValue? = nil) {
+    public init(
+        name: String, description: String? = nil, inputSchema: JSONValue, cacheControl: JSONValue? = nil,
+        anthropicExtraFields: JSONObject = JSONObject()
+    ) {
         self.name = name
         self.description = description
         self.inputSchema = inputSchema
         self.cacheControl = cacheControl
+        self.anthropicExtraFields = anthropicExtraFields
     }
 }

@@ -10,10 +10,14 @@ public struct Message: Sendable, Hashable {
 
     public var role: Role
     public var content: [ContentBlock]
+    /// Fields of an Anthropic message Sluice does not interpret (Claude Code's `output_config`),
+    /// forwarded untouched to Anthropic upstreams only.
+    public var anthropicExtraFields: JSONObject
 
-    public init(role: Role, content: [ContentBlock]) {
+    public init(role: Role, content: [ContentBlock], anthropicExtraFields: JSONObject = JSONObject()) {
         self.role = role
         self.content = content
+        self.anthropicExtraFields = anthropicExtraFields
     }
 
     public static func user(_ text: String) -> Message { Message(role: .user, content: [.text(TextContent(text))]) }
