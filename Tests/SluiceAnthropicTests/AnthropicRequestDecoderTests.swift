@@ -29,7 +29,11 @@ import Testing
         #expect(request.system.map(\.text).first == "x-anthropic-billing-header: cc_version=2.1.3; cc_entrypoint=cli; cch=abc123;")
         #expect(request.system.map(\.cacheControl) == [nil, ["type": "ephemeral"], ["type": "ephemeral", "ttl": "1h"]])
         #expect(request.messages.map(\.role) == [.user, .system, .assistant, .user])
-        #expect(request.messages[1] == Message(role: .system, content: [.text(TextContent("The user switched to plan mode."))]))
+        #expect(
+            request.messages[1]
+                == Message(
+                    role: .system, content: [.text(TextContent("The user switched to plan mode."))],
+                    anthropicExtraFields: ["output_config": ["effort": "low"]]))
         #expect(
             request.messages[0].content[1]
                 == .text(TextContent("Fix the failing test in Sources/App/Parser.swift", cacheControl: ["type": "ephemeral"]))
@@ -80,7 +84,7 @@ import Testing
         #expect(request.tools[1].inputSchema.objectValue?.keys == ["$schema", "type", "properties", "required", "additionalProperties"])
     }
 
-    @Test func serverToolsAreSkippedAndCustomToolsKept() throws {
+    @Test func serverToolsAreKeptApartFromCustomTools() throws {
         let request = try decode(
             """
             {"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"tools":[
@@ -90,7 +94,12 @@ import Testing
             ]}
             """
         )
-        #expect(request.tools == [ToolDefinition(name: "lookup", inputSchema: ["type": "object"])])
+        #expect(request.tools == [ToolDefinition(name: "lookup", inputSchema: ["type": "object"], anthropicExtraFields: ["type": "custom"])])
+        #expect(
+            request.anthropicServerTools == [
+                ["type": "web_search_20250305", "name": "web_search", "max_uses": 5],
+                ["type": "text_editor_20250728", "name": "str_replace_based_edit_tool"],
+            ])
     }
 
     @Test func unknownFieldsAreIgnoredEverywhere() throws {
@@ -105,7 +114,9 @@ import Testing
              "thinking":{"type":"disabled"}}
             """
         )
-        #expect(request.messages == [.user("hi")])
+        // Unknown message and tool fields are kept aside for Anthropic upstreams, never refused.
+        #expect(request.messages == [Message(role: .user, content: [.text(TextContent("hi"))], anthropicExtraFields: ["name": "alice"])])
+        #expect(request.tools.first?.anthropicExtraFields == ["defer_loading": true, "strict": true])
         #expect(request.user == "u1")
         #expect(request.toolChoice == .any)
         #expect(request.thinking == .disabled)

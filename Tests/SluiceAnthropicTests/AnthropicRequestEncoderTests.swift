@@ -31,13 +31,16 @@ import Testing
         #expect(body["output_config"] == ["effort": "medium"])
         #expect(body["metadata"] == ["user_id": .string(Fixtures.userID)])
         #expect(body["stream"] == true)
-        // The system message stays after the first user turn, without its unknown `output_config`.
-        #expect(body["messages"]?.arrayValue?[1] == ["role": "system", "content": [["type": "text", "text": "The user switched to plan mode."]]])
+        // The system message stays after the first user turn, with its `output_config`.
+        #expect(
+            body["messages"]?.arrayValue?[1]
+                == ["role": "system", "content": [["type": "text", "text": "The user switched to plan mode."]], "output_config": ["effort": "low"]])
         // Thinking keeps its signature; cache hints stay on their blocks.
         #expect(body["messages"]?.arrayValue?[2] == original["messages"]?.arrayValue?[2])
         #expect(body["messages"]?.arrayValue?[3] == original["messages"]?.arrayValue?[3])
         #expect(body["tools"]?.arrayValue?[0]["input_schema"]?.serializedString() == Fixtures.readSchema)
-        #expect(body["tools"]?.arrayValue?.count == 3)
+        // Custom tools, then the server tool only Anthropic runs.
+        #expect(body["tools"]?.arrayValue?.count == 4)
         #expect(body["tools"]?.arrayValue?[2]["cache_control"] == ["type": "ephemeral"])
     }
 

@@ -116,8 +116,9 @@ struct RateLimitGrant: Sendable, Hashable {
     var holdsSlot: Bool
     /// Tokens taken from the per-minute bucket.
     var bucketTokens: Int
-    /// Tokens reserved against the quotas of these periods (the ones the request started in).
-    var quotaTokens: Int
+    /// The request's estimated tokens, reserved against the quotas of `quotaPeriods` (the
+    /// periods it started in, which its usage is charged to) when there are quotas.
+    var estimate: Int
     var quotaPeriods: QuotaPeriods?
 }
 
@@ -200,13 +201,12 @@ private struct KeyState {
             if holdsSlot { inFlight += 1 }
             requests?.take(1)
             tokens?.take(Double(bucketCost))
-            let quotaTokens = periods == nil ? 0 : estimate
             if periods != nil {
-                quota?.dayReserved += quotaTokens
-                quota?.monthReserved += quotaTokens
+                quota?.dayReserved += estimate
+                quota?.monthReserved += estimate
             }
             decision.grant = RateLimitGrant(
-                keyID: keyID, holdsSlot: holdsSlot, bucketTokens: bucketCost, quotaTokens: quotaTokens, quotaPeriods: periods)
+                keyID: keyID, holdsSlot: holdsSlot, bucketTokens: bucketCost, estimate: estimate, quotaPeriods: periods)
         }
         decision.requests = requests.map(Self.window)
         decision.tokens = tokens.map(Self.window)
@@ -221,11 +221,11 @@ private struct KeyState {
         }
         guard let periods = grant.quotaPeriods, var quota else { return }
         if quota.periods.day == periods.day {
-            quota.dayReserved = max(0, quota.dayReserved - grant.quotaTokens)
+            quota.dayReserved = max(0, quota.dayReserved - grant.estimate)
             quota.dayUsed += used
         }
         if quota.periods.month == periods.month {
-            quota.monthReserved = max(0, quota.monthReserved - grant.quotaTokens)
+            quota.monthReserved = max(0, quota.monthReserved - grant.estimate)
             quota.monthUsed += used
         }
         self.quota = quota

@@ -26,9 +26,11 @@ struct RateLimits: Sendable, Hashable {
     /// present one must be a positive integer. Unknown fields are errors, so a misspelt limit
     /// is caught when the policy loads instead of silently not applying.
     init(settings: JSONCursor) throws(SluiceError) {
-        let object: JSONObject
-        do { object = try settings.object() } catch {
-            throw .invalidRequest("\(settings.path.isEmpty ? "rate_limit" : settings.path): expected a mapping")
+        // An empty section (`rate_limit:` alone) is YAML's null: the defaults.
+        guard !settings.value.isNull else { return }
+        guard let object = settings.value.objectValue else {
+            // At the root, the message carries no path: the policy loader names the section.
+            throw .invalidRequest(settings.path.isEmpty ? "expected a mapping" : "\(settings.path): expected a mapping")
         }
         for key in object.keys where !Self.settingNames.contains(key) {
             throw .invalidRequest(

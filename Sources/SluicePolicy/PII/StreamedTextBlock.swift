@@ -1,0 +1,35 @@
+import SluiceCore
+
+/// An open content block whose streamed text a stage scans: its kind, and the text held back
+/// until no match can be cut by a chunk boundary.
+struct StreamedTextBlock: Sendable {
+    enum Kind: Sendable {
+        case text
+        case thinking
+        /// Tool-call arguments: JSON text.
+        case toolInput
+
+        /// `text` as a delta of this kind; none when it is empty.
+        func deltas(_ text: String) -> [StreamEvent] {
+            guard !text.isEmpty else { return [] }
+            switch self {
+            case .text: return [.blockDelta(.text(text))]
+            case .thinking: return [.blockDelta(.thinking(text))]
+            case .toolInput: return [.blockDelta(.toolInput(partialJSON: text))]
+            }
+        }
+    }
+
+    let kind: Kind
+    var buffer = PartialMatchBuffer()
+
+    /// `nil` for a block without text (redacted thinking).
+    init?(_ start: BlockStart) {
+        switch start {
+        case .text: kind = .text
+        case .thinking: kind = .thinking
+        case .toolUse: kind = .toolInput
+        case .redactedThinking: return nil
+        }
+    }
+}
