@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sluice-bench", targets: ["SluiceBench"]),
+        .executable(name: "sluice-pii-bench", targets: ["SluicePIIBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -122,6 +123,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // `sluice-pii-bench`: time of the pii and content stages on a Claude-Code-sized request and a streamed response.
+        .executableTarget(name: "SluicePIIBench", dependencies: ["SluiceCore", "SluicePolicy"], swiftSettings: swiftSettings),
 
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceAnthropicTests", dependencies: ["SluiceAnthropic"], swiftSettings: swiftSettings),

@@ -5,7 +5,7 @@ public import SluiceStore
 public enum BuiltInPolicyStages {
     /// Every built-in stage factory; a custom stage is added next to these in `sluice serve`.
     public static var factories: [any PolicyStageFactory] {
-        [RateLimitStageFactory(), CacheStageFactory()]
+        [PIIStageFactory(), ContentStageFactory(), RateLimitStageFactory(), CacheStageFactory()]
     }
 
     /// Services that outlive policy reloads: rate-limit counters and quotas, and the response

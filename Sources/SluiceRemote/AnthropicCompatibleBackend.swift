@@ -23,15 +23,8 @@ public struct AnthropicCompatibleBackend: Backend {
         let response = try await call.post(
             path: "/messages", body: AnthropicRequestEncoder.encode(request, stream: true), headers: headers,
             upstreamError: AnthropicUpstreamError.error)
-        if response.headers["content-type"]?.hasPrefix("application/json") == true {
-            let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            let parsed: JSONValue
-            do throws(JSONParseError) {
-                parsed = try JSONParser.parse(body)
-            } catch {
-                throw SluiceError.upstreamFailed("backend '\(name)' sent malformed JSON: \(error.description)")
-            }
-            return EventStream(events: try AnthropicResponseDecoder.decode(parsed).events)
+        if let document = try await call.jsonDocument(of: response) {
+            return EventStream(events: try AnthropicResponseDecoder.decode(document).events)
         }
         return UpstreamEventStream.make(leading: [], body: response.body, decoder: AnthropicStreamDecoder(), call: call)
     }

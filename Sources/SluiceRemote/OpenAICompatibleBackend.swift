@@ -25,15 +25,8 @@ public struct OpenAICompatibleBackend: Backend {
             path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options),
             headers: headers, upstreamError: OpenAIUpstreamError.error)
         let messageID = Identifiers.messageID()
-        if response.headers["content-type"]?.hasPrefix("application/json") == true {
-            let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            let parsed: JSONValue
-            do throws(JSONParseError) {
-                parsed = try JSONParser.parse(body)
-            } catch {
-                throw SluiceError.upstreamFailed("backend '\(name)' sent malformed JSON: \(error.description)")
-            }
-            return EventStream(events: try OpenAIResponseDecoder.decode(parsed, messageID: messageID).events)
+        if let document = try await call.jsonDocument(of: response) {
+            return EventStream(events: try OpenAIResponseDecoder.decode(document, messageID: messageID).events)
         }
         // Clients get `message_start` at once; the estimate is replaced by the real count at the end.
         let start = StreamEvent.messageStart(

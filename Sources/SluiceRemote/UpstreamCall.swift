@@ -38,6 +38,26 @@ struct UpstreamCall {
         return response
     }
 
+    /// The whole body as JSON when the upstream answered with one document instead of a stream
+    /// (some servers ignore `stream: true`); `nil` for a stream.
+    func jsonDocument(of response: CurlResponse) async throws -> JSONValue? {
+        guard response.headers["content-type"]?.hasPrefix("application/json") == true else { return nil }
+        let body: [UInt8]
+        do {
+            body = try await response.body.collect(upTo: Self.documentLimit)
+        } catch {
+            throw transportError(error)
+        }
+        do throws(JSONParseError) {
+            return try JSONParser.parse(body)
+        } catch {
+            throw SluiceError.upstreamFailed("backend '\(backendName)' sent malformed JSON: \(error.description)")
+        }
+    }
+
+    /// The largest one-piece response read from an upstream.
+    static let documentLimit = 64 * 1024 * 1024
+
     /// A transport failure as a client-facing error; cancellation passes through untouched.
     func transportError(_ error: any Error) -> any Error {
         guard let curlError = error as? CurlError else { return error }

@@ -11,6 +11,9 @@ do {
     } else {
         try command.run()
     }
+} catch let exitCode as ExitCode {
+    // A command that already said what it had to (e.g. `policies check`) and only sets the status.
+    exit(exitCode.rawValue)
 } catch {
     let code = Sluice.exitCode(for: error)
     if code == .success || error is CleanExit { Sluice.exit(withError: error) }

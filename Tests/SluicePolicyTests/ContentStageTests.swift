@@ -4,10 +4,15 @@ import Testing
 @testable import SluicePolicy
 
 @Suite struct ContentStageTests {
-    private static let projectX: JSONValue = ["words": ["confidential-project-x", "project x"], "message": "Project X may not be discussed with the model."]
+    private static let projectX: JSONValue = [
+        "words": ["confidential-project-x", "project x"], "message": "Project X may not be discussed with the model.",
+    ]
 
     private func stage(input: [JSONValue] = [], output: [JSONValue] = []) throws -> any PolicyStage {
-        try ContentStageFactory().makeStage(settings: JSONCursor(root: ["input": .array(input), "output": .array(output)]), environment: PolicyEnvironment())
+        try ContentStageFactory().makeStage(
+            settings: JSONCursor(root: ["input": .array(input), "output": .array(output)]),
+            environment: PolicyEnvironment()
+        )
     }
 
     private func session(input: [JSONValue] = [], output: [JSONValue] = []) throws -> ContentSession {
@@ -64,8 +69,14 @@ import Testing
         let requests = [
             ChatRequest(model: "m", system: [TextContent("about project x")], messages: [.user("hi")]),
             ChatRequest(model: "m", messages: [.user("hi"), .assistant("project x"), .user("ok")]),
-            ChatRequest(model: "m", messages: [Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "t", content: [.text(TextContent("project x"))]))])]),
-            ChatRequest(model: "m", messages: [Message(role: .assistant, content: [.toolUse(ToolUse(id: "t", name: "Bash", input: ["cmd": ["grep 'project x'"]]))])]),
+            ChatRequest(
+                model: "m",
+                messages: [Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "t", content: [.text(TextContent("project x"))]))])]
+            ),
+            ChatRequest(
+                model: "m",
+                messages: [Message(role: .assistant, content: [.toolUse(ToolUse(id: "t", name: "Bash", input: ["cmd": ["grep 'project x'"]]))])]
+            ),
             ChatRequest(model: "m", messages: [Message(role: .assistant, content: [.thinking(Thinking("project x"))])]),
             ChatRequest(model: "m", messages: [.user("hi"), Message(role: .system, content: [.text(TextContent("project x"))])]),
         ]
@@ -80,7 +91,9 @@ import Testing
     }
 
     @Test func aRunawayPatternRefusesTheRequest() async throws {
-        let error = try #require(refusal(try await prepared(piiRequest(String(repeating: "a", count: 40) + "!"), input: [["pattern": "(a+)+$"]]).verdict))
+        let error = try #require(
+            refusal(try await prepared(piiRequest(String(repeating: "a", count: 40) + "!"), input: [["pattern": "(a+)+$"]]).verdict)
+        )
         #expect(error.message.contains("too costly to check"))
     }
 
@@ -96,9 +109,16 @@ import Testing
         }
         var backend: [StreamEvent] = [.messageStart(id: "m", model: "m", usage: Usage(inputTokens: 5)), .blockStart(block)]
         for chunk in chunks {
-            if case .toolUse = block { backend.append(.blockDelta(.toolInput(partialJSON: chunk))) } else { backend.append(.blockDelta(.text(chunk))) }
+            if case .toolUse = block {
+                backend.append(.blockDelta(.toolInput(partialJSON: chunk)))
+            } else {
+                backend.append(.blockDelta(.text(chunk)))
+            }
         }
-        backend += [.blockStop, .blockStart(.text), .blockDelta(.text("after")), .blockStop, .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage(outputTokens: 9))]
+        backend += [
+            .blockStop, .blockStart(.text), .blockDelta(.text("after")), .blockStop,
+            .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage(outputTokens: 9)),
+        ]
         let (stream, continuation) = EventStream.makeStream()
         for event in backend { continuation.yield(event) }
         continuation.finish()
@@ -110,13 +130,15 @@ import Testing
 
     @Test func aMatchMidStreamStopsWithNothingOfTheMatchEmitted() async throws {
         let events = try await clientEvents(["All fine so far. The plan for Proj", "ect", " X is: step one"], output: [Self.projectX])
-        #expect(events == [
-            .messageStart(id: "m", model: "m", usage: Usage(inputTokens: 5)),
-            .blockStart(.text),
-            .blockDelta(.text("All fine so far. The plan for ")),
-            .blockStop,
-            .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)),
-        ])
+        #expect(
+            events == [
+                .messageStart(id: "m", model: "m", usage: Usage(inputTokens: 5)),
+                .blockStart(.text),
+                .blockDelta(.text("All fine so far. The plan for ")),
+                .blockStop,
+                .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)),
+            ]
+        )
     }
 
     @Test func everySplitStopsBeforeTheMatch() async throws {
@@ -137,7 +159,11 @@ import Testing
     }
 
     @Test func aMatchInToolArgumentsStopsTheStream() async throws {
-        let events = try await clientEvents([#"{"command":"grep -r 'pro"#, #"ject x' ."}"#], output: [Self.projectX], block: .toolUse(id: "t", name: "Bash"))
+        let events = try await clientEvents(
+            [#"{"command":"grep -r 'pro"#, #"ject x' ."}"#],
+            output: [Self.projectX],
+            block: .toolUse(id: "t", name: "Bash")
+        )
         #expect(deltaText(events) == #"{"command":"grep -r '"#)
         #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)))
     }
@@ -148,6 +174,38 @@ import Testing
         #expect(deltaText(events) == "The project xylophone is fine")
         #expect(events.last == .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()))
         #expect(session.actions.isEmpty)
+    }
+
+    @Test func stopsCleanlyBehindThePIIStageOfAPolicy() async throws {
+        let environment = PolicyEnvironment()
+        let pii = try PIIStageFactory().makeStage(settings: JSONCursor(root: piiSettings(["email": "tokenize"])), environment: environment)
+        let content = try ContentStageFactory().makeStage(
+            settings: JSONCursor(root: ["output": [["words": ["launch codes"]]]]),
+            environment: environment
+        )
+        let run = PolicyRun(stages: [pii, content], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+        var request = piiRequest("Mail john@example.com")
+        guard case .proceed = try await run.prepare(&request) else {
+            Issue.record("expected the request to proceed")
+            return
+        }
+        #expect(request.messages[0].text == "Mail <EMAIL_1>")
+        let (stream, continuation) = EventStream.makeStream()
+        for event: StreamEvent in [
+            .messageStart(id: "m", model: "m", usage: Usage()), .blockStart(.text), .blockDelta(.text("Sure, <EMA")),
+            .blockDelta(.text("IL_1> has the la")), .blockDelta(.text("unch codes: 0000")), .blockStop,
+            .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
+        ] {
+            continuation.yield(event)
+        }
+        continuation.finish()
+        var events: [StreamEvent] = []
+        for try await event in run.transform(stream) { events.append(event) }
+        #expect(deltaText(events) == "Sure, john@example.com has the ")
+        #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage()))
+        expectWellFormed(events, block: .text)
+        #expect(run.actions == ["pii:EMAIL=1", "content:output"])
+        await run.complete(clientSawEnd: true)
     }
 
     // MARK: - Settings
@@ -168,12 +226,16 @@ import Testing
     @Test func settingsErrorsNameTheirPath() throws {
         #expect(try settingsError(["input": [["pattern": "a", "words": ["b"]]]]) == "input[0]: expected either pattern or words, not both")
         #expect(try settingsError(["output": [["message": "m"]]]) == "output[0]: expected a pattern or words")
-        #expect(try settingsError(["input": [["pattern": "(unclosed"]]]) == "input[0].pattern: invalid pattern: missing closing parenthesis at offset 9")
+        #expect(
+            try settingsError(["input": [["pattern": "(unclosed"]]]) == "input[0].pattern: invalid pattern: missing closing parenthesis at offset 9"
+        )
         #expect(try settingsError(["input": [["words": []]]]) == "input[0].words: expected at least one word")
         #expect(try settingsError(["input": [["words": ["ok", " "]]]]) == "input[0].words[1]: expected a word, not blank text")
         #expect(try settingsError(["input": [["words": "x"]]]) == "input[0].words: expected an array")
         #expect(try settingsError(["inputs": []]) == "inputs: unknown field; expected input, output")
-        #expect(try settingsError(["output": [["pattern": "x", "mesage": "m"]]]) == "output[0].mesage: unknown field; expected pattern, words, message")
+        #expect(
+            try settingsError(["output": [["pattern": "x", "mesage": "m"]]]) == "output[0].mesage: unknown field; expected pattern, words, message"
+        )
     }
 
     @Test func wordsWithPatternCharactersAreLiteral() async throws {

@@ -5,7 +5,10 @@ import Testing
 
 @Suite struct PIIActionTests {
     /// The request after the stage, and the stage's actions.
-    private func prepared(_ request: ChatRequest, _ settings: JSONValue) async throws -> (request: ChatRequest, verdict: PolicyVerdict, actions: [String]) {
+    private func prepared(
+        _ request: ChatRequest,
+        _ settings: JSONValue
+    ) async throws -> (request: ChatRequest, verdict: PolicyVerdict, actions: [String]) {
         var session = PIISession(rules: try piiRules(settings))
         var request = request
         let verdict = try await session.prepare(&request)
@@ -40,7 +43,8 @@ import Testing
         ("provider_secret", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "ghp_****8B4a"),
         ("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX2hlcmU", "eyJhbGciOiJIUzI1NiJ9.****"),
         (
-            "private_key", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5dRo9AAcR0dRgoAoGCCqGSM49\n-----END EC PRIVATE KEY-----",
+            "private_key",
+            "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5dRo9AAcR0dRgoAoGCCqGSM49\n-----END EC PRIVATE KEY-----",
             "-----BEGIN EC PRIVATE KEY-----****-----END EC PRIVATE KEY-----"
         ),
     ]
@@ -76,14 +80,18 @@ import Testing
 
     @Test func unlistedDetectorsKeepTheDefaultPolicyActions() async throws {
         let result = try await prepared(
-            piiRequest("AKIAIOSFODNN7EXAMPLE john@example.com 4111111111111111 123-45-6789 sk-proj-Q2x9Lm4Pz8Rt1Vb6Nc3Kd7Hf0Jg5Ws2Ya4Ue"), [:])
+            piiRequest("AKIAIOSFODNN7EXAMPLE john@example.com 4111111111111111 123-45-6789 sk-proj-Q2x9Lm4Pz8Rt1Vb6Nc3Kd7Hf0Jg5Ws2Ya4Ue"),
+            [:]
+        )
         #expect(result.request.messages[0].text == "<AWS_ACCESS_KEY_1> john@example.com [PAYMENT_CARD] [US_SSN] <PROVIDER_SECRET_1>")
         #expect(result.actions == ["pii:AWS_ACCESS_KEY=1", "pii:PROVIDER_SECRET=1", "pii:PAYMENT_CARD=1", "pii:US_SSN=1"])
     }
 
     @Test func customDetectorsUseTheirOwnPatternAndLabel() async throws {
         let settings = piiSettings(
-            [:], custom: [["name": "employee_id", "pattern": #"\bEMP-[0-9]{6}\b"#], ["name": "ticket", "pattern": "TCK[0-9]+", "action": "tokenize"]])
+            [:],
+            custom: [["name": "employee_id", "pattern": #"\bEMP-[0-9]{6}\b"#], ["name": "ticket", "pattern": "TCK[0-9]+", "action": "tokenize"]]
+        )
         let result = try await prepared(piiRequest("EMP-123456 filed TCK42 and TCK42"), settings)
         #expect(result.request.messages[0].text == "[EMPLOYEE_ID] filed <TICKET_1> and <TICKET_1>")
         #expect(result.actions == ["pii:EMPLOYEE_ID=1", "pii:TICKET=2"])
@@ -96,17 +104,35 @@ import Testing
             system: [TextContent("system \(email)")],
             messages: [
                 .user("user \(email)"),
-                Message(role: .assistant, content: [
-                    .thinking(Thinking("thinking \(email)", signature: "sig")),
-                    .text(TextContent("assistant \(email)")),
-                    .toolUse(ToolUse(id: "tu_1", name: "Bash", input: ["john@example.com": ["command": .string("mail \(email)"), "args": ["-s", .string(email), 3, true, nil]]])),
-                ]),
-                Message(role: .user, content: [
-                    .toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to \(email)")), .image(ImageContent(source: .url("https://x/\(email)")))])),
-                    .text(TextContent("<system-reminder>\(email)</system-reminder>")),
-                ]),
+                Message(
+                    role: .assistant,
+                    content: [
+                        .thinking(Thinking("thinking \(email)", signature: "sig")),
+                        .text(TextContent("assistant \(email)")),
+                        .toolUse(
+                            ToolUse(
+                                id: "tu_1",
+                                name: "Bash",
+                                input: ["john@example.com": ["command": .string("mail \(email)"), "args": ["-s", .string(email), 3, true, nil]]]
+                            )
+                        ),
+                    ]
+                ),
+                Message(
+                    role: .user,
+                    content: [
+                        .toolResult(
+                            ToolResult(
+                                toolUseID: "tu_1",
+                                content: [.text(TextContent("sent to \(email)")), .image(ImageContent(source: .url("https://x/\(email)")))]
+                            )
+                        ),
+                        .text(TextContent("<system-reminder>\(email)</system-reminder>")),
+                    ]
+                ),
                 Message(role: .system, content: [.text(TextContent("in place \(email)"))]),
-            ])
+            ]
+        )
         let result = try await prepared(request, piiSettings(["email": "redact"]))
         let scrubbed = result.request
         #expect(scrubbed.system[0].text == "system [EMAIL]")
@@ -114,10 +140,25 @@ import Testing
         #expect(scrubbed.messages[1].content[0] == .thinking(Thinking("thinking [EMAIL]", signature: "sig")))
         #expect(scrubbed.messages[1].content[1] == .text(TextContent("assistant [EMAIL]")))
         // Every string value of the arguments, however deep; keys and other values untouched.
-        #expect(scrubbed.messages[1].content[2] == .toolUse(ToolUse(
-            id: "tu_1", name: "Bash", input: ["john@example.com": ["command": "mail [EMAIL]", "args": ["-s", "[EMAIL]", 3, true, nil]]])))
-        #expect(scrubbed.messages[2].content[0] == .toolResult(ToolResult(
-            toolUseID: "tu_1", content: [.text(TextContent("sent to [EMAIL]")), .image(ImageContent(source: .url("https://x/\(email)")))])))
+        #expect(
+            scrubbed.messages[1].content[2]
+                == .toolUse(
+                    ToolUse(
+                        id: "tu_1",
+                        name: "Bash",
+                        input: ["john@example.com": ["command": "mail [EMAIL]", "args": ["-s", "[EMAIL]", 3, true, nil]]]
+                    )
+                )
+        )
+        #expect(
+            scrubbed.messages[2].content[0]
+                == .toolResult(
+                    ToolResult(
+                        toolUseID: "tu_1",
+                        content: [.text(TextContent("sent to [EMAIL]")), .image(ImageContent(source: .url("https://x/\(email)")))]
+                    )
+                )
+        )
         #expect(scrubbed.messages[2].content[1] == .text(TextContent("<system-reminder>[EMAIL]</system-reminder>")))
         #expect(scrubbed.messages[3].text == "in place [EMAIL]")
         #expect(result.actions == ["pii:EMAIL=9"])

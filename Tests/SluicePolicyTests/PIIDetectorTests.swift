@@ -62,8 +62,14 @@ import Testing
         ("provider_secret", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEF"),
         ("provider_secret", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
         ("provider_secret", "AIzaSyA-1234567890abcdefghijklmnopqrstu"),
-        ("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\naFDrBz9vFqU4yJgY0tWbHZr1rE+OQ0NlbGH+FZ2Wv1Qk=\n-----END RSA PRIVATE KEY-----"),
-        ("private_key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----"),
+        (
+            "private_key",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\naFDrBz9vFqU4yJgY0tWbHZr1rE+OQ0NlbGH+FZ2Wv1Qk=\n-----END RSA PRIVATE KEY-----"
+        ),
+        (
+            "private_key",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----"
+        ),
         ("jwt", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
     ]
 
@@ -135,14 +141,31 @@ import Testing
 
     @Test func findsEveryValueInAMixedText() throws {
         let text = "Mail john@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE."
-        #expect(try findings(text) == [
-            "email=john@example.com", "phone=+44 20 7946 0958", "payment_card=4111 1111 1111 1111", "aws_access_key=AKIAIOSFODNN7EXAMPLE",
-        ])
+        #expect(
+            try findings(text) == [
+                "email=john@example.com", "phone=+44 20 7946 0958", "payment_card=4111 1111 1111 1111", "aws_access_key=AKIAIOSFODNN7EXAMPLE",
+            ]
+        )
     }
 
     @Test func privateKeyWithoutEndLineRunsToTheEndOfTheBody() throws {
         let text = "key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabc\n```\nmore"
         #expect(try findings(text) == ["private_key=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabc\n"])
+    }
+
+    @Test(arguments: [3_200, 64_000])
+    func aPrivateKeyOfAnySizeIsFoundWhole(bodyLength: Int) throws {
+        let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var body = ""
+        for index in 0..<bodyLength {
+            body.append(alphabet[(index * 7 + index / 64) % 64])
+            if index % 64 == 63 { body.append("\n") }
+        }
+        let key = "-----BEGIN RSA PRIVATE KEY-----\n\(body)\n-----END RSA PRIVATE KEY-----"
+        #expect(try findings("key: \(key) done") == ["private_key=\(key)"])
+        // As JSON text, the line breaks are `\n` escapes.
+        let escaped = JSONStringFragment.escape(key)
+        #expect(try findings(#"{"content":"\#(escaped)"}"#) == ["private_key=\(escaped)"])
     }
 
     @Test func luhnAndIBANChecks() {

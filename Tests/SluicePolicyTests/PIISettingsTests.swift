@@ -31,12 +31,17 @@ import Testing
     }
 
     @Test func anUnknownDetectorIsNamed() throws {
-        #expect(try settingsError(["detectors": ["emial": "redact"]]).hasPrefix("detectors.emial: unknown detector; expected one of private_key, jwt,"))
+        #expect(
+            try settingsError(["detectors": ["emial": "redact"]]).hasPrefix("detectors.emial: unknown detector; expected one of private_key, jwt,")
+        )
     }
 
     @Test func anUnknownFieldIsNamed() throws {
         #expect(try settingsError(["detector": ["email": "redact"]]) == "detector: unknown field; expected detectors, custom")
-        #expect(try settingsError(["custom": [["name": "x", "pattern": "x", "acton": "mask"]]]) == "custom[0].acton: unknown field; expected name, pattern, action")
+        #expect(
+            try settingsError(["custom": [["name": "x", "pattern": "x", "acton": "mask"]]])
+                == "custom[0].acton: unknown field; expected name, pattern, action"
+        )
     }
 
     @Test func wrongTypesNameTheirPath() throws {
@@ -53,12 +58,22 @@ import Testing
 
     @Test func customNamesMustBeNewAndWellFormed() throws {
         #expect(try settingsError(["custom": [["name": "email", "pattern": "x"]]]) == "custom[0].name: there is already a detector named email")
-        #expect(try settingsError(["custom": [["name": "a", "pattern": "x"], ["name": "a", "pattern": "y"]]]) == "custom[1].name: there is already a detector named a")
-        #expect(try settingsError(["custom": [["name": "Employee ID", "pattern": "x"]]]).hasPrefix("custom[0].name: expected a name of lower-case letters"))
+        #expect(
+            try settingsError(["custom": [["name": "a", "pattern": "x"], ["name": "a", "pattern": "y"]]])
+                == "custom[1].name: there is already a detector named a"
+        )
+        #expect(
+            try settingsError(["custom": [["name": "Employee ID", "pattern": "x"]]]).hasPrefix(
+                "custom[0].name: expected a name of lower-case letters"
+            )
+        )
     }
 
     @Test func aCustomActionIsChecked() throws {
-        #expect(try settingsError(["custom": [["name": "x", "pattern": "x", "action": "hide"]]]) == "custom[0].action: expected one of redact, mask, block, tokenize, off")
+        #expect(
+            try settingsError(["custom": [["name": "x", "pattern": "x", "action": "hide"]]])
+                == "custom[0].action: expected one of redact, mask, block, tokenize, off"
+        )
     }
 
     @Test func theDefaultPolicyFileSectionIsAccepted() throws {

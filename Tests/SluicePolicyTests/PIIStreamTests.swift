@@ -21,13 +21,15 @@ import Testing
             request: "Mail john@example.com",
             response: "Sure, <EMAIL_1> gets AKIAIOSFODNN7EXAMPLE.",
             expected: "Sure, john@example.com gets [AWS_ACCESS_KEY].",
-            forbidden: ["<", ">", "AKIA", "EXAMPLE"]),
+            forbidden: ["<", ">", "AKIA", "EXAMPLE"]
+        ),
         Scenario(
             settings: piiSettings(["phone": "tokenize", "email": "redact", "aws_access_key": "mask"]),
             request: "Call +44 20 7946 0958",
             response: "Called <PHONE_1>; wrote john@example.com; key AKIAIOSFODNN7EXAMPLE",
             expected: "Called +44 20 7946 0958; wrote [EMAIL]; key AKIA****MPLE",
-            forbidden: ["<", ">", "john", "@", "IOSFODNN7EXA"]),
+            forbidden: ["<", ">", "john", "@", "IOSFODNN7EXA"]
+        ),
     ]
 
     private func run(_ scenario: Scenario, chunks: [String], as block: BlockStart = .text) async throws -> [StreamEvent] {
@@ -85,7 +87,8 @@ import Testing
             request: "Mail \"john\"@example.com? no: john@example.com",
             response: #"{"to":"<EMAIL_1>","note":"key\nAKIAIOSFODNN7EXAMPLE"}"#,
             expected: #"{"to":"john@example.com","note":"key\n[AWS_ACCESS_KEY]"}"#,
-            forbidden: ["<", ">", "AKIA"])
+            forbidden: ["<", ">", "AKIA"]
+        )
         for cut in characterBoundaries(scenario.response) {
             let chunks = split(scenario.response, at: [cut])
             let events = try await run(scenario, chunks: chunks, as: .toolUse(id: "tu_1", name: "Mail"))
@@ -97,20 +100,24 @@ import Testing
         var session = PIISession(rules: try piiRules(piiSettings(["email": "redact"])))
         let input: [StreamEvent] = [
             .messageStart(id: "m", model: "m", usage: Usage()),
-            .blockStart(.thinking), .blockDelta(.thinking("note: jo")), .blockDelta(.thinking("hn@example.com")), .blockDelta(.signature("sig")), .blockStop,
+            .blockStart(.thinking), .blockDelta(.thinking("note: jo")), .blockDelta(.thinking("hn@example.com")), .blockDelta(.signature("sig")),
+            .blockStop,
             .blockStart(.text), .blockDelta(.text("Hi jo")), .blockStop,
             .blockStart(.redactedThinking(data: "xyz")), .blockStop,
             .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
         ]
         var output: [StreamEvent] = []
         for event in input { output += try session.process(event).events }
-        #expect(output == [
-            .messageStart(id: "m", model: "m", usage: Usage()),
-            .blockStart(.thinking), .blockDelta(.thinking("note: ")), .blockDelta(.thinking("[EMAIL]")), .blockDelta(.signature("sig")), .blockStop,
-            .blockStart(.text), .blockDelta(.text("Hi ")), .blockDelta(.text("jo")), .blockStop,
-            .blockStart(.redactedThinking(data: "xyz")), .blockStop,
-            .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
-        ])
+        #expect(
+            output == [
+                .messageStart(id: "m", model: "m", usage: Usage()),
+                .blockStart(.thinking), .blockDelta(.thinking("note: ")), .blockDelta(.thinking("[EMAIL]")), .blockDelta(.signature("sig")),
+                .blockStop,
+                .blockStart(.text), .blockDelta(.text("Hi ")), .blockDelta(.text("jo")), .blockStop,
+                .blockStart(.redactedThinking(data: "xyz")), .blockStop,
+                .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
+            ]
+        )
     }
 
     @Test func blockOnTheWayOutRedacts() async throws {

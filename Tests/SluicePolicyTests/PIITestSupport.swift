@@ -23,7 +23,9 @@ func piiRequest(_ text: String) -> ChatRequest {
 /// Runs one block through `session` as a stream — message start, the block's start, a delta per
 /// chunk, its stop, message end — and returns what came out, after checking it is well formed.
 func streamBlock(
-    _ chunks: [String], as block: BlockStart = .text, through session: inout some PolicySession
+    _ chunks: [String],
+    as block: BlockStart = .text,
+    through session: inout some PolicySession
 ) throws -> [StreamEvent] {
     var input: [StreamEvent] = [.messageStart(id: "msg_1", model: "m", usage: Usage()), .blockStart(block)]
     for chunk in chunks {

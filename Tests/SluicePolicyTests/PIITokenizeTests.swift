@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct PIITokenizeTests {
     private static let settings = piiSettings(["email": "tokenize", "aws_access_key": "tokenize", "private_key": "tokenize"])
-    private static let privateKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n-----END RSA PRIVATE KEY-----"
+    private static let privateKey =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n-----END RSA PRIVATE KEY-----"
 
     private func session(after request: inout ChatRequest) async throws -> PIISession {
         var session = PIISession(rules: try piiRules(Self.settings))
@@ -52,7 +53,11 @@ import Testing
     }
 
     @Test func theSameValueGetsTheSamePlaceholder() async throws {
-        var request = ChatRequest(model: "m", system: [TextContent("Owner: ann@example.com")], messages: [.user("cc ann@example.com and bob@example.com, again ann@example.com")])
+        var request = ChatRequest(
+            model: "m",
+            system: [TextContent("Owner: ann@example.com")],
+            messages: [.user("cc ann@example.com and bob@example.com, again ann@example.com")]
+        )
         _ = try await session(after: &request)
         #expect(request.system[0].text == "Owner: <EMAIL_1>")
         #expect(request.messages[0].text == "cc <EMAIL_1> and <EMAIL_2>, again <EMAIL_1>")
@@ -67,7 +72,10 @@ import Testing
         #expect(clientSaw == "I will write to bob@example.com first, then ann@example.com.")
 
         // The next turn carries the history, with the reply as the client saw it, and a new address.
-        var second = ChatRequest(model: "m", messages: [firstUser, .assistant(clientSaw), .user("Also carol@example.com, and bob@example.com again")])
+        var second = ChatRequest(
+            model: "m",
+            messages: [firstUser, .assistant(clientSaw), .user("Also carol@example.com, and bob@example.com again")]
+        )
         var secondSession = try await session(after: &second)
         #expect(second.messages[0] == first.messages[0])
         #expect(second.messages[1].text == modelReply)
@@ -82,11 +90,14 @@ import Testing
         let arguments = deltaText(try streamBlock([#"{"to":"<EMAIL_1>"}"#], as: .toolUse(id: "tu_1", name: "Mail"), through: &firstSession))
         #expect(arguments == #"{"to":"ann@example.com"}"#)
 
-        var second = ChatRequest(model: "m", messages: [
-            .user("Mail ann@example.com"),
-            Message(role: .assistant, content: [.toolUse(ToolUse(id: "tu_1", name: "Mail", input: try JSONParser.parse(arguments)))]),
-            Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to ann@example.com"))]))]),
-        ])
+        var second = ChatRequest(
+            model: "m",
+            messages: [
+                .user("Mail ann@example.com"),
+                Message(role: .assistant, content: [.toolUse(ToolUse(id: "tu_1", name: "Mail", input: try JSONParser.parse(arguments)))]),
+                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to ann@example.com"))]))]),
+            ]
+        )
         _ = try await session(after: &second)
         #expect(second.messages[1].content[0] == .toolUse(ToolUse(id: "tu_1", name: "Mail", input: ["to": "<EMAIL_1>"])))
         #expect(second.messages[2].content[0] == .toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to <EMAIL_1>"))])))

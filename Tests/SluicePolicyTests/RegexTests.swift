@@ -5,14 +5,14 @@ import Testing
 
 @Suite struct RegexTests {
     private func firstMatch(_ regex: PCRE2Regex, in text: String, from offset: Int = 0, partial: Bool = false) throws -> PCRE2MatchResult {
-        let scratch = regex.makeMatchData()
+        let scratch = PCRE2MatchData()
         return try Array(text.utf8).withUnsafeBufferPointer { try regex.firstMatch(in: $0, from: offset, partial: partial, using: scratch) }
     }
 
     @Test func findsTheFirstMatchFromAnOffset() throws {
         let regex = try PCRE2Regex("[0-9]+")
-        #expect(try firstMatch(regex, in: "ab 12 cd 345") == .match(3..<5, mark: nil))
-        #expect(try firstMatch(regex, in: "ab 12 cd 345", from: 5) == .match(9..<12, mark: nil))
+        #expect(try firstMatch(regex, in: "ab 12 cd 345") == .match(3..<5))
+        #expect(try firstMatch(regex, in: "ab 12 cd 345", from: 5) == .match(9..<12))
         #expect(try firstMatch(regex, in: "no digits") == .noMatch)
         #expect(try firstMatch(regex, in: "") == .noMatch)
     }
@@ -24,7 +24,7 @@ import Testing
     @Test func offsetsAreBytesOfUTF8() throws {
         let regex = try PCRE2Regex("b+")
         // "é" is two bytes, "€" three.
-        #expect(try firstMatch(regex, in: "é€bb") == .match(5..<7, mark: nil))
+        #expect(try firstMatch(regex, in: "é€bb") == .match(5..<7))
     }
 
     @Test func compileErrorsGiveMessageAndOffset() throws {
@@ -37,13 +37,13 @@ import Testing
     @Test func caselessAndUnicodeOptions() throws {
         let regex = try PCRE2Regex(#"\bécole\b"#, options: [.caseless, .unicodeProperties])
         // "é" is a letter: the first "école" is inside a word. "ÉCOLE" starts at byte 11.
-        #expect(try firstMatch(regex, in: "préécole ÉCOLE") == .match(11..<17, mark: nil))
+        #expect(try firstMatch(regex, in: "préécole ÉCOLE") == .match(11..<17))
     }
 
     @Test func partialMatchingReportsWhereAMatchCouldStillStart() throws {
         let regex = try PCRE2Regex(#"(?<![a-z])[a-z]+@[a-z]+\.com"#)
         #expect(try firstMatch(regex, in: "mail john@exa", partial: true) == .partial(from: 5))
-        #expect(try firstMatch(regex, in: "mail john@example.com now", partial: true) == .match(5..<21, mark: nil))
+        #expect(try firstMatch(regex, in: "mail john@example.com now", partial: true) == .match(5..<21))
         // Without partial matching, the cut text is simply no match.
         #expect(try firstMatch(regex, in: "mail john@exa") == .noMatch)
     }
@@ -51,7 +51,7 @@ import Testing
     @Test func partialMatchingHoldsAGreedyMatchThatCouldGrow() throws {
         let regex = try PCRE2Regex("[0-9]{3,}")
         #expect(try firstMatch(regex, in: "id 12345", partial: true) == .partial(from: 3))
-        #expect(try firstMatch(regex, in: "id 12345 ", partial: true) == .match(3..<8, mark: nil))
+        #expect(try firstMatch(regex, in: "id 12345 ", partial: true) == .match(3..<8))
     }
 
     @Test func hittingTheMatchLimitIsAResourceLimitError() throws {
@@ -73,30 +73,53 @@ import Testing
         let evenLength: PCRE2Regex.Validator = { $0.count % 2 == 0 }
         let regex = try PCRE2Regex("(?<![0-9])[0-9]+(?![0-9])(?C1)", validators: [1: evenLength])
         // "123" fails the check, so the match is the next whole run.
-        #expect(try firstMatch(regex, in: "123 4567 89") == .match(4..<8, mark: nil))
+        #expect(try firstMatch(regex, in: "123 4567 89") == .match(4..<8))
     }
 
     @Test func calloutsInPatternsWithoutValidatorsAreIgnored() throws {
         let regex = try PCRE2Regex("a(?C1)b")
-        #expect(try firstMatch(regex, in: "xab") == .match(1..<3, mark: nil))
-    }
-
-    @Test func marksTagTheAlternativeThatMatched() throws {
-        let regex = try PCRE2Regex("(*MARK:0)cat|(*MARK:12)dog")
-        #expect(try firstMatch(regex, in: "hot dog") == .match(4..<7, mark: 12))
+        #expect(try firstMatch(regex, in: "xab") == .match(1..<3))
     }
 
     @Test func scannerTakesTheEarliestThenTheLongestMatch() throws {
         let scanner = PatternScanner([
             PatternScanner.Pattern(try PCRE2Regex("ab"), tag: 1),
             PatternScanner.Pattern(try PCRE2Regex("abc"), tag: 2),
-            PatternScanner.Pattern(try PCRE2Regex("(*MARK:7)b+c|(*MARK:8)x"), tag: nil),
+            PatternScanner.Pattern(try PCRE2Regex("b+c"), tag: 7),
+            PatternScanner.Pattern(try PCRE2Regex("x"), tag: 8),
         ])
         let matches = try scanner.matches(in: "abc bbc x ab")
-        #expect(matches == [
-            .init(range: 0..<3, tag: 2), .init(range: 4..<7, tag: 7), .init(range: 8..<9, tag: 8), .init(range: 10..<12, tag: 1),
-        ])
+        #expect(
+            matches == [
+                .init(range: 0..<3, tag: 2), .init(range: 4..<7, tag: 7), .init(range: 8..<9, tag: 8), .init(range: 10..<12, tag: 1),
+            ]
+        )
         #expect(try scanner.matches(in: "abc bbc", firstOnly: true) == [.init(range: 0..<3, tag: 2)])
+    }
+
+    @Test func aRequiredByteSkipsToWhereAMatchCanBe() throws {
+        let email = try PCRE2Regex(#"(?<![a-z.])[a-z.]{1,10}@[a-z]+\.com"#)
+        let skipping = PatternScanner([PatternScanner.Pattern(email, tag: 0, requiredByte: .init("@", within: 11))])
+        let plain = PatternScanner([PatternScanner.Pattern(email, tag: 0)])
+        for text in [
+            "no at sign here", "x ann@b.com y", "é€ long.words before bob@example.com and @ alone, jo.e@x.com",
+            String(repeating: "a", count: 30) + "@b.com",
+        ] {
+            #expect(try skipping.matches(in: text) == plain.matches(in: text), "\(text)")
+        }
+        // Streaming: a match still missing its "@" can only have started in the last bytes.
+        for text in ["hello ann", "hello ann@ex", String(repeating: "word ", count: 10) + "ab.cd"] {
+            let bytes = Array(text.utf8)
+            let held = try bytes.withUnsafeBufferPointer { try skipping.scan($0, from: 0, partial: true).holdFrom }
+            let expected = try bytes.withUnsafeBufferPointer { try plain.scan($0, from: 0, partial: true).holdFrom }
+            #expect(held == expected, "\(text)")
+        }
+    }
+
+    @Test func shortTextIsSkippedWithoutMatching() throws {
+        let regex = try PCRE2Regex("AKIA[0-9A-Z]{16}")
+        #expect(regex.minLength == 20)
+        #expect(try PatternScanner([PatternScanner.Pattern(regex, tag: 0)]).matches(in: "AKIA123").isEmpty)
     }
 
     @Test func scannerHoldsFromTheEarliestPossibleStartAcrossPatterns() throws {

@@ -24,9 +24,10 @@ struct ContentSession: PolicySession {
     mutating func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict {
         guard !input.isEmpty else { return .proceed }
         var matched: ContentRule?
+        let scratch = PCRE2MatchData()
         do {
             try request.forEachInspectedText { text throws(PCRE2Error) in
-                guard matched == nil, let match = try input.scanner.matches(in: text, firstOnly: true).first else { return }
+                guard matched == nil, let match = try input.scanner.matches(in: text, firstOnly: true, using: scratch).first else { return }
                 matched = input.rules[match.tag]
             }
         } catch {

@@ -26,6 +26,7 @@ public struct ContentStageFactory: PolicyStageFactory {
         try settings.rejectUnknownFields(allowing: ["input", "output"])
         return ContentStage(
             input: try ContentRuleSet(settings: try settings.optional("input")),
-            output: try ContentRuleSet(settings: try settings.optional("output")))
+            output: try ContentRuleSet(settings: try settings.optional("output"))
+        )
     }
 }

@@ -34,7 +34,8 @@ extension ChatRequest {
     }
 
     private static func rewritten<Failure: Error>(
-        _ block: ContentBlock, _ rewrite: (String) throws(Failure) -> String?
+        _ block: ContentBlock,
+        _ rewrite: (String) throws(Failure) -> String?
     ) throws(Failure) -> ContentBlock? {
         switch block {
         case .text(var content):
@@ -64,7 +65,8 @@ extension ChatRequest {
     }
 
     private static func rewritten<Failure: Error>(
-        _ value: JSONValue, _ rewrite: (String) throws(Failure) -> String?
+        _ value: JSONValue,
+        _ rewrite: (String) throws(Failure) -> String?
     ) throws(Failure) -> JSONValue? {
         switch value {
         case .string(let text):

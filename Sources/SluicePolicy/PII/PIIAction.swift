@@ -20,10 +20,13 @@ enum PIIAction: String, Sendable, Hashable, CaseIterable {
             return
         }
         guard case .string(let text) = cursor.value, let action = PIIAction(rawValue: text) else {
-            throw .invalidRequest("\(cursor.path): expected one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalidRequest("\(cursor.path): expected one of \(Self.choices)")
         }
         self = action
     }
+
+    /// The actions as a policy file spells them, for errors.
+    static let choices = allCases.map(\.rawValue).joined(separator: ", ")
 
     /// Whether the stage looks for this detector's values in responses (placeholders aside).
     var appliesToOutput: Bool {

@@ -1,6 +1,6 @@
 extension PIIDetector {
-    /// The detectors Sluice ships, in the order they are tried where two could match at the same
-    /// place. Their default actions are those of `policies/default.yaml`, so a policy with an empty
+    /// The detectors Sluice ships. Where two match at the same place the longer match wins, then
+    /// the one earlier in this list. Their default actions are those of `policies/default.yaml`, so a policy with an empty
     /// `pii: {}` section still keeps keys and secrets from leaving.
     ///
     /// Every pattern anchors itself with lookarounds rather than `\b`, because the same patterns
@@ -16,14 +16,17 @@ extension PIIDetector {
 
     /// PEM private keys, BEGIN line to END line. Without an END line (a truncated paste), the key
     /// runs to the first character that cannot be part of a PEM body, or to the end of the text.
+    /// The body is one character class (backslash included, for `\n` in JSON text), not a group:
+    /// the JIT repeats a class without stack, so a key of any size matches.
     static let privateKey = PIIDetector(
         name: "private_key",
         matcher: .builtIn(
             pattern: #"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"#
                 // A key, not a mention of the header in code: a line break, then base64 or an encryption header.
-                + #"(?=(?:[ \t\r\n]|\\[rn])+(?:[A-Za-z0-9+/=]{16}|Proc-Type:))"#
-                + #"(?:[A-Za-z0-9+/=:,.\- \t\r\n]|\\[rn])*?"#
-                + #"(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|(?![A-Za-z0-9+/=:,.\- \t\r\n]|\\[rn]))"#),
+                + #"(?=[ \t\r\n\\]+(?:[A-Za-z0-9+/=]{16}|[rn]?Proc-Type:))"#
+                + #"[A-Za-z0-9+/=:,.\- \t\r\n\\]*?"#
+                + #"(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|(?![A-Za-z0-9+/=:,.\- \t\r\n\\]))"#
+        ),
         defaultAction: .tokenize,
         mask: PIIMask.privateKey
     )
@@ -33,7 +36,8 @@ extension PIIDetector {
         name: "jwt",
         matcher: .builtIn(
             pattern: wordStart(notAfter: #"A-Za-z0-9_\-."#)
-                + #"eyJ[A-Za-z0-9_\-]{5,8192}\.[A-Za-z0-9_\-]{5,8192}\.[A-Za-z0-9_\-]{0,8192}(?![A-Za-z0-9_\-])"#),
+                + #"eyJ[A-Za-z0-9_\-]{5,8192}\.[A-Za-z0-9_\-]{5,8192}\.[A-Za-z0-9_\-]{0,8192}(?![A-Za-z0-9_\-])"#
+        ),
         defaultAction: .tokenize,
         mask: PIIMask.jwt
     )
@@ -58,7 +62,8 @@ extension PIIDetector {
                 + #"|github_pat_[A-Za-z0-9_]{22,255}"#
                 + #"|xox[abpors]-[A-Za-z0-9\-]{10,255}"#
                 + #"|AIza[0-9A-Za-z_\-]{35})"#
-                + #"(?![A-Za-z0-9_\-])"#),
+                + #"(?![A-Za-z0-9_\-])"#
+        ),
         defaultAction: .tokenize,
         mask: { PIIMask.keepingEnds(4, of: $0) }
     )
@@ -71,7 +76,8 @@ extension PIIDetector {
         matcher: .builtIn(
             pattern: wordStart(notAfter: #"A-Za-z0-9_.\-"#) + #"(?<![0-9][ \-])"#
                 + #"(?:[2-6][0-9]{12,18}|[2-6][0-9]{3}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,7}|3[0-9]{3}[ \-][0-9]{6}[ \-][0-9]{4,5})"#
-                + #"(?![0-9])(?C1)"#),
+                + #"(?![0-9])(?C1)"#
+        ),
         defaultAction: .redact,
         mask: { PIIMask.keepingLastDigits(4, of: $0) }
     )
@@ -82,7 +88,8 @@ extension PIIDetector {
         name: "us_ssn",
         matcher: .builtIn(
             pattern: wordStart(notAfter: #"A-Za-z0-9_.\-"#)
-                + #"(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9A-Za-z]|-[0-9])"#),
+                + #"(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9A-Za-z]|-[0-9])"#
+        ),
         defaultAction: .redact,
         mask: PIIMask.ssn
     )
@@ -100,7 +107,9 @@ extension PIIDetector {
         matcher: .builtIn(
             pattern: wordStart(notAfter: #"A-Za-z0-9._%+\-"#)
                 + #"[A-Za-z0-9._%+\-]{1,64}@(?![0-9]x\.)(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,8}[A-Za-z]{2,24}"#
-                + #"(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"#),
+                + #"(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"#,
+            requiredByte: .init("@", within: 65)
+        ),
         mask: PIIMask.email
     )
 
@@ -116,16 +125,21 @@ extension PIIDetector {
                 + #"|(?:1[ .\-])?(?:\([0-9]{3}\)[ .\-]?|[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4}"#
                 + #"|0[0-9]{2,4}[ \-][0-9]{3,4}[ \-]?[0-9]{3,4}"#
                 + #"|0[1-9](?:[ .][0-9]{2}){4})"#
-                + #"(?![0-9A-Za-z]|[.\-][0-9])"#),
+                + #"(?![0-9A-Za-z]|[.\-][0-9])"#
+        ),
         mask: { PIIMask.keepingLastDigits(4, of: $0) }
     )
 
+    /// IPv4 addresses, each number 0–255; not part of a longer dotted run (`1.2.3.4.5`) or right
+    /// after a letter (`v1.2.3.4`).
     static let ipv4 = PIIDetector(
         name: "ipv4",
         matcher: .builtIn(
             pattern: wordStart(notAfter: "A-Za-z0-9_.")
                 + #"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"#
-                + #"(?![0-9A-Za-z_]|\.[0-9])"#),
+                + #"(?![0-9A-Za-z_]|\.[0-9])"#,
+            requiredByte: .init(".", within: 4)
+        ),
         mask: PIIMask.ipv4
     )
 
@@ -134,11 +148,14 @@ extension PIIDetector {
     static let ipv6 = PIIDetector(
         name: "ipv6",
         matcher: .builtIn(
-            pattern: wordStart(notAfter: "A-Za-z0-9_:.") + #"(?=[0-9A-Fa-f:]*[0-9])"#
+            // The cheap check first: a colon within the first five characters.
+            pattern: #"(?=[0-9A-Fa-f]{0,4}:)"# + wordStart(notAfter: "A-Za-z0-9_:.") + #"(?=[0-9A-Fa-f:]*[0-9])"#
                 + #"(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"#
                 + #"|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?"#
                 + #"|::[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})"#
-                + #"(?![0-9A-Za-z_:]|\.[0-9])"#),
+                + #"(?![0-9A-Za-z_:]|\.[0-9])"#,
+            requiredByte: .init(":", within: 5)
+        ),
         mask: PIIMask.ipv6
     )
 

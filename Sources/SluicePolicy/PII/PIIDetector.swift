@@ -3,10 +3,10 @@
 struct PIIDetector: Sendable {
     /// How the detector finds values.
     enum Matcher: Sendable {
-        /// A pattern that becomes one alternative of the stage's combined pattern, so every
-        /// built-in detector is found in a single pass; it may call ``PIIChecksum`` validators.
-        case builtIn(pattern: String)
-        /// A policy's own pattern, matched on its own so its groups and options stay its own.
+        /// A pattern that may call ``PIIChecksum`` validators at callouts, and a byte all its
+        /// matches contain near their start, if there is one (see ``PatternScanner/RequiredByte``).
+        case builtIn(pattern: String, requiredByte: PatternScanner.RequiredByte? = nil)
+        /// A policy's own pattern, compiled when the policy is read.
         case custom(PCRE2Regex)
     }
 

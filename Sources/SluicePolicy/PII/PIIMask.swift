@@ -11,7 +11,7 @@
 /// | aws_access_key, provider_secret | first and last four: `AKIA****MPLE` |
 /// | private_key | the BEGIN and END lines around `****` |
 /// | jwt | the header (no secret in it): `eyJhbGciOiJIUzI1NiJ9.****` |
-/// | custom | every character but the last four is `*` |
+/// | custom | every letter and digit but the last four is `*` |
 enum PIIMask {
     static func email(_ value: String) -> String {
         guard let at = value.lastIndex(of: "@"), let first = value.first else { return "****" }
@@ -26,7 +26,8 @@ enum PIIMask {
                 guard character.isASCIIDigit, remaining > 0 else { return character }
                 remaining -= 1
                 return "*"
-            })
+            }
+        )
     }
 
     /// Each letter or digit but the last `count` becomes `*`; punctuation stays.
@@ -37,7 +38,8 @@ enum PIIMask {
                 guard character.isASCIIAlphanumeric, remaining > 0 else { return character }
                 remaining -= 1
                 return "*"
-            })
+            }
+        )
     }
 
     static func ssn(_ value: String) -> String {

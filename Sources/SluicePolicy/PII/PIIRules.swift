@@ -1,14 +1,11 @@
 /// A policy's `pii` section, compiled once and shared by all its requests: each detector with its
-/// action, and the scanners that find them.
-///
-/// All built-in detectors in use are alternatives of one JIT-compiled pattern, tagged with
-/// `(*MARK:n)` (n is the detector's index), so a text is scanned once however many are on;
-/// custom patterns run beside it.
+/// action, and the scanners that find them (one JIT-compiled pattern per detector, see
+/// ``PatternScanner`` for why not one alternation).
 struct PIIRules: Sendable {
     let detectors: [PIIDetector]
     /// The action of each detector, by index.
     let actions: [PIIAction]
-    /// Finds the values of every detector that is not off: used on requests.
+    /// Finds the values of every detector that is not off: used on requests. Tags are detector indices.
     let inputScanner: PatternScanner
     /// Finds the placeholders of tokenizing detectors (to restore) and the values of redacting,
     /// masking and blocking ones (which the model must not pass on either): used on responses.
@@ -21,32 +18,25 @@ struct PIIRules: Sendable {
         self.detectors = detectors
         self.actions = actions
         self.placeholderTag = detectors.count
-        let tokenized = detectors.indices.filter { actions[$0] == .tokenize }.map { detectors[$0].label }
-        inputScanner = try Self.scanner(detectors, actions, limits: limits, placeholderTag: nil, labels: []) { $0 != .off }
-        outputScanner = try Self.scanner(
-            detectors, actions, limits: limits, placeholderTag: detectors.count, labels: tokenized, including: \.appliesToOutput)
-    }
 
-    private static func scanner(
-        _ detectors: [PIIDetector], _ actions: [PIIAction], limits: PCRE2Regex.Limits, placeholderTag: Int?, labels: [String],
-        including isIncluded: (PIIAction) -> Bool
-    ) throws(PCRE2Error) -> PatternScanner {
-        var alternatives: [String] = []
-        var patterns: [PatternScanner.Pattern] = []
-        for (index, detector) in detectors.enumerated() where isIncluded(actions[index]) {
+        var patterns: [PatternScanner.Pattern?] = []
+        for detector in detectors {
             switch detector.matcher {
-            case .builtIn(let pattern): alternatives.append("(*MARK:\(index))(?:\(pattern))")
-            case .custom(let regex): patterns.append(PatternScanner.Pattern(regex, tag: index))
+            case .builtIn(let pattern, let requiredByte):
+                let regex = try PCRE2Regex(pattern, limits: limits, validators: PIIChecksum.validators)
+                patterns.append(PatternScanner.Pattern(regex, tag: patterns.count, requiredByte: requiredByte))
+            case .custom(let regex):
+                patterns.append(PatternScanner.Pattern(regex, tag: patterns.count))
             }
         }
-        if let placeholderTag, !labels.isEmpty {
+        inputScanner = PatternScanner(detectors.indices.compactMap { actions[$0] != .off ? patterns[$0] : nil })
+        var output = detectors.indices.compactMap { actions[$0].appliesToOutput ? patterns[$0] : nil }
+        let tokenized = detectors.indices.filter { actions[$0] == .tokenize }.map { detectors[$0].label }
+        if !tokenized.isEmpty {
             // Labels are upper-case letters, digits and `_`: nothing to escape.
-            alternatives.append("(*MARK:\(placeholderTag))<(?:\(labels.joined(separator: "|")))_[1-9][0-9]{0,6}>")
+            let placeholder = try PCRE2Regex("<(?:\(tokenized.joined(separator: "|")))_[1-9][0-9]{0,6}>", limits: limits)
+            output.append(PatternScanner.Pattern(placeholder, tag: placeholderTag))
         }
-        if !alternatives.isEmpty {
-            let combined = try PCRE2Regex(alternatives.joined(separator: "|"), limits: limits, validators: PIIChecksum.validators)
-            patterns.insert(PatternScanner.Pattern(combined, tag: nil), at: 0)
-        }
-        return PatternScanner(patterns)
+        outputScanner = PatternScanner(output)
     }
 }

@@ -23,8 +23,9 @@ struct PIISession: PolicySession {
 
     mutating func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict {
         guard !rules.inputScanner.isEmpty else { return .proceed }
+        let scratch = PCRE2MatchData()
         do {
-            try request.rewriteInspectedText { text throws(SluiceError) in try scrubbed(text) }
+            try request.rewriteInspectedText { text throws(SluiceError) in try scrubbed(text, using: scratch) }
         } catch {
             return .refuse(error)
         }
@@ -72,10 +73,10 @@ struct PIISession: PolicySession {
     // MARK: - Request
 
     /// `text` with every value found replaced as its detector's action says; `nil` if none was found.
-    private mutating func scrubbed(_ text: String) throws(SluiceError) -> String? {
+    private mutating func scrubbed(_ text: String, using scratch: PCRE2MatchData) throws(SluiceError) -> String? {
         let matches: [PatternScanner.Match]
         do {
-            matches = try rules.inputScanner.matches(in: text)
+            matches = try rules.inputScanner.matches(in: text, using: scratch)
         } catch {
             throw .scanFailed(stage: "pii", error)
         }
@@ -97,7 +98,9 @@ struct PIISession: PolicySession {
         case .off: return value
         case .block:
             throw SluiceError(
-                .permission, "The request contains data this gateway's policy does not allow to be sent (pii detector: \(detector.name)).")
+                .permission,
+                "The request contains data this gateway's policy does not allow to be sent (pii detector: \(detector.name))."
+            )
         }
     }
 

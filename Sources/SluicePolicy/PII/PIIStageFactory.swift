@@ -36,14 +36,12 @@ extension PIIRules {
             try settings.rejectUnknownFields(allowing: ["detectors", "custom"])
             if let section = try settings.optional("detectors") {
                 for name in try section.object().keys {
+                    let path = section.path(ofField: name)
                     guard let index = PIIDetector.builtInNames.firstIndex(of: name) else {
-                        throw .invalidRequest(
-                            "\(section.path(ofField: name)): unknown detector; expected one of \(PIIDetector.builtInNames.joined(separator: ", "))"
-                                + " (define others under custom)")
+                        let names = PIIDetector.builtInNames.joined(separator: ", ")
+                        throw .invalidRequest("\(path): unknown detector; expected one of \(names) (define others under custom)")
                     }
-                    guard let cursor = try section.optional(name) else {
-                        throw .invalidRequest("\(section.path(ofField: name)): expected one of \(PIIAction.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
+                    guard let cursor = try section.optional(name) else { throw .invalidRequest("\(path): expected one of \(PIIAction.choices)") }
                     actions[index] = try PIIAction(cursor)
                 }
             }

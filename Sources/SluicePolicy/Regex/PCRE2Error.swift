@@ -18,12 +18,6 @@ struct PCRE2Error: Error, Hashable, CustomStringConvertible {
     /// PCRE2's description of the error.
     let message: String
 
-    private init(code: Code, number: Int32) {
-        self.code = code
-        self.number = number
-        self.message = Self.message(for: number)
-    }
-
     var description: String {
         switch code {
         case .compile(let offset): "PCRE2Error.compile(\(message) at offset \(offset))"
@@ -40,19 +34,17 @@ struct PCRE2Error: Error, Hashable, CustomStringConvertible {
     /// Whether matching stopped at one of the limits that keep hostile input from running forever.
     var isResourceLimit: Bool { code == .resourceLimit }
 
-    /// The one place a PCRE2 compile error becomes a Swift error.
-    static func compile(_ number: Int32, offset: Int) -> PCRE2Error {
-        PCRE2Error(code: .compile(offset: offset), number: number)
-    }
-
-    /// The one place a negative `pcre2_match` result (other than no-match and partial) becomes a Swift error.
-    static func match(_ number: Int32) -> PCRE2Error {
-        switch number {
-        case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT:
-            PCRE2Error(code: .resourceLimit, number: number)
-        default:
-            PCRE2Error(code: .match, number: number)
-        }
+    /// The one place a PCRE2 error number becomes a Swift error: a compile error (positive, with
+    /// the offset into the pattern) or a failed match (negative, other than no-match and partial).
+    init(_ number: Int32, patternOffset: Int? = nil) {
+        code =
+            switch number {
+            case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT: .resourceLimit
+            case 1...: .compile(offset: patternOffset ?? 0)
+            default: .match
+            }
+        self.number = number
+        self.message = Self.message(for: number)
     }
 
     private static func message(for number: Int32) -> String {

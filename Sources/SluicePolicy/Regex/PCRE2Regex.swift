@@ -5,7 +5,7 @@ internal import CPCRE2
 ///
 /// ```swift
 /// let regex = try PCRE2Regex(#"\bEMP-[0-9]{6}\b"#)
-/// let scratch = regex.makeMatchData()
+/// let scratch = PCRE2MatchData()
 /// let found = try bytes.withUnsafeBufferPointer { try regex.firstMatch(in: $0, from: 0, partial: false, using: scratch) }
 /// ```
 ///
@@ -50,6 +50,8 @@ final class PCRE2Regex: @unchecked Sendable {
     let pattern: String
     /// The longest lookbehind, in characters: how much text before a start offset a match may inspect.
     let maxLookbehind: Int
+    /// No match is shorter than this many bytes.
+    let minLength: Int
     /// Whether matching runs JIT code (otherwise PCRE2's interpreter).
     let isJITCompiled: Bool
 
@@ -74,10 +76,10 @@ final class PCRE2Regex: @unchecked Sendable {
         let compiled = Array(pattern.utf8).withUnsafeBufferPointer { bytes in
             pcre2_compile_8(bytes.baseAddress, bytes.count, compileOptions, &errorNumber, &errorOffset, nil)
         }
-        guard let compiled else { throw .compile(errorNumber, offset: errorOffset) }
+        guard let compiled else { throw PCRE2Error(errorNumber, patternOffset: errorOffset) }
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(compiled)
-            throw .compile(PCRE2_ERROR_NOMEMORY, offset: 0)
+            fatalError("PCRE2: out of memory creating a match context")
         }
 
         self.pattern = pattern
@@ -88,6 +90,9 @@ final class PCRE2Regex: @unchecked Sendable {
         var lookbehind: UInt32 = 0
         _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
         self.maxLookbehind = Int(lookbehind)
+        var minLength: UInt32 = 0
+        _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minLength)
+        self.minLength = Int(minLength)
 
         pcre2_set_match_limit_8(context, limits.matchLimit)
         pcre2_set_depth_limit_8(context, limits.depthLimit)
@@ -106,11 +111,6 @@ final class PCRE2Regex: @unchecked Sendable {
         pcre2_code_free_8(code)
     }
 
-    /// A scratch area sized for this pattern, for one caller at a time.
-    func makeMatchData() -> PCRE2MatchData {
-        PCRE2MatchData(pointer: pcre2_match_data_create_from_pattern_8(code, nil))
-    }
-
     /// The first match starting at or after `offset`.
     ///
     /// With `partial`, matching uses `PCRE2_PARTIAL_HARD`: if, at some start position before any
@@ -118,7 +118,10 @@ final class PCRE2Regex: @unchecked Sendable {
     /// ``PCRE2MatchResult/partial(from:)`` with that position — where a stream must hold back.
     /// Empty matches are never reported.
     func firstMatch(
-        in subject: UnsafeBufferPointer<UInt8>, from offset: Int, partial: Bool, using matchData: PCRE2MatchData
+        in subject: UnsafeBufferPointer<UInt8>,
+        from offset: Int,
+        partial: Bool,
+        using matchData: PCRE2MatchData
     ) throws(PCRE2Error) -> PCRE2MatchResult {
         guard let base = subject.baseAddress, offset < subject.count else { return .noMatch }
         // Subjects are built from Swift strings, which are valid UTF-8: skip PCRE2's re-check,
@@ -132,17 +135,17 @@ final class PCRE2Regex: @unchecked Sendable {
         case PCRE2_ERROR_PARTIAL:
             return .partial(from: matchData.matchStart)
         case ..<0:
-            throw .match(result)
+            throw PCRE2Error(result)
         default:
-            return .match(matchData.matchStart..<matchData.matchEnd, mark: matchData.markNumber)
+            return .match(matchData.matchStart..<matchData.matchEnd)
         }
     }
 }
 
 /// What ``PCRE2Regex/firstMatch(in:from:partial:using:)`` found.
 enum PCRE2MatchResult: Hashable, Sendable {
-    /// A complete match; `mark` is the number in the last `(*MARK:n)` passed, if any.
-    case match(Range<Int>, mark: Int?)
+    /// A complete match.
+    case match(Range<Int>)
     /// The subject ended while a match starting here was still possible.
     case partial(from: Int)
     case noMatch
