@@ -33,9 +33,10 @@ public enum GatewayServer {
             })
             let dispatcher = Dispatcher(routes: routes, targets: targets)
             let metrics = GatewayMetrics()
+            let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
-                usage: UsageRecorder(database: database, metrics: metrics), bodyLimit: configuration.bodyLimit,
+                usage: usage, bodyLimit: configuration.bodyLimit,
                 keepAliveInterval: configuration.keepAliveInterval)
             let router = makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
             let application = Application(
@@ -46,7 +47,8 @@ public enum GatewayServer {
                 },
                 logger: logger)
             var serviceConfiguration = ServiceGroupConfiguration(
-                services: [PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application],
+                // Shut down in reverse: the server drains first, then the last usage batch is written.
+                services: [usage, PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
             try await ServiceGroup(configuration: serviceConfiguration).run()

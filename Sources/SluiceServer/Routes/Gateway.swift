@@ -184,7 +184,7 @@ extension Gateway {
                     cacheCreationInputTokens: usage.cacheCreationInputTokens, cacheHit: actions.contains("cache:hit"),
                     durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
                     policies: actions.joined(separator: " ")),
-                actions: actions, logger: context.logger)
+                actions: actions)
         }
     }
 }

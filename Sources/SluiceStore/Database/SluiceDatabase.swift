@@ -17,6 +17,8 @@ public final class SluiceDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "sluice"
+        // With WAL, NORMAL never corrupts the database; a power cut may only lose the last commits.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(path: path, configuration: configuration)
         appliedMigrations = try Migrator(migrations: migrations).migrate(pool)
     }

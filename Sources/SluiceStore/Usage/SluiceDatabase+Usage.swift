@@ -14,10 +14,12 @@ public struct UsageSummary: Sendable, Hashable {
 }
 
 extension SluiceDatabase {
-    /// Records one finished request.
-    public func recordUsage(_ record: UsageRecord) throws {
-        var record = record
-        try pool.write { db in try record.insert(db) }
+    /// Records finished requests, all in one transaction.
+    public func recordUsage(_ records: [UsageRecord]) throws {
+        guard !records.isEmpty else { return }
+        try pool.write { db in
+            for var record in records { try record.insert(db) }
+        }
     }
 
     /// Per key and model totals since `since`, optionally for one key, busiest first.
