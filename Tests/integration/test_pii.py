@@ -22,10 +22,12 @@ import pytest
 
 from mock_upstream import (
     JSONResponse,
+    anthropic_events,
+    anthropic_stream,
+    anthropic_usage,
     openai_sse,
     openai_stream,
     openai_stream_chunks,
-    openai_text,
     openai_tool_calls,
     openai_usage,
     parse_sse,
@@ -38,8 +40,10 @@ from sluice_harness import (
     PROTOCOLS,
     assert_anthropic_error,
     assert_openai_error,
+    backend,
     describe,
     parse_prometheus,
+    route,
     run_sluice,
     unique_name,
     write_text,
@@ -48,7 +52,8 @@ from sluice_harness import (
 proto_param = pytest.mark.parametrize("proto", PROTOCOLS, ids=str)
 stream_param = pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
 
-MODEL = "pii-test-model"
+MODEL = "pii-test-model"  # routed to an OpenAI-type backend
+ANTH_MODEL = "anth-pii-model"  # routed to an Anthropic-type backend (the request goes on natively)
 
 # Planted secrets, one of each default type, and the two redacted kinds.
 AWS = "AKIAIOSFODNN7EXAMPLE"
@@ -86,6 +91,18 @@ pii:
     "redact_email": "stages: [pii]\npii:\n  detectors: {email: redact}\n",
     "blockpii": "stages: [pii]\npii:\n  detectors: {aws_access_key: block, email: block}\n",
     "backtrack": "stages: [pii]\npii:\n  custom:\n    - {name: runaway, pattern: '(a+)+$', action: redact}\n",
+    "pii_cache": """\
+stages: [pii, cache]
+pii:
+  detectors: {email: tokenize}
+cache: {enabled: true, scope: shared}
+""",
+    "content_cache": """\
+stages: [content, cache]
+content:
+  output: [{pattern: 'BEGIN SECRET', message: "Refused."}]
+cache: {enabled: true}
+""",
     "content": """\
 stages: [content]
 content:
@@ -100,8 +117,12 @@ content:
 
 
 @pytest.fixture(scope="module")
-def srv(module_sluice):
-    s = module_sluice(start=False)
+def srv(module_sluice, _module_mock):
+    url = _module_mock.base_url
+    s = module_sluice(start=False,
+                      backends=[backend("upstream", url, connect_timeout="2s", read_timeout="5s"),
+                                backend("anth", url, type="anthropic", connect_timeout="2s", read_timeout="5s")],
+                      routes=[route("anth-*", "anth"), route("*", "upstream")])
     for name, text in POLICIES.items():
         write_text(s.policies_dir / f"{name}.yaml", text)
     s.start()
@@ -122,8 +143,8 @@ def post(proto, srv, key, b, *, stream: bool = False, timeout: float = 15.0):
 
 
 def body(proto, messages: list[dict[str, Any]], *, stream: bool = False, system: str | None = None,
-         **extra: Any) -> dict[str, Any]:
-    b: dict[str, Any] = {"model": MODEL, "max_tokens": 200, "messages": messages}
+         model: str = MODEL, **extra: Any) -> dict[str, Any]:
+    b: dict[str, Any] = {"model": model, "max_tokens": 200, "messages": messages}
     if system is not None:
         if proto.is_anthropic:
             b["system"] = system
@@ -169,6 +190,17 @@ def upstream_request(mock):
     for s in strings(up.json):
         assert_no_secrets(s, "the upstream")
     return up
+
+
+def tool_inputs(up) -> list[Any]:
+    """The inputs of the tool calls in the history the upstream got, OpenAI- or Anthropic-shaped."""
+    out = []
+    for m in up.json["messages"]:
+        for tc in m.get("tool_calls") or []:
+            out.append(json.loads(tc["function"]["arguments"]))
+        if isinstance(m.get("content"), list):
+            out += [b["input"] for b in m["content"] if isinstance(b, dict) and b.get("type") == "tool_use"]
+    return out
 
 
 def role_texts(up) -> list[tuple[str, str]]:
@@ -277,17 +309,20 @@ def _secret_history(proto) -> tuple[str, list[dict[str, Any]]]:
              "tool_calls": [{"id": "toolu_deploy", "type": "function",
                              "function": {"name": "deploy", "arguments": json.dumps(tool_input)}}]},
             {"role": "tool", "tool_call_id": "toolu_deploy", "content": f"key file:\n{PEM}\nend"},
-            {"role": "user", "content": f"thanks, again AWS {AWS}"},
+            {"role": "user", "content": [{"type": "text", "text": f"thanks, again AWS {AWS}"}]},
         ]
     return system, messages
 
 
 @proto_param
-def test_no_planted_secret_reaches_the_upstream_under_the_default_policy(srv, keys, mock, proto):
+@pytest.mark.parametrize("model", [MODEL, ANTH_MODEL], ids=["openai-backend", "anthropic-backend"])
+def test_no_planted_secret_reaches_the_upstream_under_the_default_policy(srv, keys, mock, proto, model):
     system, messages = _secret_history(proto)
-    mock.enqueue(text_stream(["Deployed with ", "<AWS_ACCESS_KEY_1> and ", "<PROVIDER_SECRET_2>."]))
+    pieces = ["Deployed with ", "<AWS_ACCESS_KEY_1> and ", "<PROVIDER_SECRET_2>."]
+    mock.enqueue(anthropic_stream(anthropic_events(pieces, usage=anthropic_usage(30, 9))) if model == ANTH_MODEL
+                 else text_stream(pieces))
     before = action_counts(srv)
-    r = post(proto, srv, keys[None], body(proto, messages, system=system))
+    r = post(proto, srv, keys[None], body(proto, messages, system=system, model=model))
     got = reply(proto, r)
     assert got["text"] == f"Deployed with {AWS} and {GHP}.", "tokenized secrets are restored for the client"
 
@@ -297,9 +332,7 @@ def test_no_planted_secret_reaches_the_upstream_under_the_default_policy(srv, ke
     assert "My token is <PROVIDER_SECRET_1> and my card is [PAYMENT_CARD]." in texts, texts
     assert "key file:\n<PRIVATE_KEY_1>\nend" in texts, texts
     assert "thanks, again AWS <AWS_ACCESS_KEY_1>" in texts, texts
-    (call,) = [tc for m in up.json["messages"] for tc in m.get("tool_calls") or []]
-    assert json.loads(call["function"]["arguments"]) == {"token": "<PROVIDER_SECRET_2>",
-                                                          "nested": {"list": ["<JWT_1>", "ssn [US_SSN]"]}}
+    assert tool_inputs(up) == [{"token": "<PROVIDER_SECRET_2>", "nested": {"list": ["<JWT_1>", "ssn [US_SSN]"]}}]
     found = delta(before, action_counts(srv))
     assert {k: v for k, v in found.items() if k[0] == "pii"} == {
         ("pii", "AWS_ACCESS_KEY"): 2, ("pii", "PROVIDER_SECRET"): 2, ("pii", "PAYMENT_CARD"): 1,
@@ -314,6 +347,30 @@ def test_the_default_policy_scrubs_streamed_requests_too(srv, keys, mock, proto)
     raw, got = read_stream(proto, r)
     assert (got["text"], got["complete"]) == (f"Key {JWT} noted.", True)
     upstream_request(mock)
+
+
+def test_count_tokens_sends_no_planted_secret_upstream(srv, keys, mock):
+    """count_tokens goes to an Anthropic upstream with the whole conversation (Claude Code calls it
+    all the time): it must not carry what the default policy keeps from /v1/messages."""
+    system, messages = _secret_history(ANTHROPIC)
+    b = {"model": ANTH_MODEL, "system": system, "messages": messages}
+    r = srv.post("/v1/messages/count_tokens", key=keys[None], data=json.dumps(b).encode(),
+                 headers={"content-type": "application/json", "anthropic-version": "2023-06-01"})
+    assert r.status_code == 200 and isinstance(r.json().get("input_tokens"), int), describe(r)
+    for up in mock.requests:
+        assert_no_secrets(up.text, f"the upstream ({up.method} {up.route})")
+        for s in strings(up.json):
+            assert_no_secrets(s, f"the upstream ({up.method} {up.route})")
+
+
+def test_count_tokens_sends_nothing_a_content_rule_forbids_upstream(srv, keys, mock):
+    b = {"model": ANTH_MODEL, "messages": [{"role": "user", "content": "all about project-x"}]}
+    r = srv.post("/v1/messages/count_tokens", key=keys["content"], data=json.dumps(b).encode(),
+                 headers={"content-type": "application/json", "anthropic-version": "2023-06-01"})
+    if r.status_code != 200:
+        assert assert_anthropic_error(r, 403, "permission_error") == "Project X may not be discussed."
+    assert [up.route for up in mock.requests if "project-x" in up.text] == [], \
+        "a request the content policy refuses reached the upstream through count_tokens"
 
 
 # --------------------------------------------------------------------------
@@ -402,6 +459,30 @@ def test_the_same_value_keeps_its_placeholder_from_turn_to_turn(srv, keys, mock,
     assert role_texts(upstream_request(mock)) == [("user", "contact <EMAIL_1>"),
                                                   ("assistant", "I will email <EMAIL_1>."),
                                                   ("user", "also cc <EMAIL_2> and <EMAIL_1>")]
+
+
+def test_the_cache_holds_placeholders_and_each_client_gets_its_own_values_back(srv, keys, mock):
+    """pii runs before cache: the cache key and the stored answer hold placeholders, never values,
+    and a hit is restored with the asking request's own values."""
+    other = srv.create_key(unique_name("pii-cache"), policy="pii_cache")
+    text = f"tag {unique_name()}: mail "
+    mock.enqueue(text_stream(["Mailed ", "<EMAIL_1>."]))
+    r = post(ANTHROPIC, srv, keys["pii_cache"], body(ANTHROPIC, user(text + JOHN)))
+    assert (reply(ANTHROPIC, r)["text"], r.headers.get("x-sluice-cache")) == (f"Mailed {JOHN}.", "miss")
+    assert role_texts(upstream_request(mock)) == [("user", text + "<EMAIL_1>")]
+
+    r = post(OPENAI, srv, other, body(OPENAI, user(text + JANE)))
+    assert r.headers.get("x-sluice-cache") == "hit", describe(r)
+    assert reply(OPENAI, r)["text"] == f"Mailed {JANE}.", "a cached answer must be restored with this request's values"
+    assert len(mock.model_requests()) == 1
+    r = post(ANTHROPIC, srv, keys["pii_cache"], body(ANTHROPIC, user(text + JOHN), stream=True), stream=True)
+    assert r.headers.get("x-sluice-cache") == "hit"
+    assert read_stream(ANTHROPIC, r)[1]["text"] == f"Mailed {JOHN}."
+
+    stored = b"".join(p.read_bytes() for p in srv.db.parent.glob(srv.db.name + "*"))
+    assert b"<EMAIL_1>" in stored, "the answer was not stored where expected"
+    for value in (JOHN, JANE):
+        assert value.encode() not in stored, f"{value} was stored in the database"
 
 
 # --------------------------------------------------------------------------
@@ -496,6 +577,17 @@ def test_a_content_output_rule_cuts_the_stream_and_closes_the_upstream(srv, keys
     assert delta(before, action_counts(srv)) == {("content", "output"): 1}
 
 
+def test_a_response_cut_by_a_content_rule_is_not_cached(srv, keys, mock):
+    b = body(OPENAI, user(f"plan {unique_name()}"))
+    mock.enqueue(text_stream(PIECES), text_stream(["A clean ", "answer."]))
+    r = post(OPENAI, srv, keys["content_cache"], b)
+    assert (reply(OPENAI, r)["stop"], r.headers.get("x-sluice-cache")) == ("content_filter", "miss")
+    r = post(OPENAI, srv, keys["content_cache"], b)
+    assert r.headers.get("x-sluice-cache") == "miss", "a refused answer was cached"
+    assert reply(OPENAI, r) == {"text": "A clean answer.", "tools": [], "stop": "stop"}
+    assert len(mock.model_requests()) == 2
+
+
 @proto_param
 def test_a_content_output_rule_cuts_a_plain_response(srv, keys, mock, proto):
     mock.enqueue(text_stream(PIECES))
@@ -533,7 +625,7 @@ def test_policies_test_shows_the_scrubbed_text_and_what_was_found(srv):
     assert cp.stdout.splitlines()[0] == ("refused: The request contains data this gateway's policy does not allow "
                                          "to be sent (pii detector: aws_access_key)."), cp.stdout
     assert AWS not in cp.stdout + cp.stderr
-    assert "ExitCode" not in cp.stderr, f"stray error line on stderr: {cp.stderr!r}"
+    assert cp.stderr == "", f"stray error output on stderr: {cp.stderr!r}"
     cp = policies_test(srv, "content", "project-x status?", "--json")
     assert cp.returncode == 1, cp
     assert json.loads(cp.stdout) == {"policy": "content", "refused": True, "reason": "Project X may not be discussed.",

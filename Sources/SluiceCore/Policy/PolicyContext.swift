@@ -1,5 +1,13 @@
 /// Who a request is from and how it asked to be treated, for the stages that care.
 public struct PolicyContext: Sendable {
+    /// What the request is for. Token counts (`count_tokens`) reach upstreams too, so scrubbing
+    /// and content rules apply to them; limits and the cache concern generation only.
+    public enum Purpose: Sendable, Hashable {
+        case generation
+        case tokenCount
+    }
+
+    public let purpose: Purpose
     public let keyID: String
     public let keyName: String
     public let policyName: String
@@ -10,9 +18,10 @@ public struct PolicyContext: Sendable {
     public let keyLimits: KeyLimits
 
     public init(
-        keyID: String, keyName: String, policyName: String, requestID: String, bypassCache: Bool = false,
-        keyLimits: KeyLimits = KeyLimits()
+        purpose: Purpose = .generation, keyID: String, keyName: String, policyName: String, requestID: String,
+        bypassCache: Bool = false, keyLimits: KeyLimits = KeyLimits()
     ) {
+        self.purpose = purpose
         self.keyID = keyID
         self.keyName = keyName
         self.policyName = policyName

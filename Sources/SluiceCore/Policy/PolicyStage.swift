@@ -79,3 +79,10 @@ public enum PolicyOutcome: Sendable, Equatable {
     /// The client went away before the end.
     case abandoned
 }
+
+/// A session that lets everything through, for a stage with nothing to do on a request.
+public struct PassThroughSession: PolicySession {
+    public init() {}
+
+    public mutating func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict { .proceed }
+}

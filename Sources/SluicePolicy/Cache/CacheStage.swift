@@ -8,16 +8,11 @@ struct CacheStage: PolicyStage {
     let cache: ResponseCache
 
     func makeSession(for context: PolicyContext) -> any PolicySession {
-        guard settings.enabled else { return DisabledCacheSession() }
+        guard settings.enabled, context.purpose == .generation else { return PassThroughSession() }
         return CacheSession(
             cache: cache, bounds: settings.bounds,
             scope: settings.scope == .shared ? "shared" : "key:\(context.keyID)", bypass: context.bypassCache)
     }
-}
-
-/// `enabled: false`: no lookup, no store, no header.
-struct DisabledCacheSession: PolicySession {
-    mutating func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict { .proceed }
 }
 
 /// One request's use of the cache.

@@ -35,7 +35,7 @@ struct ContentSession: PolicySession {
         }
         guard let matched else { return .proceed }
         outcome = "content:input"
-        return .refuse(SluiceError(.permission, matched.message))
+        return .refuse(SluiceError(.permission, matched.message, code: "content_policy_violation"))
     }
 
     mutating func process(_ event: StreamEvent) throws -> PolicyOutput {

@@ -16,6 +16,8 @@ public final class PolicyRegistry: Sendable {
 
     private struct State {
         var policies: [String: CompiledPolicy] = [:]
+        /// Policies whose file exists but has never loaded: requests under them are refused.
+        var rejected: Set<String> = []
         /// Modification time and size of each file as last read, to notice edits.
         var stamps: [String: FileStamp] = [:]
     }
@@ -35,6 +37,11 @@ public final class PolicyRegistry: Sendable {
         state.withLock { $0.policies[name] }
     }
 
+    /// Whether a file for this policy exists but failed to load (and no earlier version is in force).
+    public func hasRejectedFile(named name: String) -> Bool {
+        state.withLock { $0.rejected.contains(name) }
+    }
+
     public var policyNames: [String] {
         state.withLock { $0.policies.keys.sorted() }
     }
@@ -51,12 +58,16 @@ public final class PolicyRegistry: Sendable {
                 let policy = try compiler.compile(try PolicyDocument.load(path: path))
                 state.withLock {
                     $0.policies[name] = policy
+                    $0.rejected.remove(name)
                     $0.stamps[path] = stamp
                 }
                 logger.info("loaded policy", metadata: ["policy": "\(name)", "file": "\(path)"])
             } catch {
                 // Remember the stamp so a broken file is reported once, not on every poll.
-                state.withLock { $0.stamps[path] = stamp }
+                state.withLock {
+                    $0.stamps[path] = stamp
+                    if $0.policies[name] == nil { $0.rejected.insert(name) }
+                }
                 let kept = policy(named: name) != nil ? "; the previous version stays in force" : ""
                 logger.error("policy file rejected\(kept)", metadata: [
                     "file": "\(error.file ?? path)", "line": "\(error.line.map(String.init) ?? "-")", "reason": "\(error.message)",
@@ -67,6 +78,7 @@ public final class PolicyRegistry: Sendable {
         let present = Set(files.map(\.name))
         state.withLock { state in
             for name in state.policies.keys where !present.contains(name) { state.policies[name] = nil }
+            state.rejected.formIntersection(present)
             state.stamps = state.stamps.filter { FileManager.default.fileExists(atPath: $0.key) }
         }
         return problems

@@ -99,7 +99,8 @@ struct PIISession: PolicySession {
         case .block:
             throw SluiceError(
                 .permission,
-                "The request contains data this gateway's policy does not allow to be sent (pii detector: \(detector.name))."
+                "The request contains data this gateway's policy does not allow to be sent (pii detector: \(detector.name)).",
+                code: "pii_blocked"
             )
         }
     }

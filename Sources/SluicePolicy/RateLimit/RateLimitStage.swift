@@ -9,7 +9,8 @@ struct RateLimitStage: PolicyStage {
     let ledger: RateLimitLedger
 
     func makeSession(for context: PolicyContext) -> any PolicySession {
-        RateLimitSession(limits: limits.overridden(by: context.keyLimits), ledger: ledger, keyID: context.keyID)
+        guard context.purpose == .generation else { return PassThroughSession() }
+        return RateLimitSession(limits: limits.overridden(by: context.keyLimits), ledger: ledger, keyID: context.keyID)
     }
 }
 

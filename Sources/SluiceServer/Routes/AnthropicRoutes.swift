@@ -23,7 +23,7 @@ struct AnthropicRoutes {
     private func countTokens(_ request: Request, context: SluiceRequestContext) async throws -> Response {
         let body = try await gateway.readJSON(request)
         let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta], endpoint: .countTokens)
-        let tokens = try await gateway.countTokens(chatRequest, context: context)
+        let tokens = try await gateway.countTokens(chatRequest, request: request, context: context)
         return Gateway.jsonResponse(AnthropicCountTokensResponse.encode(inputTokens: tokens))
     }
 }

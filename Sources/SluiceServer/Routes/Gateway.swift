@@ -45,7 +45,7 @@ struct Gateway: Sendable {
         streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
     ) async throws -> Response {
         let caller = try authorize(chatRequest, context: context)
-        let run = try policyRun(for: caller, request: request, context: context)
+        let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
         let exchange = Exchange(
             gateway: self, run: run, context: context, endpoint: endpoint, model: chatRequest.model, stream: chatRequest.stream)
 
@@ -105,23 +105,42 @@ struct Gateway: Sendable {
         }
     }
 
-    func countTokens(_ chatRequest: ChatRequest, context: SluiceRequestContext) async throws -> Int {
-        _ = try authorize(chatRequest, context: context)
-        return try await dispatcher.countTokens(chatRequest)
+    /// Counts through the policy too: the request reaches an upstream (Anthropic backends count
+    /// there), so it is scrubbed and checked against content rules like any other.
+    func countTokens(_ chatRequest: ChatRequest, request: Request, context: SluiceRequestContext) async throws -> Int {
+        let caller = try authorize(chatRequest, context: context)
+        let run = try policyRun(for: caller, purpose: .tokenCount, request: request, context: context)
+        var upstreamRequest = chatRequest
+        do {
+            if case .refuse(let refusal) = try await run.prepare(&upstreamRequest) { throw refusal }
+            let tokens = try await dispatcher.countTokens(upstreamRequest)
+            await run.complete(clientSawEnd: true)
+            return tokens
+        } catch {
+            let failure = (error as? SluiceError) ?? ErrorResponseMiddleware.sluiceError(for: error, request: request)
+            await run.complete(clientSawEnd: false, failure: failure)
+            throw failure
+        }
     }
 
-    /// The policy run for this caller: its own policy, or the default. A key naming a policy that
-    /// is not loaded is refused rather than served unchecked.
-    private func policyRun(for caller: APIKey, request: Request, context: SluiceRequestContext) throws -> PolicyRun {
+    /// The policy run for this caller: its own policy, or the default. A policy whose file exists
+    /// but does not load, or a key naming a policy that does not exist, refuses the request rather
+    /// than serving it unchecked; only when no default policy file exists at all do requests run
+    /// without stages (the start-up log says so).
+    private func policyRun(
+        for caller: APIKey, purpose: PolicyContext.Purpose, request: Request, context: SluiceRequestContext
+    ) throws -> PolicyRun {
         let name = caller.policy ?? defaultPolicy
         let policyContext = PolicyContext(
-            keyID: caller.id, keyName: caller.name, policyName: name, requestID: context.requestID,
+            purpose: purpose, keyID: caller.id, keyName: caller.name, policyName: name, requestID: context.requestID,
             bypassCache: request.headers[.cacheControl]?.contains("no-cache") == true, keyLimits: caller.limits)
         if let policy = policies.policy(named: name) {
             return PolicyRun(stages: policy.stages, context: policyContext)
         }
-        guard caller.policy == nil else {
-            throw SluiceError(.permission, "this key's policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml")
+        guard caller.policy == nil, !policies.hasRejectedFile(named: name) else {
+            throw SluiceError(
+                .permission, "policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml",
+                code: "policy_unavailable")
         }
         return PolicyRun()
     }
