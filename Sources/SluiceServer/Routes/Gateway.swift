@@ -137,9 +137,14 @@ struct Gateway: Sendable {
         if let policy = policies.policy(named: name) {
             return PolicyRun(stages: policy.stages, context: policyContext)
         }
-        guard caller.policy == nil, !policies.hasRejectedFile(named: name) else {
+        if caller.policy != nil {
             throw SluiceError(
-                .permission, "policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml",
+                .permission, "this key's policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml",
+                code: "policy_unavailable")
+        }
+        if policies.hasRejectedFile(named: name) {
+            throw SluiceError(
+                .permission, "the default policy '\(name)' failed to load; ask the admin to run sluice policies check",
                 code: "policy_unavailable")
         }
         return PolicyRun()
