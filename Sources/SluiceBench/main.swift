@@ -2,11 +2,13 @@ internal import Foundation
 internal import Hummingbird
 internal import SluiceCurl
 
-// sluice-bench [--sluice PATH] [--requests N]
+// sluice-bench [--sluice PATH] [--requests N] [--policies DIR]
 //
 // Measures one mock upstream on loopback directly and through Sluice, in the same run:
 // requests/s, p50 and p99 latency (time to first byte for streams), at concurrency 1 and 32,
-// and prints what Sluice adds. Build both in release: `swift build -c release`.
+// and prints what Sluice adds. Sluice runs its default policy from DIR (default: policies, so
+// the shipped pii, content, rate-limit and cache stages are part of the figure); the benchmark's
+// key has limits high enough never to be refused. Build both in release: `swift build -c release`.
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
@@ -14,6 +16,7 @@ func option(_ name: String) -> String? {
 let executableFolder = URL(fileURLWithPath: arguments[0]).deletingLastPathComponent()
 let sluicePath = option("--sluice") ?? executableFolder.appending(path: "sluice").path
 let requestCount = option("--requests").flatMap(Int.init) ?? 2000
+let policiesDirectory = URL(fileURLWithPath: option("--policies") ?? "policies").standardizedFileURL.path
 
 func freePort() -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -51,6 +54,7 @@ let configuration = workspace.appending(path: "sluice.yaml")
 try """
     listen: 127.0.0.1:\(sluicePort)
     database: \(database)
+    policies_dir: \(policiesDirectory)
     backends:
       - name: mock
         type: openai
@@ -63,7 +67,10 @@ try """
 let keyPipe = Pipe()
 let create = Process()
 create.executableURL = URL(fileURLWithPath: sluicePath)
-create.arguments = ["keys", "create", "--name", "bench", "--json", "--database", database]
+create.arguments = [
+    "keys", "create", "--name", "bench", "--json", "--database", database,
+    "--rpm", "100000000", "--tpm", "100000000000", "--concurrency", "10000",
+]
 create.standardOutput = keyPipe
 try create.run()
 create.waitUntilExit()
@@ -93,6 +100,7 @@ try await CurlClient.withClient { client in
     }
 
     print("sluice-bench: \(requestCount) requests per row, OpenAI chat completions, mock upstream on loopback")
+    print("sluice runs the default policy of \(policiesDirectory)")
     print("scenario                 conc  target   req/s      p50 ms   p99 ms   failures")
     for streaming in [false, true] {
         for concurrency in [1, 32] {
