@@ -2,10 +2,21 @@
 public enum Identifiers {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
-    /// `count` base62 characters from the system's random source.
+    /// `count` base62 characters from the system's random source (a CSPRNG), drawing eight random
+    /// bytes per call to it; bytes of 248 and above are skipped so every character is equally likely.
     public static func base62(count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt8(62)))] }, as: UTF8.self)
+        var characters: [UInt8] = []
+        characters.reserveCapacity(count)
+        while characters.count < count {
+            var word = generator.next()
+            for _ in 0..<8 where characters.count < count {
+                let byte = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                if byte < 248 { characters.append(alphabet[Int(byte % 62)]) }
+            }
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     public static func messageID() -> String { "msg_" + base62(count: 24) }

@@ -18,6 +18,11 @@ public struct ServerSentEventParser: Sendable {
     public init() {}
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(SluiceError) -> [ServerSentEvent] {
+        let contiguous = bytes as? [UInt8] ?? Array(bytes)
+        return try contiguous.withUnsafeBufferPointer { buffer throws(SluiceError) in try feed(buffer) }
+    }
+
+    private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) throws(SluiceError) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         for byte in bytes {
             if bomBytesChecked < 3 {
