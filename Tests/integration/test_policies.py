@@ -590,6 +590,23 @@ def test_a_key_whose_policy_does_not_exist_is_refused_403(srv, mock, proto):
     assert mock.model_requests() == []
 
 
+def test_a_default_policy_that_does_not_load_refuses_requests_instead_of_failing_open(sluice, mock):
+    srv = sluice(start=False)
+    (srv.policies_dir / "default.yaml").write_text("stages: [pii]\npii:\n  detectors:\n    email: shout\n")
+    srv.start()
+    srv.wait_for_log(r"policy file rejected file=\S+default\.yaml line=4 ", timeout=5)
+    key = srv.create_key()
+    planted = "AKIAIOSFODNN7EXAMPLE"
+    for proto in (ANTHROPIC, OPENAI):
+        r = post(proto, srv, key, body(proto, text=f"my key is {planted}"))
+        if proto.is_anthropic:
+            message = assert_anthropic_error(r, 403, "permission_error")
+        else:
+            message = assert_openai_error(r, 403, "permission_error", "policy_unavailable")
+        assert message == "the default policy 'default' failed to load; ask the admin to run sluice policies check"
+    assert mock.model_requests() == []
+
+
 # --------------------------------------------------------------------------
 # The policies and usage commands, metrics
 # --------------------------------------------------------------------------
