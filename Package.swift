@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // llama.cpp and Sluice's C++ chat shim, built outside the repository by scripts/build-llama.
+        .systemLibrary(name: "CLlama", pkgConfig: "sluice-llama"),
 
         // Canonical request, response and stream events; errors; backend protocol. No HTTP, no C.
         .target(name: "SluiceCore", swiftSettings: swiftSettings),
@@ -67,6 +69,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The embedded engine: llama.cpp through CLlama, continuous batching on one decode thread.
+        .target(
+            name: "SluiceLlama",
+            dependencies: [
+                "SluiceCore", "SluiceOpenAI", "CLlama",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // YAML configuration.
         .target(
             name: "SluiceConfig",
@@ -89,6 +102,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceConfig", "SluiceStore", "SluicePolicy",
+                "SluiceLlama",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,6 +146,14 @@ let package = Package(
         .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCurlTests", dependencies: ["SluiceCurl"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceLlamaTests",
+            dependencies: [
+                "SluiceLlama", "SluiceCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy", "SluiceStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceStoreTests",

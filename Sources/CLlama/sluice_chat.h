@@ -21,6 +21,7 @@ extern "C" {
 
 struct llama_model;
 struct llama_context;
+struct ggml_threadpool;
 
 typedef struct sluice_chat_templates sluice_chat_templates;
 typedef struct sluice_chat_parser sluice_chat_parser;
@@ -31,6 +32,14 @@ void sluice_string_free(char *string);
 /// Routes llama.cpp's and common's logging: messages below `min_level` (a ggml_log_level:
 /// 1 debug, 2 info, 3 warn, 4 error) are dropped, the rest go to stderr.
 void sluice_set_log_level(int min_level);
+
+/// Creates a persistent CPU thread pool of `threads` threads (busy-polling briefly between graph
+/// nodes, as llama-server's does) and attaches it to `context`; without one, ggml starts and joins
+/// its threads on every decode. NULL on failure (the context then keeps ggml's default).
+struct ggml_threadpool *sluice_threadpool_attach(struct llama_context *context, int threads);
+
+/// Frees a pool from sluice_threadpool_attach, after the context using it was freed.
+void sluice_threadpool_free(struct ggml_threadpool *pool);
 
 /// The chat templates stored in the model's GGUF (`tokenizer.chat_template`).
 sluice_chat_templates *sluice_chat_templates_new(const struct llama_model *model, char **error);

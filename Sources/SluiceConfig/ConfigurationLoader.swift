@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
             "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
-            "system_messages", "keep_billing_header", "top_k", "reasoning", "model", "max_output_tokens",
+            "system_messages", "keep_billing_header", "top_k", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -97,7 +97,17 @@ public enum ConfigurationLoader {
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
             case "top_k": backend.supportsTopK = try value.bool()
             case "reasoning": backend.reasoning = try value.oneOf(BackendConfiguration.ReasoningControl.self)
-            case "model": throw value.error("backend type '\(backend.kind.rawValue)' does not take a model file yet")
+            case "model", "context", "parallel", "threads", "batch":
+                guard backend.kind == .llama else {
+                    throw value.error("backend type '\(backend.kind.rawValue)' does not take '\(key)' (only type 'llama' does)")
+                }
+                switch key {
+                case "model": backend.modelPath = try value.string()
+                case "context": backend.contextLength = try value.positiveInt()
+                case "parallel": backend.parallel = try value.positiveInt()
+                case "threads": backend.threads = try value.positiveInt()
+                default: backend.batchSize = try value.positiveInt()
+                }
             default: break
             }
         }
@@ -105,7 +115,9 @@ public enum ConfigurationLoader {
             throw node.error("backend '\(name)' needs a url")
         }
         if backend.kind == .llama {
-            throw kindNode.error("backend type 'llama' (the embedded engine) is not available in this build")
+            if backend.url != nil { throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url") }
+            if backend.modelPath == nil { throw node.error("backend '\(name)' needs a model (a .gguf file)") }
+            if backend.parallel > 256 { throw node.error("backend '\(name)': parallel is at most 256") }
         }
         return backend
     }

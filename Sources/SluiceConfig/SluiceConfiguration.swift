@@ -17,7 +17,7 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public init() {}
 }
 
-/// One upstream (or, later, the embedded engine) that routes can send requests to.
+/// One upstream, or the embedded engine, that routes can send requests to.
 public struct BackendConfiguration: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case openai
@@ -55,6 +55,17 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var keepBillingHeader: Bool = false
     public var supportsTopK: Bool = false
     public var reasoning: ReasoningControl = .none
+    /// `llama` only: the GGUF model file.
+    public var modelPath: String?
+    /// `llama` only: tokens of KV cache, shared by the sequences (one request may use all of them);
+    /// `nil` takes the model's training length, capped at 16384.
+    public var contextLength: Int?
+    /// `llama` only: requests decoded together; more wait.
+    public var parallel: Int = 4
+    /// `llama` only: CPU threads; `nil` uses every core.
+    public var threads: Int?
+    /// `llama` only: the most tokens one decode call takes.
+    public var batchSize: Int = 2048
 
     public init(name: String, kind: Kind, url: String? = nil) {
         self.name = name

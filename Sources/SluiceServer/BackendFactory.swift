@@ -1,41 +1,64 @@
+internal import CoreMetrics
+internal import Logging
 internal import SluiceConfig
 internal import SluiceCore
 internal import SluiceCurl
+internal import SluiceLlama
 internal import SluiceOpenAI
 internal import SluiceRemote
 
-/// Builds the configured backends. Remote ones share one HTTP client, so connections are reused across them.
-enum BackendFactory {
-    static func makeTargets(
-        _ configurations: [BackendConfiguration], client: CurlClient, environment: [String: String]
-    ) throws -> [Dispatcher.Target] {
+/// Builds the configured backends. Remote ones share one HTTP client, so connections are reused
+/// across them; the embedded engine reports its metrics to the server's registry.
+struct BackendFactory {
+    let client: CurlClient
+    let environment: [String: String]
+    let metricsFactory: any MetricsFactory
+
+    func makeTargets(_ configurations: [BackendConfiguration]) throws -> [Dispatcher.Target] {
         try configurations.map { configuration in
-            Dispatcher.Target(
-                backend: try makeBackend(configuration, client: client, environment: environment),
-                maxAttempts: configuration.maxAttempts)
+            Dispatcher.Target(backend: try makeBackend(configuration), maxAttempts: configuration.maxAttempts)
         }
     }
 
-    private static func makeBackend(
-        _ configuration: BackendConfiguration, client: CurlClient, environment: [String: String]
-    ) throws -> any Backend {
-        guard let url = configuration.url else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
-        let endpoint = RemoteEndpoint(
-            baseURL: url, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
-            connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
-            maxOutputTokens: configuration.maxOutputTokens)
+    private func makeBackend(_ configuration: BackendConfiguration) throws -> any Backend {
         switch configuration.kind {
+        case .llama:
+            return try makeLlamaBackend(configuration)
         case .openai:
             let options = OpenAIUpstreamOptions(
                 systemMessages: configuration.systemMessages == .fold ? .fold : .inline,
                 keepBillingHeader: configuration.keepBillingHeader,
                 supportsTopK: configuration.supportsTopK,
-                reasoning: reasoningControl(configuration.reasoning))
-            return OpenAICompatibleBackend(name: configuration.name, endpoint: endpoint, options: options, client: client)
+                reasoning: Self.reasoningControl(configuration.reasoning))
+            return OpenAICompatibleBackend(
+                name: configuration.name, endpoint: try remoteEndpoint(configuration), options: options, client: client)
         case .anthropic:
-            return AnthropicCompatibleBackend(name: configuration.name, endpoint: endpoint, client: client)
-        case .llama:
-            throw ConfigurationError("backend '\(configuration.name)': the embedded llama engine is not available in this build")
+            return AnthropicCompatibleBackend(name: configuration.name, endpoint: try remoteEndpoint(configuration), client: client)
+        }
+    }
+
+    private func remoteEndpoint(_ configuration: BackendConfiguration) throws -> RemoteEndpoint {
+        guard let url = configuration.url else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
+        return RemoteEndpoint(
+            baseURL: url, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
+            connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
+            maxOutputTokens: configuration.maxOutputTokens)
+    }
+
+    /// Loads the model now, so a missing or broken file stops start-up with its name.
+    private func makeLlamaBackend(_ configuration: BackendConfiguration) throws -> LlamaBackend {
+        guard let modelPath = configuration.modelPath else {
+            throw ConfigurationError("backend '\(configuration.name)' needs a model (a .gguf file)")
+        }
+        do {
+            return try LlamaBackend(
+                name: configuration.name,
+                configuration: LlamaBackend.Configuration(
+                    modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
+                    threads: configuration.threads, batchSize: configuration.batchSize),
+                logger: Logger(label: "sluice.llama"), metricsFactory: metricsFactory)
+        } catch {
+            throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
         }
     }
 

@@ -27,12 +27,13 @@ public enum GatewayServer {
             ])
         }
         try await CurlClient.withClient(logger: logger) { client in
-            let targets = try BackendFactory.makeTargets(configuration.backends, client: client, environment: environment)
+            let metrics = GatewayMetrics()
+            let targets = try BackendFactory(client: client, environment: environment, metricsFactory: metrics.metricsFactory)
+                .makeTargets(configuration.backends)
             let routes = RouteTable(routes: configuration.routes.map {
                 RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
             })
             let dispatcher = Dispatcher(routes: routes, targets: targets)
-            let metrics = GatewayMetrics()
             let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,

@@ -23,11 +23,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error (or SLUICE_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(
+        name: .customLong("model"),
+        help: ArgumentHelp("Serve this GGUF model with the embedded engine: a backend 'local' and a catch-all route to it.", valueName: "path"))
+    var modelPath: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = try store.loadConfiguration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        if let modelPath { try addLocalModel(modelPath, to: &configuration) }
         let format = logFormat ?? environment["SLUICE_LOG_FORMAT"].flatMap(SluiceLogHandler.Format.init) ?? .text
         let levelName = logLevel ?? environment["SLUICE_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else { throw CommandFailure("unknown log level '\(levelName)'") }
@@ -50,6 +56,18 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, database: database, policyStages: PolicyStages.registered, environment: environment,
             logger: logger)
     }
+}
+
+/// `--model PATH`: the embedded engine as backend `local`, behind a catch-all route placed after
+/// the configured ones, so models the configuration routes elsewhere still go there.
+func addLocalModel(_ path: String, to configuration: inout SluiceConfiguration) throws {
+    guard !configuration.backends.contains(where: { $0.name == "local" }) else {
+        throw CommandFailure("--model: the configuration already has a backend named 'local'")
+    }
+    var backend = BackendConfiguration(name: "local", kind: .llama)
+    backend.modelPath = path
+    configuration.backends.append(backend)
+    configuration.routes.append(RouteConfiguration(match: "*", backends: ["local"]))
 }
 
 extension SluiceLogHandler.Format: ExpressibleByArgument {}

@@ -287,13 +287,52 @@ import Testing
         #expect(try failure("backends:\n  - name: vllm\n    type: openai\n").message == "backend 'vllm' needs a url")
     }
 
-    @Test func embeddedEngineIsRefusedInThisBuild() throws {
-        let llama = try failure("backends:\n  - name: local\n    type: llama\n")
-        #expect(llama.message == "backend type 'llama' (the embedded engine) is not available in this build")
-        #expect(llama.line == 3)
+    @Test func embeddedEngineTakesAModelAndItsSettings() throws {
+        let configuration = try ConfigurationLoader.parse(yaml: """
+            backends:
+              - name: local
+                type: llama
+                model: /models/q.gguf
+                context: 8192
+                parallel: 8
+                threads: 6
+                batch: 1024
+            routes:
+              - match: "*"
+                backend: local
+            """)
+        let backend = try #require(configuration.backends.first)
+        #expect(backend.kind == .llama)
+        #expect(backend.url == nil)
+        #expect(backend.modelPath == "/models/q.gguf")
+        #expect(backend.contextLength == 8192)
+        #expect(backend.parallel == 8)
+        #expect(backend.threads == 6)
+        #expect(backend.batchSize == 1024)
+        let defaults = try ConfigurationLoader.parse(yaml: "backends:\n  - name: local\n    type: llama\n    model: m.gguf\n")
+        #expect(defaults.backends.first?.contextLength == nil)
+        #expect(defaults.backends.first?.parallel == 4)
+        #expect(defaults.backends.first?.threads == nil)
+        #expect(defaults.backends.first?.batchSize == 2048)
+    }
+
+    @Test func embeddedEngineSettingsAreCheckedAndNamed() throws {
+        let missing = try failure("backends:\n  - name: local\n    type: llama\n")
+        #expect(missing.message == "backend 'local' needs a model (a .gguf file)")
+        #expect(missing.line == 2)
+        let url = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    url: http://h/v1\n")
+        #expect(url.message == "backend 'local' is the embedded engine: it takes a model file, not a url")
         let model = try failure("backends:\n  - name: local\n    type: openai\n    url: http://h/v1\n    model: /models/q.gguf\n")
-        #expect(model.message == "backend type 'openai' does not take a model file yet")
+        #expect(model.message == "backend type 'openai' does not take 'model' (only type 'llama' does)")
         #expect(model.line == 5)
+        let context = try failure("backends:\n  - name: v\n    type: openai\n    url: http://h/v1\n    context: 4096\n")
+        #expect(context.message == "backend type 'openai' does not take 'context' (only type 'llama' does)")
+        let parallel = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    parallel: 0\n")
+        #expect(parallel.line == 5)
+        let tooParallel = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    parallel: 300\n")
+        #expect(tooParallel.message == "backend 'local': parallel is at most 256")
+        let unknown = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    gpu_layers: 9\n")
+        #expect(unknown.message.hasPrefix("unknown key 'gpu_layers'"))
     }
 
     @Test func wrongTopLevelTypesNameTheField() throws {

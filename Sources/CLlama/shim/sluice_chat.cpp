@@ -9,6 +9,7 @@
 
 #include "chat.h"
 #include "common.h"
+#include "ggml-cpu.h"
 #include "json.h"
 #include "log.h"
 #include "sampling.h"
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -115,6 +117,28 @@ json render_result(const common_chat_params & params) {
     return result;
 }
 
+// A forced call (tool_choice required) must be the answer, not something the model may reach
+// after free text: common's grammar allows text up to the first call tag (`until-N?` right
+// before `tool-calls` in the root rule, see analyze_tools::build_parser); drop that allowance.
+// Reasoning before the call stays allowed.
+std::string forbid_text_before_tool_calls(const std::string & grammar) {
+    static const std::regex root_line(R"((^|\n)root ::= [^\n]*)");
+    static const std::regex text_before_calls(R"(\s+until-\d+\?(?=\s+tool-calls?\b))");
+    std::smatch match;
+    if (!std::regex_search(grammar, match, root_line)) {
+        return grammar;
+    }
+    const std::string tightened = std::regex_replace(match.str(), text_before_calls, "");
+    return grammar.substr(0, match.position()) + tightened + grammar.substr(match.position() + match.length());
+}
+
+// With parallel tool calls off, one call ends the answer. common's grammar for formats with a
+// tag per call repeats the tagged call regardless (`tool-calls ::= (tool-call space)+`).
+std::string allow_one_tool_call(const std::string & grammar) {
+    static const std::regex repeated_calls(R"((^|\n)tool-calls ::= \((tool-call) space\)\+)");
+    return std::regex_replace(grammar, repeated_calls, "$1tool-calls ::= $2 space");
+}
+
 common_chat_msg parse_output(const sluice_chat_parser & parser, bool is_final) {
     if (is_final) {
         try {
@@ -151,6 +175,22 @@ void sluice_set_log_level(int min_level) {
     min_log_level.store(min_level);
     llama_log_set(log_to_stderr, nullptr);
     common_log_set_verbosity_thold(min_level <= GGML_LOG_LEVEL_DEBUG ? LOG_DEFAULT_DEBUG : -1);
+}
+
+ggml_threadpool * sluice_threadpool_attach(llama_context * context, int threads) {
+    ggml_threadpool_params params = ggml_threadpool_params_default(threads);
+    params.poll = 50;  // llama-server's default polling level
+    ggml_threadpool * pool = ggml_threadpool_new(&params);
+    if (pool != nullptr) {
+        llama_attach_threadpool(context, pool, nullptr);
+    }
+    return pool;
+}
+
+void sluice_threadpool_free(ggml_threadpool * pool) {
+    if (pool != nullptr) {
+        ggml_threadpool_free(pool);
+    }
 }
 
 sluice_chat_templates * sluice_chat_templates_new(const llama_model * model, char ** error) {
@@ -202,6 +242,12 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
             common_chat_params narrowed = common_chat_templates_apply(templates->templates.get(), only);
             narrowed.prompt = params.prompt;
             params = narrowed;
+        }
+        if (inputs.tool_choice == COMMON_CHAT_TOOL_CHOICE_REQUIRED && !params.grammar.empty()) {
+            params.grammar = forbid_text_before_tool_calls(params.grammar);
+        }
+        if (!inputs.parallel_tool_calls && !params.grammar.empty()) {
+            params.grammar = allow_one_tool_call(params.grammar);
         }
         return copy_string(render_result(params).dump());
     });

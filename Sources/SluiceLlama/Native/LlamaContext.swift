@@ -9,6 +9,8 @@ final class LlamaContext {
     let pointer: OpaquePointer
     let model: LlamaModel
     private let memory: OpaquePointer
+    /// The CPU threads decoding runs on, kept for the context's life as llama-server keeps them.
+    private let threadPool: OpaquePointer?
     private var batch: llama_batch
     /// The most tokens one decode may take (`n_batch`): llama.cpp aborts on a larger batch.
     let batchCapacity: Int
@@ -36,11 +38,13 @@ final class LlamaContext {
         self.contextLength = Int(llama_n_ctx_seq(context))
         self.sequenceCount = sequences
         self.batch = llama_batch_init(Int32(batchCapacity), 0, 1)
+        self.threadPool = sluice_threadpool_attach(context, Int32(threads))
     }
 
     deinit {
         llama_batch_free(batch)
         llama_free(pointer)
+        sluice_threadpool_free(threadPool)
     }
 
     // MARK: - The batch
@@ -87,5 +91,20 @@ final class LlamaContext {
     /// Makes `target` share `source`'s first `count` positions (no copy with a unified cache).
     func share(from source: Int32, to target: Int32, count: Int) {
         llama_memory_seq_cp(memory, source, target, 0, llama_pos(count))
+    }
+
+    /// A copy of `sequence`'s cache in host memory, for restoring it later.
+    func saveState(of sequence: Int32) -> [UInt8]? {
+        let size = llama_state_seq_get_size_ext(pointer, sequence, 0)
+        guard size > 0 else { return nil }
+        var data = [UInt8](repeating: 0, count: size)
+        let written = data.withUnsafeMutableBufferPointer { llama_state_seq_get_data_ext(pointer, $0.baseAddress, size, sequence, 0) }
+        return written == size ? data : nil
+    }
+
+    /// Puts a saved cache back as `sequence`'s (replacing what it held); `false` if it did not fit.
+    func restoreState(_ data: [UInt8], into sequence: Int32) -> Bool {
+        let read = data.withUnsafeBufferPointer { llama_state_seq_set_data_ext(pointer, $0.baseAddress, data.count, sequence, 0) }
+        return read == data.count
     }
 }

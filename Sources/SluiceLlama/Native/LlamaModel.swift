@@ -14,6 +14,8 @@ final class LlamaModel: @unchecked Sendable {
     /// The texts of the control and user-defined tokens: what `parse_special` tokenization turns
     /// into single tokens, so what user text must not be allowed to smuggle in.
     let specialTexts: [String]
+    /// `specialTexts` by their first byte, for scanning client text in one pass.
+    private let specialTextsByFirstByte: [UInt8: [[UInt8]]]
 
     /// Loads `path`, reporting progress (0…1) as it goes.
     init(path: String, progress: (@Sendable (Double) -> Void)? = nil) throws(LlamaError) {
@@ -34,6 +36,7 @@ final class LlamaModel: @unchecked Sendable {
         self.vocab = vocab
         self.path = path
         self.specialTexts = Self.specialTexts(of: vocab)
+        self.specialTextsByFirstByte = Dictionary(grouping: specialTexts.map { Array($0.utf8) }, by: { $0[0] })
     }
 
     deinit {
@@ -79,6 +82,19 @@ final class LlamaModel: @unchecked Sendable {
         return buffer.prefix(Int(max(count, 0))).map { UInt8(bitPattern: $0) }
     }
 
+    /// Whether `text` spells a control or user-defined token somewhere.
+    func containsSpecialText(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        for start in bytes.indices {
+            guard let candidates = specialTextsByFirstByte[bytes[start]] else { continue }
+            for candidate in candidates where start + candidate.count <= bytes.count
+            && bytes[start..<(start + candidate.count)].elementsEqual(candidate) {
+                return true
+            }
+        }
+        return false
+    }
+
     private static func specialTexts(of vocab: OpaquePointer) -> [String] {
         let special = LLAMA_TOKEN_ATTR_CONTROL.rawValue | LLAMA_TOKEN_ATTR_USER_DEFINED.rawValue
         var texts: Set<String> = []
@@ -112,8 +128,11 @@ enum LlamaLibrary {
         initialized.withLock { done in
             guard !done else { return }
             done = true
-            // Warnings and errors only: llama.cpp's info lines would flood the server's terminal.
-            sluice_set_log_level(Int32(GGML_LOG_LEVEL_WARN.rawValue))
+            // Warnings and errors only, unless SLUICE_LLAMA_LOG says otherwise (debug, info, warn,
+            // error): llama.cpp's info lines would flood the server's terminal.
+            let levels = ["debug": GGML_LOG_LEVEL_DEBUG, "info": GGML_LOG_LEVEL_INFO, "warn": GGML_LOG_LEVEL_WARN, "error": GGML_LOG_LEVEL_ERROR]
+            let level = ProcessInfo.processInfo.environment["SLUICE_LLAMA_LOG"].flatMap { levels[$0] } ?? GGML_LOG_LEVEL_WARN
+            sluice_set_log_level(Int32(level.rawValue))
             llama_backend_init()
         }
     }

@@ -1,8 +1,12 @@
+internal import CoreMetrics
 internal import Prometheus
 
 /// Sluice's Prometheus metrics, served on `/metrics`. Labels carry a key's name, never the key.
 final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+
+    /// For components that report through swift-metrics (the embedded engine): into this registry.
+    var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
     private static let durationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),

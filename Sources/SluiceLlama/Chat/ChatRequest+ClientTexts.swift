@@ -1,0 +1,32 @@
+internal import SluiceCore
+
+extension ChatRequest {
+    /// The request with every client-written text found in `replacements` replaced: system
+    /// blocks, message text, thinking and tool results. Tool-call arguments stay as they are.
+    func replacingClientTexts(_ replacements: [String: String]) -> ChatRequest {
+        func replaced(_ text: String) -> String { replacements[text] ?? text }
+        func replaced(_ block: ContentBlock) -> ContentBlock {
+            switch block {
+            case .text(var text):
+                text.text = replaced(text.text)
+                return .text(text)
+            case .thinking(var thinking):
+                thinking.text = replaced(thinking.text)
+                return .thinking(thinking)
+            case .toolResult(var result):
+                result.content = result.content.map(replaced)
+                return .toolResult(result)
+            case .image, .toolUse, .redactedThinking:
+                return block
+            }
+        }
+        var request = self
+        request.system = system.map { block in
+            var block = block
+            block.text = replaced(block.text)
+            return block
+        }
+        request.messages = messages.map { Message(role: $0.role, content: $0.content.map(replaced)) }
+        return request
+    }
+}

@@ -1,0 +1,61 @@
+internal import SluiceCore
+internal import SluiceOpenAI
+
+/// Encodes a canonical request as the chat shim's input.
+///
+/// llama.cpp's `common` library reads conversations in the OpenAI Chat Completions shape (as
+/// llama-server does), so the messages and tools come from ``OpenAIRequestEncoder``: the billing
+/// line removed, tool results first in their turn, mid-conversation system messages in place,
+/// key order kept — the same bytes turn after turn, which is what prefix reuse needs.
+enum LlamaPromptEncoder {
+    static func encode(_ request: ChatRequest, foldSystemMessages: Bool = false) -> JSONValue {
+        let options = OpenAIUpstreamOptions(systemMessages: foldSystemMessages ? .fold : .inline, keepBillingHeader: false)
+        let body = OpenAIRequestEncoder.encode(request, stream: false, options: options)
+        var object = JSONObject()
+        object["messages"] = body["messages"] ?? []
+        if let tools = body["tools"] { object["tools"] = tools }
+        switch request.toolChoice {
+        case .any?: object["tool_choice"] = "required"
+        case .none?: object["tool_choice"] = "none"
+        case .tool(let name)?:
+            object["tool_choice"] = "required"
+            object["forced_tool"] = .string(name)
+        case .auto?, nil: object["tool_choice"] = "auto"
+        }
+        object["parallel_tool_calls"] = .bool(request.parallelToolCalls ?? true)
+        object["enable_thinking"] = .bool(request.thinking != .disabled)
+        object["reasoning_format"] = "deepseek"
+        return .object(object)
+    }
+
+    /// Whether the request holds images, which a text model cannot read.
+    static func hasImages(_ request: ChatRequest) -> Bool {
+        request.messages.contains { message in
+            message.content.contains { block in
+                switch block {
+                case .image: true
+                case .toolResult(let result): result.content.contains { if case .image = $0 { true } else { false } }
+                default: false
+                }
+            }
+        }
+    }
+
+    /// Every text the client wrote: it must reach the model as text, never as control tokens.
+    static func clientTexts(_ request: ChatRequest) -> [String] {
+        var texts = request.system.map(\.text)
+        for message in request.messages {
+            for block in message.content {
+                switch block {
+                case .text(let text): texts.append(text.text)
+                case .thinking(let thinking): texts.append(thinking.text)
+                case .toolResult(let result):
+                    for case .text(let text) in result.content { texts.append(text.text) }
+                case .toolUse(let call): texts.append(call.input.serializedString())
+                case .image, .redactedThinking: continue
+                }
+            }
+        }
+        return texts.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,29 @@
+internal import CoreMetrics
+
+/// The engine's metrics through swift-metrics, labelled by backend: they reach whatever metrics
+/// system the process bootstrapped (Prometheus on `/metrics`), or the factory a test passes in.
+///
+/// - `sluice_llama_prompt_tokens_evaluated_total`, `sluice_llama_prompt_tokens_reused_total`:
+///   prompt tokens run through the model versus found in the KV cache;
+/// - `sluice_llama_generated_tokens_total` and `sluice_llama_generation_seconds_total`: their
+///   ratio is the generation speed (all streams together);
+/// - `sluice_llama_queue_depth`, `sluice_llama_busy_sequences`: requests waiting, sequences working.
+struct LlamaMetrics: Sendable {
+    let promptTokensEvaluated: Counter
+    let promptTokensReused: Counter
+    let generatedTokens: Counter
+    let generationSeconds: FloatingPointCounter
+    let queueDepth: Gauge
+    let busySequences: Gauge
+
+    init(backend: String, factory: any MetricsFactory) {
+        let dimensions = [("backend", backend)]
+        promptTokensEvaluated = Counter(label: "sluice_llama_prompt_tokens_evaluated_total", dimensions: dimensions, factory: factory)
+        promptTokensReused = Counter(label: "sluice_llama_prompt_tokens_reused_total", dimensions: dimensions, factory: factory)
+        generatedTokens = Counter(label: "sluice_llama_generated_tokens_total", dimensions: dimensions, factory: factory)
+        generationSeconds = FloatingPointCounter(
+            label: "sluice_llama_generation_seconds_total", dimensions: dimensions, factory: factory)
+        queueDepth = Gauge(label: "sluice_llama_queue_depth", dimensions: dimensions, factory: factory)
+        busySequences = Gauge(label: "sluice_llama_busy_sequences", dimensions: dimensions, factory: factory)
+    }
+}

@@ -1,0 +1,135 @@
+internal import CLlama
+public import CoreMetrics
+internal import Foundation
+public import Logging
+public import SluiceCore
+
+/// A backend that answers with a GGUF model on this machine, through llama.cpp.
+///
+/// ```swift
+/// let backend = try LlamaBackend(name: "local", configuration: .init(modelPath: "model.gguf"), logger: logger)
+/// ```
+///
+/// Prompts are rendered with the model's own chat template (tools, tool results and thinking
+/// included) and counted exactly; several requests share each decode step; a request whose prompt
+/// starts like one already in the cache evaluates only the rest, and says so in
+/// `cache_read_input_tokens`.
+public final class LlamaBackend: Backend {
+    public struct Configuration: Sendable, Hashable {
+        public var modelPath: String
+        /// Tokens of KV cache, shared by the sequences (a unified cache, as llama-server's `-kvu`):
+        /// one request's prompt and answer may use all of them. `nil` takes the model's training
+        /// length, capped at 16384.
+        public var contextLength: Int?
+        /// Requests decoded together; more wait in a queue.
+        public var parallel: Int
+        /// CPU threads; `nil` uses every core.
+        public var threads: Int?
+        /// Most tokens per decode call.
+        public var batchSize: Int
+
+        public init(modelPath: String, contextLength: Int? = nil, parallel: Int = 4, threads: Int? = nil, batchSize: Int = 2048) {
+            self.modelPath = modelPath
+            self.contextLength = contextLength
+            self.parallel = parallel
+            self.threads = threads
+            self.batchSize = batchSize
+        }
+    }
+
+    public let name: String
+    private let engine: LlamaEngine
+
+    /// Loads the model (showing progress on the terminal) and creates the context.
+    ///
+    /// - Parameter metricsFactory: where the engine's metrics go; `nil` uses the bootstrapped `MetricsSystem`.
+    /// - Throws: ``LlamaError`` naming the file when it is missing or not a usable GGUF model.
+    public init(
+        name: String, configuration: Configuration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil
+    ) throws(LlamaError) {
+        self.name = name
+        let started = ContinuousClock.now
+        let progress = LoadProgress(path: configuration.modelPath)
+        engine = try LlamaEngine(
+            configuration: LlamaEngine.Configuration(
+                modelPath: configuration.modelPath, contextLength: configuration.contextLength,
+                parallel: configuration.parallel, threads: configuration.threads, batchSize: configuration.batchSize),
+            logger: logger, metrics: LlamaMetrics(backend: name, factory: metricsFactory ?? MetricsSystem.factory),
+            progress: progress.report)
+        progress.done()
+        logger.info("model loaded", metadata: [
+            "backend": "\(name)", "model": "\(configuration.modelPath)", "context": "\(engine.contextLength)",
+            "parallel": "\(engine.snapshot.sequences)", "seconds": "\(started.duration(to: .now))",
+        ])
+    }
+
+    /// The engine's counters (prompt tokens evaluated and reused, generation speed, queue).
+    public var statistics: LlamaStatistics { engine.snapshot }
+
+    /// Tokens one request's prompt and answer may use together.
+    public var contextLength: Int { engine.contextLength }
+
+    public func start(_ request: ChatRequest) async throws -> EventStream {
+        let prepared: LlamaEngine.PreparedPrompt
+        let sampler: TokenSampler
+        let parser: ChatOutputParser?
+        do {
+            prepared = try engine.prepare(request)
+            guard prepared.tokens.count < engine.contextLength else {
+                throw SluiceError.promptTooLong(tokens: prepared.tokens.count, maximum: engine.contextLength - 1)
+            }
+            sampler = try TokenSampler(model: engine.model, parameters: SamplingParameters(request), prompt: prepared.rendered)
+            parser = prepared.rendered.needsParsing ? try ChatOutputParser(parameters: prepared.rendered.parserParameters) : nil
+        } catch let error as LlamaError {
+            throw error.sluiceError
+        }
+        let rendered = prepared.rendered
+        let stops = request.stopSequences.map { StopSequenceMatcher.Stop(text: $0, isClientStop: true) }
+            + rendered.additionalStops.map { StopSequenceMatcher.Stop(text: $0, isClientStop: false) }
+        let preserved = Set(rendered.preservedTokens.compactMap { text -> llama_token? in
+            let tokens = engine.model.tokenize(text, special: true)
+            return tokens.count == 1 ? tokens[0] : nil
+        })
+        let job = GenerationJob(
+            id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler, maxTokens: max(1, request.maxTokens ?? .max),
+            stops: stops, preservedTokens: preserved, mailbox: JobMailbox())
+        let stream = ResponseStream.make(engine: engine, job: job, parser: parser, model: request.model)
+        engine.submit(job)
+        return stream
+    }
+
+    /// Exact: the prompt as this model's template renders it, in this model's tokens.
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        do {
+            return try engine.prepare(request).tokens.count
+        } catch {
+            throw error.sluiceError
+        }
+    }
+}
+
+/// Shows model loading on the terminal: a progress line that rewrites itself when stderr is a
+/// terminal, one line at the end otherwise.
+private final class LoadProgress: Sendable {
+    private let path: String
+    private let interactive = isatty(STDERR_FILENO) != 0
+
+    init(path: String) {
+        self.path = path
+    }
+
+    var report: @Sendable (Double) -> Void {
+        { [self] fraction in
+            guard interactive else { return }
+            write("\rloading \(path): \(Int(fraction * 100))%")
+        }
+    }
+
+    func done() {
+        write(interactive ? "\rloading \(path): done\n" : "loaded \(path)\n")
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceLlama
+import Synchronization
+
+/// The random-weight GGUF models the tests run on, written by `Tests/integration/make_tiny_gguf.py`.
+///
+/// They are generated once per version of the script into `$SLUICE_CACHE/tiny-models` (or taken
+/// from `SLUICE_TINY_MODELS` when set). The Python comes from `SLUICE_PYTHON` (`scripts/test` points
+/// it at the test virtualenv), else `python3`; it needs the `gguf` package.
+enum TinyModels {
+    enum Template: String {
+        /// ChatML with tools.
+        case chat
+        /// ChatML with tools whose answers open with a `<think>` block.
+        case think
+    }
+
+    static func path(_ template: Template) throws -> String {
+        try cache.withLock { cache in
+            if let path = cache[template] { return path }
+            let path = try generate(template)
+            cache[template] = path
+            return path
+        }
+    }
+
+    /// Backends are shared per configuration: loading is cheap, but each holds threads and memory.
+    static func backend(
+        _ template: Template = .chat, context: Int = 1024, parallel: Int = 2, batch: Int = 512
+    ) throws -> LlamaBackend {
+        let key = "\(template.rawValue)-\(context)-\(parallel)-\(batch)"
+        return try backends.withLock { backends in
+            if let backend = backends[key] { return backend }
+            let backend = try LlamaBackend(
+                name: "local",
+                configuration: .init(modelPath: try path(template), contextLength: context, parallel: parallel, threads: 2, batchSize: batch),
+                logger: Logger(label: "test"))
+            backends[key] = backend
+            return backend
+        }
+    }
+
+    /// A backend of its own, for tests that read the engine's counters or fill its cache.
+    static func freshBackend(
+        _ template: Template = .chat, context: Int = 4096, parallel: Int = 2, batch: Int = 512
+    ) throws -> LlamaBackend {
+        try LlamaBackend(
+            name: "local",
+            configuration: .init(modelPath: try path(template), contextLength: context, parallel: parallel, threads: 2, batchSize: batch),
+            logger: Logger(label: "test"))
+    }
+
+    private static let cache = Mutex<[Template: String]>([:])
+    private static let backends = Mutex<[String: LlamaBackend]>([:])
+
+    private static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    private static func generate(_ template: Template) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["SLUICE_TINY_MODELS"] {
+            return URL(fileURLWithPath: directory).appendingPathComponent("\(template.rawValue).gguf").path
+        }
+        let script = repositoryRoot.appendingPathComponent("Tests/integration/make_tiny_gguf.py")
+        let source = try Data(contentsOf: script)
+        let cacheRoot = environment["SLUICE_CACHE"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sluice")
+        let directory = cacheRoot.appendingPathComponent("tiny-models/\(fnv1a(source))")
+        let output = directory.appendingPathComponent("\(template.rawValue).gguf")
+        if FileManager.default.fileExists(atPath: output.path) { return output.path }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python(environment), script.path, output.path + ".partial", "--template", template.rawValue]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TinyModelError("make_tiny_gguf.py failed (status \(process.terminationStatus)); does \(python(environment)) have gguf==0.19.0?")
+        }
+        try FileManager.default.moveItem(atPath: output.path + ".partial", toPath: output.path)
+        return output.path
+    }
+
+    /// A stable hash of the script, so a changed generator writes new models.
+    private static func fnv1a(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    private static func python(_ environment: [String: String]) -> String {
+        if let python = environment["SLUICE_PYTHON"] { return python }
+        return "python3"
+    }
+}
+
+struct TinyModelError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Writes a small llama-architecture GGUF model with random weights, for testing the embedded engine.
+
+The weights are random, so the model writes random text: tests check plumbing and invariants
+(streams, usage, prefix reuse, stop sequences, tool-call grammars), never wording.
+
+    make_tiny_gguf.py OUT.gguf [--template chat|think] [--embd 64] [--layers 2] [--ff 128]
+                      [--heads 4] [--kv-heads 2] [--context 32768] [--extra-vocab 0] [--dtype f32|f16] [--seed 1]
+
+Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, <s>, </s>, <|im_start|>,
+<|im_end|>, the tool-call and thinking tags, the 256 byte tokens and printable ASCII, plus
+--extra-vocab random pieces (for benchmark-sized models). `add_space_prefix` is off so text
+round-trips exactly. The output rows of control tokens and non-ASCII bytes are zero, so sampling
+rarely picks them and random answers run to max_tokens as plain ASCII.
+
+Templates (stored as tokenizer.chat_template):
+  chat   ChatML with tools (Qwen 2.5 style: <tool_call>{"name": …, "arguments": …}</tool_call>)
+  think  ChatML with tools whose generation prompt opens a <think> block (QwQ style), so every
+         answer starts as reasoning; enable_thinking=false closes it at once.
+
+Needs the `gguf` package (0.19.0) and numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import string
+import sys
+
+import numpy as np
+
+try:
+    import gguf
+except ImportError:  # pragma: no cover - reported to the caller
+    sys.exit("make_tiny_gguf.py needs the gguf package: pip install gguf==0.19.0")
+
+_TOOLS_HEADER = (
+    "{%- if tools %}\n"
+    "    {{- '<|im_start|>system\\n' }}\n"
+    "    {%- if messages[0]['role'] == 'system' %}\n"
+    "        {{- messages[0]['content'] + '\\n\\n' }}\n"
+    "    {%- endif %}\n"
+    "    {{- \"# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\n"
+    "You are provided with function signatures within <tools></tools> XML tags:\\n<tools>\" }}\n"
+    "    {%- for tool in tools %}\n"
+    "        {{- \"\\n\" }}\n"
+    "        {{- tool | tojson }}\n"
+    "    {%- endfor %}\n"
+    "    {{- \"\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments "
+    "within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\\"name\\\": <function-name>, \\\"arguments\\\": "
+    "<args-json-object>}\\n</tool_call><|im_end|>\\n\" }}\n"
+    "{%- else %}\n"
+    "    {%- if messages[0]['role'] == 'system' %}\n"
+    "        {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}\n"
+    "    {%- endif %}\n"
+    "{%- endif %}\n"
+)
+
+_MESSAGES = (
+    "{%- for message in messages %}\n"
+    "    {%- if (message.role == \"user\") or (message.role == \"system\" and not loop.first) %}\n"
+    "        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}\n"
+    "    {%- elif message.role == \"assistant\" %}\n"
+    "        {%- set content = message.content if message.content else '' %}\n"
+    "        {%- if THINKING and message.reasoning_content %}\n"
+    "            {%- set content = '<think>\\n' + message.reasoning_content + '\\n</think>\\n\\n' + content %}\n"
+    "        {%- endif %}\n"
+    "        {{- '<|im_start|>' + message.role }}\n"
+    "        {%- if content %}\n"
+    "            {{- '\\n' + content }}\n"
+    "        {%- endif %}\n"
+    "        {%- for tool_call in message.tool_calls %}\n"
+    "            {%- if tool_call.function is defined %}\n"
+    "                {%- set tool_call = tool_call.function %}\n"
+    "            {%- endif %}\n"
+    "            {{- '\\n<tool_call>\\n{\"name\": \"' }}\n"
+    "            {{- tool_call.name }}\n"
+    "            {{- '\", \"arguments\": ' }}\n"
+    "            {%- if tool_call.arguments is string %}\n"
+    "                {{- tool_call.arguments }}\n"
+    "            {%- else %}\n"
+    "                {{- tool_call.arguments | tojson }}\n"
+    "            {%- endif %}\n"
+    "            {{- '}\\n</tool_call>' }}\n"
+    "        {%- endfor %}\n"
+    "        {{- '<|im_end|>\\n' }}\n"
+    "    {%- elif message.role == \"tool\" %}\n"
+    "        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != \"tool\") %}\n"
+    "            {{- '<|im_start|>user' }}\n"
+    "        {%- endif %}\n"
+    "        {{- '\\n<tool_response>\\n' }}\n"
+    "        {{- message.content }}\n"
+    "        {{- '\\n</tool_response>' }}\n"
+    "        {%- if loop.last or (messages[loop.index0 + 1].role != \"tool\") %}\n"
+    "            {{- '<|im_end|>\\n' }}\n"
+    "        {%- endif %}\n"
+    "    {%- endif %}\n"
+    "{%- endfor %}\n"
+)
+
+CHAT_TEMPLATE = (_TOOLS_HEADER + _MESSAGES.replace("THINKING", "false")
+                 + "{%- if add_generation_prompt %}\n    {{- '<|im_start|>assistant\\n' }}\n{%- endif %}\n")
+
+THINK_TEMPLATE = (_TOOLS_HEADER + _MESSAGES.replace("THINKING", "true")
+                  + "{%- if add_generation_prompt %}\n"
+                    "    {{- '<|im_start|>assistant\\n' }}\n"
+                    "    {%- if enable_thinking is defined and enable_thinking is false %}\n"
+                    "        {{- '<think>\\n\\n</think>\\n\\n' }}\n"
+                    "    {%- else %}\n"
+                    "        {{- '<think>\\n' }}\n"
+                    "    {%- endif %}\n"
+                    "{%- endif %}\n")
+
+TEMPLATES = {"chat": CHAT_TEMPLATE, "think": THINK_TEMPLATE}
+
+_COMMON_PIECES = [
+    "▁the", "▁a", "▁to", "▁of", "▁and", "▁is", "▁in", "▁it", "▁you", "▁that", "▁for", "▁on", "▁with", "▁as",
+    "▁be", "▁this", "▁are", "▁was", "▁I", "▁can", "▁not", "ing", "ed", "er", "es", "en", "th", "he", "in", "an",
+    "re", "on", "at", "or", "nd", "ou", "st", "▁H", "ello", "▁hello", "▁world", "▁name", "▁city", "\"name\"",
+    "\"arguments\"", "{\"", "\":", "\",", "▁{", "}}", "▁\"", "_call", "tool", "\n\n",
+]
+
+
+def build_vocab(extra: int, rng: np.random.Generator) -> tuple[list[str], list[float], list[int]]:
+    tokens: list[str] = []
+    types: list[int] = []
+
+    def add(text: str, kind: int) -> None:
+        tokens.append(text)
+        types.append(kind)
+
+    T = gguf.TokenType
+    add("<unk>", T.UNKNOWN)
+    add("<s>", T.CONTROL)
+    add("</s>", T.CONTROL)
+    add("<|im_start|>", T.CONTROL)
+    add("<|im_end|>", T.CONTROL)
+    for tag in ("<tool_call>", "</tool_call>", "<think>", "</think>"):
+        add(tag, T.USER_DEFINED)
+    for byte in range(256):
+        add(f"<0x{byte:02X}>", T.BYTE)
+    seen = set(tokens)
+    pieces = ["▁"] + [c for c in string.printable if c not in " \t\n\r\x0b\x0c"] + ["\n"] + _COMMON_PIECES
+    alphabet = list(string.ascii_lowercase + string.ascii_uppercase)
+    while len(pieces) < len(_COMMON_PIECES) + 100 + extra:
+        length = int(rng.integers(2, 8))
+        piece = ("▁" if rng.random() < 0.5 else "") + "".join(rng.choice(alphabet, size=length))
+        pieces.append(piece)
+    for piece in pieces:
+        if piece not in seen:
+            seen.add(piece)
+            add(piece, T.NORMAL)
+    # SentencePiece merges the highest-scoring pair first: longer pieces score higher.
+    scores = [0.0 if kind != T.NORMAL else -1000.0 + 10.0 * len(text) - i * 1e-3
+              for i, (text, kind) in enumerate(zip(tokens, types))]
+    return tokens, scores, types
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output")
+    parser.add_argument("--template", choices=sorted(TEMPLATES), default="chat")
+    parser.add_argument("--embd", type=int, default=64)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--ff", type=int, default=128)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--kv-heads", type=int, default=2)
+    parser.add_argument("--context", type=int, default=32768)
+    parser.add_argument("--extra-vocab", type=int, default=0)
+    parser.add_argument("--dtype", choices=["f32", "f16"], default="f32")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(args.seed)
+    tokens, scores, types = build_vocab(args.extra_vocab, rng)
+    n_vocab, n_embd, n_ff = len(tokens), args.embd, args.ff
+    head_dim = n_embd // args.heads
+    n_embd_kv = head_dim * args.kv_heads
+    dtype = np.float16 if args.dtype == "f16" else np.float32
+
+    writer = gguf.GGUFWriter(args.output, "llama")
+    writer.add_name(f"sluice-tiny-{args.template}")
+    writer.add_context_length(args.context)
+    writer.add_embedding_length(n_embd)
+    writer.add_block_count(args.layers)
+    writer.add_feed_forward_length(n_ff)
+    writer.add_head_count(args.heads)
+    writer.add_head_count_kv(args.kv_heads)
+    writer.add_rope_dimension_count(head_dim)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16 if args.dtype == "f16" else gguf.LlamaFileType.ALL_F32)
+    writer.add_vocab_size(n_vocab)
+
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(tokens)
+    writer.add_token_scores(scores)
+    writer.add_token_types(types)
+    writer.add_unk_token_id(0)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(tokens.index("<|im_end|>"))
+    writer.add_add_bos_token(False)
+    writer.add_add_space_prefix(False)
+    writer.add_chat_template(TEMPLATES[args.template])
+
+    def weight(*shape: int, scale: float | None = None) -> np.ndarray:
+        fan_in = shape[-1]
+        return (rng.standard_normal(shape, dtype=np.float32) * (scale or fan_in ** -0.5)).astype(dtype)
+
+    output = weight(n_vocab, n_embd, scale=1.0)
+    for index, (text, kind) in enumerate(zip(tokens, types)):
+        is_high_byte = kind == gguf.TokenType.BYTE and int(text[3:5], 16) >= 0x80
+        if kind != gguf.TokenType.NORMAL and (kind != gguf.TokenType.BYTE or is_high_byte):
+            output[index] = 0
+    # Norm weights stay float32, as llama.cpp's converters write them.
+    writer.add_tensor("token_embd.weight", weight(n_vocab, n_embd, scale=1.0))
+    writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
+    writer.add_tensor("output.weight", output)
+    for block in range(args.layers):
+        prefix = f"blk.{block}"
+        writer.add_tensor(f"{prefix}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
+        writer.add_tensor(f"{prefix}.attn_q.weight", weight(n_embd, n_embd))
+        writer.add_tensor(f"{prefix}.attn_k.weight", weight(n_embd_kv, n_embd))
+        writer.add_tensor(f"{prefix}.attn_v.weight", weight(n_embd_kv, n_embd))
+        writer.add_tensor(f"{prefix}.attn_output.weight", weight(n_embd, n_embd))
+        writer.add_tensor(f"{prefix}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+        writer.add_tensor(f"{prefix}.ffn_gate.weight", weight(n_ff, n_embd))
+        writer.add_tensor(f"{prefix}.ffn_up.weight", weight(n_ff, n_embd))
+        writer.add_tensor(f"{prefix}.ffn_down.weight", weight(n_embd, n_ff))
+
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""The embedded llama engine (`type: llama`) through the real binary, with the SDKs.
+
+The models are tiny random-weight GGUFs written by make_tiny_gguf.py (the `gguf` package): what
+they say is noise, so these tests pin plumbing and invariants — streams the SDKs accept, usage
+that adds up, prefix reuse on a second turn, count_tokens equal to the prompt actually run, forced
+tool calls matching their schema, thinking blocks, stop sequences, the context limit's wording,
+start-up errors naming the file, and a client that leaves freeing its sequence.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import anthropic
+import pytest
+
+from protocol_checks import anthropic_sse_events, block_text, check_anthropic_stream, post_json
+from sluice_harness import parse_prometheus, route, run_sluice, unique_name
+
+MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
+CONTEXT = 4096
+
+WEATHER_TOOL = {
+    "name": "get_weather",
+    "description": "The weather in a city",
+    "input_schema": {
+        "type": "object",
+        "properties": {"city": {"type": "string", "maxLength": 10}, "days": {"type": "integer", "minimum": 1, "maximum": 9}},
+        "required": ["city", "days"],
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """chat.gguf (ChatML with tools) and think.gguf (answers open with <think>), made once per run."""
+    folder = tmp_path_factory.mktemp("tiny-models")
+    models = {}
+    for template in ("chat", "think"):
+        path = folder / f"{template}.gguf"
+        done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(path), "--template", template],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"make_tiny_gguf.py failed (is gguf==0.19.0 installed?):\n{done.stderr}"
+        models[template] = path
+    return models
+
+
+def llama_backend(name: str, model: Path, **extra) -> dict:
+    return {"name": name, "type": "llama", "model": str(model), "context": CONTEXT, "threads": 2, **extra}
+
+
+@pytest.fixture(scope="module")
+def srv(module_sluice, tiny_models):
+    return module_sluice(
+        backends=[
+            llama_backend("local", tiny_models["chat"], parallel=2),
+            llama_backend("think", tiny_models["think"], parallel=1),
+            # One sequence and room for a long answer: what a client that leaves must free.
+            llama_backend("solo", tiny_models["chat"], parallel=1, context=16384),
+        ],
+        routes=[route("think-*", "think"), route("solo-*", "solo"), route("*", "local")],
+    )
+
+
+@pytest.fixture(scope="module")
+def key(srv):
+    return srv.create_key(unique_name("llama"))
+
+
+@pytest.fixture
+def claude(srv, key):
+    client = srv.anthropic(key, timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def gpt(srv, key):
+    client = srv.openai(key, timeout=60)
+    yield client
+    client.close()
+
+
+def user(text: str) -> list[dict]:
+    return [{"role": "user", "content": text}]
+
+
+def count(claude, messages, **kw) -> int:
+    return claude.messages.count_tokens(model="tiny", messages=messages, **kw).input_tokens
+
+
+# --------------------------------------------------------------------------
+# Text, both protocols
+# --------------------------------------------------------------------------
+
+
+def test_anthropic_sdk_gets_text_with_usage_that_adds_up(claude):
+    messages = user("Hello, tiny model.")
+    reply = claude.messages.create(model="tiny", max_tokens=24, messages=messages)
+    assert [block.type for block in reply.content] == ["text"]
+    assert reply.content[0].text
+    assert reply.stop_reason == "max_tokens"
+    assert reply.usage.output_tokens == 24
+    prompt = reply.usage.input_tokens + (reply.usage.cache_read_input_tokens or 0)
+    assert prompt == count(claude, messages)
+
+
+def test_anthropic_stream_is_well_formed_and_the_sdk_accumulates_it(srv, key, claude):
+    resp = post_json(srv, "/v1/messages", key, {"model": "tiny", "max_tokens": 20, "stream": True,
+                                                "messages": user("stream please")}, stream=True)
+    blocks = check_anthropic_stream(anthropic_sse_events(resp))
+    assert [b["start"]["type"] for b in blocks] == ["text"]
+    assert block_text(blocks[0])
+    with claude.messages.stream(model="tiny", max_tokens=20, messages=user("stream please")) as stream:
+        texts = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert "".join(texts) == final.content[0].text
+    assert final.usage.output_tokens == 20
+
+
+def test_openai_sdk_gets_text_and_a_stream_with_usage(gpt):
+    reply = gpt.chat.completions.create(model="tiny", max_tokens=16, messages=user("hi"))
+    assert reply.choices[0].message.content
+    assert reply.choices[0].finish_reason == "length"
+    assert reply.usage.completion_tokens == 16
+    chunks = list(gpt.chat.completions.create(model="tiny", max_tokens=16, messages=user("hi"), stream=True,
+                                              stream_options={"include_usage": True}))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text
+    usage = [c.usage for c in chunks if c.usage]
+    assert usage and usage[-1].completion_tokens == 16
+    assert usage[-1].prompt_tokens == reply.usage.prompt_tokens
+
+
+# --------------------------------------------------------------------------
+# Prefix reuse, counting, limits
+# --------------------------------------------------------------------------
+
+
+def test_second_turn_of_a_conversation_evaluates_only_the_new_tokens(claude):
+    first = user("Tell me something long about a city with a long name, please, with details.")
+    answer = claude.messages.create(model="tiny", max_tokens=32, messages=first)
+    first_prompt = count(claude, first)
+    second = first + [{"role": "assistant", "content": answer.content[0].text}, {"role": "user", "content": "More?"}]
+    reply = claude.messages.create(model="tiny", max_tokens=8, messages=second)
+    second_prompt = count(claude, second)
+    assert reply.usage.cache_read_input_tokens >= first_prompt
+    assert reply.usage.input_tokens + reply.usage.cache_read_input_tokens == second_prompt
+    # Only the new turn (and the re-rendered answer's tail) was evaluated.
+    assert reply.usage.input_tokens < second_prompt - first_prompt + 8
+
+
+def test_openai_usage_reports_the_cached_tokens(gpt):
+    messages = user("the same question, asked twice over")
+    gpt.chat.completions.create(model="tiny", max_tokens=4, messages=messages)
+    again = gpt.chat.completions.create(model="tiny", max_tokens=4, messages=messages)
+    assert again.usage.prompt_tokens_details.cached_tokens == again.usage.prompt_tokens - 1
+
+
+def test_count_tokens_counts_tools_and_tool_results_with_the_template(claude):
+    plain = count(claude, user("Weather in Paris?"))
+    with_tools = count(claude, user("Weather in Paris?"), tools=[WEATHER_TOOL])
+    assert with_tools > plain + 20  # the template lists the tool's JSON schema
+    conversation = user("Weather in Paris?") + [
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather",
+                                           "input": {"city": "Paris", "days": 2}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"}]},
+    ]
+    with_result = count(claude, conversation, tools=[WEATHER_TOOL])
+    assert with_result > with_tools
+    reply = claude.messages.create(model="tiny", max_tokens=4, messages=conversation, tools=[WEATHER_TOOL])
+    assert reply.usage.input_tokens + reply.usage.cache_read_input_tokens == with_result
+
+
+def test_a_prompt_longer_than_the_context_is_refused_in_claude_codes_words(claude):
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        claude.messages.create(model="tiny", max_tokens=4, messages=user("word " * 3000))
+    message = raised.value.body["error"]["message"]
+    assert message.startswith("prompt is too long: ")
+    assert message.endswith(f" tokens > {CONTEXT - 1} maximum")
+    tokens = int(message.split(": ")[1].split(" ")[0])
+    assert tokens > CONTEXT
+
+
+# --------------------------------------------------------------------------
+# Tools, thinking, stop sequences
+# --------------------------------------------------------------------------
+
+
+def test_a_forced_tool_call_matches_the_schema_and_streams_as_tool_use(claude):
+    with claude.messages.stream(model="tiny", max_tokens=400, messages=user("Weather?"), tools=[WEATHER_TOOL],
+                                tool_choice={"type": "tool", "name": "get_weather", "disable_parallel_tool_use": True}
+                                ) as stream:
+        events = list(stream)
+        final = stream.get_final_message()
+    assert final.stop_reason == "tool_use"
+    assert [block.type for block in final.content] == ["tool_use"]
+    call = final.content[0]
+    assert call.name == "get_weather" and call.id.startswith("toolu_")
+    assert set(call.input) == {"city", "days"}
+    assert isinstance(call.input["city"], str) and len(call.input["city"]) <= 10
+    assert isinstance(call.input["days"], int) and 1 <= call.input["days"] <= 9
+    fragments = [e.delta.partial_json for e in events if e.type == "content_block_delta"]
+    assert len(fragments) > 1
+    assert json.loads("".join(fragments)) == call.input
+
+
+def test_openai_tool_choice_required_returns_tool_calls(gpt):
+    tool = {"type": "function", "function": {"name": WEATHER_TOOL["name"], "description": WEATHER_TOOL["description"],
+                                             "parameters": WEATHER_TOOL["input_schema"]}}
+    reply = gpt.chat.completions.create(model="tiny", max_tokens=400, messages=user("Weather?"), tools=[tool],
+                                        tool_choice="required", parallel_tool_calls=False)
+    choice = reply.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert len(choice.message.tool_calls) == 1
+    call = choice.message.tool_calls[0]
+    assert call.function.name == "get_weather"
+    assert set(json.loads(call.function.arguments)) == {"city", "days"}
+
+
+def test_a_thinking_models_reasoning_arrives_as_a_thinking_block(claude):
+    reply = claude.messages.create(model="think-tiny", max_tokens=16, messages=user("think"),
+                                   thinking={"type": "enabled", "budget_tokens": 1024})
+    assert reply.content[0].type == "thinking"
+    assert reply.content[0].thinking and "<think>" not in reply.content[0].thinking
+    plain = claude.messages.create(model="think-tiny", max_tokens=16, messages=user("think"),
+                                   thinking={"type": "disabled"})
+    assert [block.type for block in plain.content] == ["text"]
+
+
+def test_stop_sequences_end_the_answer_and_are_never_sent(claude):
+    # Random text over a small vocabulary meets one of these letters within a few dozen tokens;
+    # several make the test independent of how the random weights happen to sample.
+    stops = ["e", "a", "o", "i", "t"]
+    reply = claude.messages.create(model="tiny", max_tokens=1000, messages=user("go"), stop_sequences=stops)
+    assert reply.stop_reason == "stop_sequence"
+    assert reply.stop_sequence in stops
+    text = "".join(b.text for b in reply.content if b.type == "text")
+    assert not any(stop in text for stop in stops), text
+
+
+def test_engine_metrics_are_on_the_metrics_endpoint(srv, claude):
+    def totals() -> dict[str, float]:
+        found: dict[str, float] = {}
+        for name, labels, value in parse_prometheus(srv.get("/metrics").text):
+            if labels.get("backend") == "local":
+                found[name] = found.get(name, 0.0) + value
+        return found
+
+    before = totals()
+    reply = claude.messages.create(model="tiny", max_tokens=8, messages=user("count me"))
+    after = totals()
+    evaluated = after["sluice_llama_prompt_tokens_evaluated_total"] - before.get("sluice_llama_prompt_tokens_evaluated_total", 0)
+    assert evaluated == reply.usage.input_tokens
+    generated = after["sluice_llama_generated_tokens_total"] - before.get("sluice_llama_generated_tokens_total", 0)
+    assert generated == reply.usage.output_tokens
+    assert "sluice_llama_busy_sequences" in after and "sluice_llama_queue_depth" in after
+
+
+# --------------------------------------------------------------------------
+# Concurrency and cancellation
+# --------------------------------------------------------------------------
+
+
+def test_concurrent_streams_beyond_the_sequences_all_complete(srv, key):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int):
+        with srv.anthropic(key, timeout=60) as client:
+            return client.messages.create(model="tiny", max_tokens=24, messages=user(f"request {i}"))
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        replies = list(pool.map(one, range(5)))
+    assert [r.usage.output_tokens for r in replies] == [24] * 5
+
+
+def test_a_client_that_disconnects_frees_its_sequence(srv, key, claude):
+    body = {"model": "solo-tiny", "max_tokens": 15000, "stream": True, "messages": user("a very long answer")}
+    resp = post_json(srv, "/v1/messages", key, body, stream=True)
+    lines = resp.iter_lines()
+    seen = 0
+    for line in lines:
+        if line.startswith(b"event: content_block_delta"):
+            seen += 1
+            if seen == 3:
+                break
+    resp.close()  # the client goes away mid-answer
+    # The only sequence must serve the next request at once, not after 15000 tokens.
+    started = time.monotonic()
+    reply = claude.messages.create(model="solo-tiny", max_tokens=4, messages=user("next"))
+    assert reply.usage.output_tokens == 4
+    assert time.monotonic() - started < 5.0
+
+
+# --------------------------------------------------------------------------
+# Start-up
+# --------------------------------------------------------------------------
+
+
+def test_serve_model_flag_adds_the_engine_behind_a_catch_all_route(sluice, tiny_models):
+    srv = sluice(backends=[], routes=[], serve_args=("--model", str(tiny_models["chat"])))
+    key = srv.create_key(unique_name("flag"))
+    with srv.anthropic(key) as client:
+        reply = client.messages.create(model="any-model-name", max_tokens=8, messages=user("hi"))
+    assert reply.model == "any-model-name"
+    assert reply.usage.output_tokens == 8
+    assert "loaded" in srv.log()
+
+
+@pytest.mark.parametrize("content", [None, b"GGUF\x03\x00\x00\x00not a model"], ids=["missing", "corrupt"])
+def test_a_bad_model_file_stops_start_up_naming_the_file(sluice, tmp_path, content):
+    path = tmp_path / "model.gguf"
+    if content is not None:
+        path.write_bytes(content)
+    srv = sluice(backends=[llama_backend("local", path)], routes=[route("*", "local")], start=False)
+    done = run_sluice(["serve", "--config", str(srv.config_path)], env=srv.env(), cwd=srv.workdir, timeout=60)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("sluice: ") and str(path) in last, done.stderr
+    assert ("does not exist" if content is None else "cannot load") in last
