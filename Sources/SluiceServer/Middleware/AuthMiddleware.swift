@@ -6,17 +6,18 @@ internal import SluiceStore
 
 /// Requires a valid key on every API route, given as `x-api-key` or `Authorization: Bearer`.
 ///
-/// Every request looks the key up in SQLite (an indexed read of its hash), so a key revoked or
-/// rotated from the CLI is refused on the very next request, with no cache to expire.
+/// Keys are looked up in SQLite by their hash through a half-second cache, so a key revoked or
+/// rotated from the CLI is refused within a second without a restart.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
     let database: SluiceDatabase
+    let cache: AuthenticationCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = Self.presentedKey(in: request.headers) else {
             throw SluiceError(.authentication, "missing API key: send it in the x-api-key header or as Authorization: Bearer")
         }
-        switch try database.authenticate(secret: secret) {
+        switch try cache.authenticate(secret: secret) {
         case .failure(let rejection):
             throw SluiceError(.authentication, rejection.description)
         case .success(let key):
