@@ -4,7 +4,7 @@ internal import SluiceStore
 
 struct KeysRevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "revoke", abstract: "Revoke a key; a running server refuses it from its next request.")
+        commandName: "revoke", abstract: "Revoke a key; a running server refuses it within a second.")
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The key's name or id.") var key: String
