@@ -33,7 +33,9 @@ public enum GatewayServer {
             let routes = RouteTable(routes: configuration.routes.map {
                 RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
             })
-            let dispatcher = Dispatcher(routes: routes, targets: targets)
+            let dispatcher = Dispatcher(
+                routes: routes, targets: targets,
+                onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
             let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,

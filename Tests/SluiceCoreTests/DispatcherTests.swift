@@ -256,3 +256,19 @@ private final class PauseRecorder: Sendable {
         #expect(dispatcher.backendNames == ["a", "b"])
     }
 }
+
+extension DispatcherTests {
+    @Test func everyFailedAttemptIsReportedWithItsBackend() async throws {
+        let primary = ScriptedBackend("primary", failures: 5, with: SluiceError(.overloaded, "busy"))
+        let refusing = ScriptedBackend("refusing", failures: 1, with: SluiceError.invalidRequest("bad"))
+        let failures = Mutex<[String]>([])
+        let dispatcher = Dispatcher(
+            routes: RouteTable(routes: [.init(match: ModelGlob("*"), backends: ["primary", "refusing"])]),
+            targets: [.init(backend: primary, maxAttempts: 2), .init(backend: refusing, maxAttempts: 2)],
+            pause: { _ in }, onFailure: { backend, error in failures.withLock { $0.append("\(backend):\(error.category.rawValue)") } })
+
+        await #expect(throws: SluiceError.self) { try await dispatcher.start(ChatRequest(model: "m", messages: [.user("hi")])) }
+
+        #expect(failures.withLock { $0 } == ["primary:overloaded_error", "primary:overloaded_error", "refusing:invalid_request_error"])
+    }
+}

@@ -40,6 +40,7 @@ from protocol_checks import (
     openai_sse_data,
 )
 from sluice_harness import (
+    parse_prometheus,
     ANTHROPIC,
     OPENAI,
     PROTOCOLS,
@@ -117,6 +118,17 @@ def test_upstream_500_is_retried_max_attempts_times_then_502(srv, key, mock, pro
     assert_upstream_error(proto, r, 502)
     assert len(mock.model_requests()) == RETRY_ATTEMPTS
     assert mock.pending() == 1
+
+
+def test_failed_backend_attempts_are_counted_on_the_metrics_endpoint(srv, key, mock):
+    def failures() -> float:
+        return sum(value for name, labels, value in parse_prometheus(srv.get("/metrics").text)
+                   if name == "sluice_backend_failures_total" and labels == {"backend": "retry", "category": "upstream_failed"})
+
+    before = failures()
+    mock.enqueue(*[server_error(500) for _ in range(RETRY_ATTEMPTS)])
+    assert_upstream_error(OPENAI, OPENAI.post(srv, key, body=OPENAI.body(RETRY)), 502)
+    assert failures() - before == RETRY_ATTEMPTS
 
 
 @proto_param

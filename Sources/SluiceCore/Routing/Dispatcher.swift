@@ -26,14 +26,18 @@ public struct Dispatcher: Sendable {
     private let targets: [String: Target]
     /// Sleeps between attempts; a parameter so tests need not wait.
     private let pause: @Sendable (Duration) async throws -> Void
+    /// Told of every attempt a backend failed (backend name, error), for metrics.
+    private let onFailure: @Sendable (String, SluiceError) -> Void
 
     public init(
         routes: RouteTable, targets: [Target],
-        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        onFailure: @escaping @Sendable (String, SluiceError) -> Void = { _, _ in }
     ) {
         self.routes = routes
         self.targets = Dictionary(targets.map { ($0.backend.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.pause = pause
+        self.onFailure = onFailure
     }
 
     public var backendNames: [String] { targets.keys.sorted() }
@@ -48,10 +52,14 @@ public struct Dispatcher: Sendable {
                 do {
                     return Dispatch(backendName: name, events: try await target.backend.start(upstreamRequest))
                 } catch let error as SluiceError where error.isRetriable {
+                    onFailure(name, error)
                     lastError = error
                     if attempt < target.maxAttempts {
                         try await pause(Self.backoff(attempt: attempt, retryAfter: error.retryAfter))
                     }
+                } catch let error as SluiceError {
+                    onFailure(name, error)
+                    throw error
                 }
             }
         }

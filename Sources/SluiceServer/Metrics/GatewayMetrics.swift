@@ -14,30 +14,34 @@ final class GatewayMetrics: Sendable {
         .seconds(60), .seconds(120), .seconds(300),
     ]
 
+    // `nonisolated(unsafe)`: MetricNameDescriptor is a struct of `let` strings that does not
+    // declare Sendable; these constants are never mutated.
+    nonisolated(unsafe) private static let requests = MetricNameDescriptor(
+        namespace: "sluice", metricName: "requests", unitName: "total", helpText: "Requests by route, status and key name.")
+    nonisolated(unsafe) private static let requestDuration = MetricNameDescriptor(
+        namespace: "sluice", metricName: "request_duration", unitName: "seconds",
+        helpText: "Time from a request's arrival to its response's last byte.")
+    nonisolated(unsafe) private static let backendFailures = MetricNameDescriptor(
+        namespace: "sluice", metricName: "backend_failures", unitName: "total",
+        helpText: "Backend attempts that failed, by backend and error category.")
+    nonisolated(unsafe) private static let policyActions = MetricNameDescriptor(
+        namespace: "sluice", metricName: "policy_actions", unitName: "total",
+        helpText: "What policy stages did: entities found by type, refusals, cache hits and misses.")
+
     /// Counts one finished request and records how long it took, to its last byte.
     func recordRequest(route: String, status: Int, keyName: String?, duration: Duration) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "sluice", metricName: "requests", unitName: "total", helpText: "Requests by route, status and key name."),
-            labels: [("route", route), ("status", String(status)), ("key", keyName ?? "")]
+            descriptor: Self.requests, labels: [("route", route), ("status", String(status)), ("key", keyName ?? "")]
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                namespace: "sluice", metricName: "request_duration", unitName: "seconds",
-                helpText: "Time from a request's arrival to its response's last byte."),
-            labels: [("route", route), ("status", String(status))],
+            descriptor: Self.requestDuration, labels: [("route", route), ("status", String(status))],
             buckets: Self.durationBuckets
         ).record(duration)
     }
 
     /// Counts a request a backend failed to answer.
     func recordBackendFailure(backend: String, category: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "sluice", metricName: "backend_failures", unitName: "total",
-                helpText: "Backend attempts that failed, by backend and error category."),
-            labels: [("backend", backend), ("category", category)]
-        ).increment()
+        registry.makeCounter(descriptor: Self.backendFailures, labels: [("backend", backend), ("category", category)]).increment()
     }
 
     /// Counts a policy action such as `pii:EMAIL=2` (stage pii, action EMAIL, twice) or `cache:hit`.
@@ -47,10 +51,7 @@ final class GatewayMetrics: Sendable {
         let detail = parts[1].split(separator: "=", maxSplits: 1)
         let count = detail.count == 2 ? Int64(detail[1]) ?? 1 : 1
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "sluice", metricName: "policy_actions", unitName: "total",
-                helpText: "What policy stages did: entities found by type, refusals, cache hits and misses."),
-            labels: [("stage", String(parts[0])), ("action", String(detail[0]))]
+            descriptor: Self.policyActions, labels: [("stage", String(parts[0])), ("action", String(detail[0]))]
         ).increment(by: count)
     }
 
