@@ -27,6 +27,9 @@ public enum AnthropicRequestEncoder {
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
         if let topP = request.topP { body["top_p"] = .double(topP) }
         if let topK = request.topK { body["top_k"] = .integer(topK) }
+        // Passed on as the client sent them: an Anthropic-compatible server may take them, Anthropic refuses them.
+        if let minP = request.minP { body["min_p"] = .double(minP) }
+        if let penalty = request.repetitionPenalty { body["repetition_penalty"] = .double(penalty) }
         if !request.stopSequences.isEmpty { body["stop_sequences"] = .array(request.stopSequences.map(JSONValue.string)) }
         if let user = request.user { body["metadata"] = ["user_id": .string(user)] }
         if let outputConfig = outputConfig(request) { body["output_config"] = outputConfig }

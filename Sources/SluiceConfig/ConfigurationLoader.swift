@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
             "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
-            "system_messages", "keep_billing_header", "top_k", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens",
+            "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -95,7 +95,7 @@ public enum ConfigurationLoader {
             case "max_output_tokens": backend.maxOutputTokens = try value.positiveInt()
             case "system_messages": backend.systemMessages = try value.oneOf(BackendConfiguration.SystemMessagePlacement.self)
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
-            case "top_k": backend.supportsTopK = try value.bool()
+            case "extended_sampling": backend.extendedSampling = try value.bool()
             case "reasoning": backend.reasoning = try value.oneOf(BackendConfiguration.ReasoningControl.self)
             case "model", "context", "parallel", "threads", "batch":
                 guard backend.kind == .llama else {

@@ -53,7 +53,7 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var maxOutputTokens: Int?
     public var systemMessages: SystemMessagePlacement = .inline
     public var keepBillingHeader: Bool = false
-    public var supportsTopK: Bool = false
+    public var extendedSampling: Bool = false
     public var reasoning: ReasoningControl = .none
     /// `llama` only: the GGUF model file.
     public var modelPath: String?

@@ -35,6 +35,10 @@ public enum OpenAIRequestDecoder {
         request.topP = try root.optional("top_p")?.double()
         // vLLM and llama-server take `top_k`; -1 and 0 mean "no limit" there, which is no top-k at all.
         if let topK = try root.optional("top_k")?.int(), topK > 0 { request.topK = topK }
+        request.minP = try SamplingExtensions.minP(root.optional("min_p"))
+        // vLLM and SGLang call it `repetition_penalty`, llama-server `repeat_penalty`.
+        let penalty = try root.optional("repetition_penalty")
+        request.repetitionPenalty = try SamplingExtensions.repetitionPenalty(penalty != nil ? penalty : root.optional("repeat_penalty"))
         request.stopSequences = try root.optional("stop")?.strings() ?? []
         request.stream = try root.optional("stream")?.bool() ?? false
         request.tools = try decodeTools(root.optional("tools"))

@@ -33,7 +33,11 @@ public enum OpenAIRequestEncoder {
         if let maxTokens = request.maxTokens { body["max_tokens"] = .integer(maxTokens) }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
         if let topP = request.topP { body["top_p"] = .double(topP) }
-        if options.supportsTopK, let topK = request.topK { body["top_k"] = .integer(topK) }
+        if options.extendedSampling {
+            if let topK = request.topK { body["top_k"] = .integer(topK) }
+            if let minP = request.minP { body["min_p"] = .double(minP) }
+            if let penalty = request.repetitionPenalty { body["repetition_penalty"] = .double(penalty) }
+        }
         if !request.stopSequences.isEmpty { body["stop"] = .array(request.stopSequences.map(JSONValue.string)) }
         if let seed = request.seed { body["seed"] = .integer(seed) }
         if let penalty = request.frequencyPenalty { body["frequency_penalty"] = .double(penalty) }

@@ -25,19 +25,20 @@ public struct OpenAIUpstreamOptions: Sendable, Hashable {
     /// Keep Claude Code's per-request billing line in the system prompt. Off by default: it changes
     /// on every request and so would defeat the upstream's prefix cache from the first token.
     public var keepBillingHeader: Bool
-    /// Send `top_k` (vLLM, SGLang, llama-server take it; OpenAI rejects it).
-    public var supportsTopK: Bool
+    /// Send `top_k`, `min_p` and `repetition_penalty` (vLLM, SGLang and llama-server take them;
+    /// OpenAI rejects them).
+    public var extendedSampling: Bool
     public var reasoning: ReasoningControl
 
     public init(
         systemMessages: SystemMessagePlacement = .inline,
         keepBillingHeader: Bool = false,
-        supportsTopK: Bool = false,
+        extendedSampling: Bool = false,
         reasoning: ReasoningControl = .none
     ) {
         self.systemMessages = systemMessages
         self.keepBillingHeader = keepBillingHeader
-        self.supportsTopK = supportsTopK
+        self.extendedSampling = extendedSampling
         self.reasoning = reasoning
     }
 }

@@ -1,4 +1,4 @@
-public import SluiceAnthropic
+internal import SluiceAnthropic
 public import SluiceCore
 public import SluiceCurl
 
@@ -34,7 +34,9 @@ public struct AnthropicCompatibleBackend: Backend {
         var body = AnthropicRequestEncoder.encode(request, stream: false)
         if case .object(var object) = body {
             // count_tokens refuses the generation-only fields.
-            for field in ["max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata"] {
+            for field in [
+                "max_tokens", "stream", "temperature", "top_p", "top_k", "min_p", "repetition_penalty", "stop_sequences", "metadata",
+            ] {
                 object[field] = nil
             }
             body = .object(object)

@@ -1,4 +1,4 @@
-public import SluiceCore
+internal import SluiceCore
 
 /// Where a remote backend is and how to reach it.
 public struct RemoteEndpoint: Sendable {

@@ -28,7 +28,7 @@ struct BackendFactory {
             let options = OpenAIUpstreamOptions(
                 systemMessages: configuration.systemMessages == .fold ? .fold : .inline,
                 keepBillingHeader: configuration.keepBillingHeader,
-                supportsTopK: configuration.supportsTopK,
+                extendedSampling: configuration.extendedSampling,
                 reasoning: Self.reasoningControl(configuration.reasoning))
             return OpenAICompatibleBackend(
                 name: configuration.name, endpoint: try remoteEndpoint(configuration), options: options, client: client)

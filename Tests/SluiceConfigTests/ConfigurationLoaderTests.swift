@@ -21,7 +21,7 @@ import Testing
             max_attempts: 3
             system_messages: fold
             keep_billing_header: true
-            top_k: true
+            extended_sampling: true
             reasoning: chat_template_kwargs
           - name: openai
             type: openai
@@ -51,7 +51,7 @@ import Testing
         vllm.maxAttempts = 3
         vllm.systemMessages = .fold
         vllm.keepBillingHeader = true
-        vllm.supportsTopK = true
+        vllm.extendedSampling = true
         vllm.reasoning = .chatTemplateKwargs
         var openai = BackendConfiguration(name: "openai", kind: .openai, url: "https://api.openai.com/v1")
         openai.apiKeyEnvironmentVariable = "OPENAI_API_KEY"
@@ -124,7 +124,7 @@ import Testing
         #expect(backend.maxAttempts == 2)
         #expect(backend.systemMessages == .inline)
         #expect(!backend.keepBillingHeader)
-        #expect(!backend.supportsTopK)
+        #expect(!backend.extendedSampling)
         #expect(backend.reasoning == .none)
     }
 
@@ -261,9 +261,9 @@ import Testing
 
     @Test func wrongTypesInABackendNameTheField() throws {
         let base = "backends:\n  - name: vllm\n    type: openai\n    url: http://h/v1\n"
-        let topK = try failure(base + "    top_k: maybe\n")
-        #expect(topK.message == "'backends[0].top_k' must be true or false")
-        #expect(topK.line == 5)
+        let sampling = try failure(base + "    extended_sampling: maybe\n")
+        #expect(sampling.message == "'backends[0].extended_sampling' must be true or false")
+        #expect(sampling.line == 5)
         #expect(try failure(base + "    max_attempts: zero\n").message == "'backends[0].max_attempts' must be a positive integer")
         #expect(try failure(base + "    read_timeout: 10\n").message.hasPrefix("'backends[0].read_timeout' must be a duration"))
         #expect(try failure(base + "    api_key_env: [a, b]\n").message == "'backends[0].api_key_env' must be a string")

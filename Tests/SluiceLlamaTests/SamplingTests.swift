@@ -44,8 +44,8 @@ struct SamplingTests {
         request.topP = 0.9
         request.frequencyPenalty = 0.25
         request.presencePenalty = 0.5
-        request.anthropicExtraFields["min_p"] = .double(0.1)
-        request.anthropicExtraFields["repetition_penalty"] = .double(1.1)
+        request.minP = 0.1
+        request.repetitionPenalty = 1.1
         let json = SamplingParameters(request).json
         #expect(json["temperature"] == .double(0.5))
         #expect(json["top_k"] == .integer(7))

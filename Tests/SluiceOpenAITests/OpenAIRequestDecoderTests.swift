@@ -183,6 +183,14 @@ import Testing
         #expect(try OpenAIRequestDecoder.decode(body).request.topK == nil)
     }
 
+    @Test(arguments: ["repetition_penalty", "repeat_penalty"])
+    func openModelSamplingFieldsAreRead(penaltyName: String) throws {
+        let body = json(#"{"model":"m","messages":[{"role":"user","content":"hi"}],"min_p":0.05,"\#(penaltyName)":1.1}"#)
+        let request = try OpenAIRequestDecoder.decode(body).request
+        #expect(request.minP == 0.05)
+        #expect(request.repetitionPenalty == 1.1)
+    }
+
     @Test func onlySystemMessagesGoToTheSystemPrompt() throws {
         let body = json(#"{"model":"m","messages":[{"role":"system","content":"a"},{"role":"system","content":""}]}"#)
         let request = try OpenAIRequestDecoder.decode(body).request
@@ -211,6 +219,8 @@ import Testing
         ),
         (#"{"model":"m","messages":[{"role":"tool","content":"x"}]}"#, "messages[0].tool_call_id: field required"),
         (#"{"model":"m","messages":[{"role":"user","content":"a"}],"temperature":"hot"}"#, "temperature: expected a number"),
+        (#"{"model":"m","messages":[{"role":"user","content":"a"}],"min_p":1.5}"#, "min_p: must be between 0 and 1"),
+        (#"{"model":"m","messages":[{"role":"user","content":"a"}],"repetition_penalty":0}"#, "repetition_penalty: must be greater than 0"),
         (
             #"{"model":"m","messages":[{"role":"user","content":"a"}],"tools":[{"type":"function","function":{}}]}"#,
             "tools[0].function.name: field required"

@@ -223,26 +223,29 @@ import Testing
             temperature: 0.7,
             topP: 0.95,
             topK: 20,
+            minP: 0.05,
+            repetitionPenalty: 1.1,
             stopSequences: ["</answer>", "\n\nHuman:"],
             seed: 42,
             frequencyPenalty: 0.5,
             presencePenalty: -0.25
         )
-        let withTopK = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions(supportsTopK: true))
+        let extended = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions(extendedSampling: true))
         #expect(
-            withTopK.serializedString()
+            extended.serializedString()
                 == compact(
                     #"""
                     {"model":"m","messages":[{"role":"user","content":"hi"}],
                      "tools":[{"type":"function","function":{"name":"t","parameters":{"type":"object"}}}],
                      "tool_choice":{"type":"function","function":{"name":"t"}},"parallel_tool_calls":false,
-                     "max_tokens":100,"temperature":0.7,"top_p":0.95,"top_k":20,"stop":["</answer>","\n\nHuman:"],
+                     "max_tokens":100,"temperature":0.7,"top_p":0.95,"top_k":20,"min_p":0.05,"repetition_penalty":1.1,"stop":["</answer>","\n\nHuman:"],
                      "seed":42,"frequency_penalty":0.5,"presence_penalty":-0.25}
                     """#
                 )
         )
-        let withoutTopK = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())
-        #expect(withoutTopK["top_k"] == nil)
+        // OpenAI itself rejects them.
+        let plain = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())
+        #expect(plain["top_k"] == nil && plain["min_p"] == nil && plain["repetition_penalty"] == nil)
     }
 
     @Test(arguments: [(ToolChoice.auto, JSONValue.string("auto")), (.any, "required"), (.none, "none")])

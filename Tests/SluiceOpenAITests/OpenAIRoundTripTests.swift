@@ -94,7 +94,7 @@ import Testing
             frequencyPenalty: 0.25,
             presencePenalty: 0.5
         )
-        let wire = OpenAIRequestEncoder.encode(request, stream: true, options: OpenAIUpstreamOptions(supportsTopK: true, reasoning: .reasoningEffort))
+        let wire = OpenAIRequestEncoder.encode(request, stream: true, options: OpenAIUpstreamOptions(extendedSampling: true, reasoning: .reasoningEffort))
         var decoded = try OpenAIRequestDecoder.decode(try JSONParser.parse(wire.serialized())).request
         // The tool results and the text after them come back as two user turns, as OpenAI carries them.
         #expect(decoded.messages.count == 5)

@@ -6,7 +6,7 @@ import Testing
         let options = OpenAIUpstreamOptions()
         #expect(options.systemMessages == .inline)
         #expect(options.keepBillingHeader == false)
-        #expect(options.supportsTopK == false)
+        #expect(options.extendedSampling == false)
         #expect(options.reasoning == OpenAIUpstreamOptions.ReasoningControl.none)
     }
 

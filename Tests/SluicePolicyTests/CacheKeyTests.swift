@@ -49,6 +49,8 @@ import Testing
         ("temperature", { $0.temperature = 0.3 }),
         ("top p", { $0.topP = 0.9 }),
         ("top k", { $0.topK = 40 }),
+        ("min p", { $0.minP = 0.1 }),
+        ("repetition penalty", { $0.repetitionPenalty = 1.1 }),
         ("stop sequences", { $0.stopSequences = ["\n\n"] }),
         ("thinking", { $0.thinking = .enabled(budgetTokens: 2048) }),
         ("effort", { $0.effort = "low" }),

@@ -107,6 +107,7 @@ def srv(module_sluice, _module_mock):
             backend("effort", url, reasoning="reasoning_effort", **b),
             backend("kwargs", url, reasoning="chat_template_kwargs", **b),
             backend("billing", url, keep_billing_header=True, **b),
+            backend("vllm", url, extended_sampling=True, **b),
             backend("anth", url, type="anthropic", **b),
         ],
         routes=[
@@ -115,6 +116,7 @@ def srv(module_sluice, _module_mock):
             route("effort-*", "effort"),
             route("kwargs-*", "kwargs"),
             route("billing-*", "billing"),
+            route("vllm-*", "vllm"),
             route("anth-*", "anth"),
             route("*", "inline"),
         ],
@@ -221,6 +223,31 @@ def test_same_conversation_encodes_to_identical_bytes_twice(srv, key, mock):
 def test_temperature_zero_is_sent_as_zero_not_dropped(srv, key, mock):
     send(srv, key, {"model": "m", "max_tokens": 10, "temperature": 0, "messages": [{"role": "user", "content": "x"}]})
     assert "temperature" in received(mock).json and received(mock).json["temperature"] == 0
+
+
+OPEN_MODEL_SAMPLING = {"top_k": 20, "min_p": 0.05, "repetition_penalty": 1.1}
+
+
+@pytest.mark.parametrize("path", ["/v1/messages", "/v1/chat/completions"])
+def test_open_model_sampling_fields_reach_an_upstream_that_takes_them(srv, key, mock, path):
+    body = {"model": "vllm-qwen", "max_tokens": 10, "messages": [{"role": "user", "content": "x"}], **OPEN_MODEL_SAMPLING}
+    send(srv, key, body, path=path, headers={})
+    got = received(mock).json
+    assert {name: got.get(name) for name in OPEN_MODEL_SAMPLING} == OPEN_MODEL_SAMPLING
+
+
+def test_open_model_sampling_fields_stay_away_from_an_upstream_that_refuses_them(srv, key, mock):
+    body = {"model": "m", "messages": [{"role": "user", "content": "x"}], "repeat_penalty": 1.2, **OPEN_MODEL_SAMPLING}
+    send(srv, key, body, path="/v1/chat/completions", headers={})
+    assert not set(received(mock).json) & {*OPEN_MODEL_SAMPLING, "repeat_penalty"}
+
+
+def test_an_out_of_range_sampling_field_is_refused_before_the_upstream(srv, key, mock):
+    r = post_json(srv, "/v1/chat/completions", key, {"model": "vllm-x", "messages": [{"role": "user", "content": "x"}],
+                                                     "min_p": 2})
+    assert r.status_code == 400, describe(r)
+    assert r.json()["error"]["message"] == "min_p: must be between 0 and 1"
+    assert mock.model_requests() == []
 
 
 def test_metadata_user_id_becomes_user(srv, key, mock):

@@ -18,6 +18,10 @@ public struct ChatRequest: Sendable, Hashable {
     public var temperature: Double?
     public var topP: Double?
     public var topK: Int?
+    /// Open-model sampling extensions (vLLM, SGLang and llama-server take them; neither vendor API
+    /// has them): the least probability relative to the likeliest token, and the penalty on repeats.
+    public var minP: Double?
+    public var repetitionPenalty: Double?
     public var stopSequences: [String]
     public var stream: Bool
     public var thinking: ThinkingConfig?
@@ -48,6 +52,8 @@ public struct ChatRequest: Sendable, Hashable {
         temperature: Double? = nil,
         topP: Double? = nil,
         topK: Int? = nil,
+        minP: Double? = nil,
+        repetitionPenalty: Double? = nil,
         stopSequences: [String] = [],
         stream: Bool = false,
         thinking: ThinkingConfig? = nil,
@@ -70,6 +76,8 @@ public struct ChatRequest: Sendable, Hashable {
         self.temperature = temperature
         self.topP = topP
         self.topK = topK
+        self.minP = minP
+        self.repetitionPenalty = repetitionPenalty
         self.stopSequences = stopSequences
         self.stream = stream
         self.thinking = thinking

@@ -26,13 +26,11 @@ struct SamplingParameters: Sendable, Hashable {
         self.seed = seed
     }
 
-    /// The sampling fields of a canonical request. `min_p` and the repetition penalty have no
-    /// canonical field; an Anthropic request's extra top-level fields may carry them.
+    /// The sampling fields of a canonical request.
     init(_ request: ChatRequest) {
         self.init(
             temperature: request.temperature, topK: request.topK, topP: request.topP,
-            minP: request.anthropicExtraFields["min_p"]?.doubleValue,
-            repetitionPenalty: request.anthropicExtraFields["repetition_penalty"]?.doubleValue,
+            minP: request.minP, repetitionPenalty: request.repetitionPenalty,
             frequencyPenalty: request.frequencyPenalty, presencePenalty: request.presencePenalty, seed: request.seed)
     }
 

@@ -58,6 +58,8 @@ enum CacheKey {
             "temperature": request.temperature.map { .double($0) } ?? .null,
             "top_p": request.topP.map { .double($0) } ?? .null,
             "top_k": request.topK.map { .integer($0) } ?? .null,
+            "min_p": request.minP.map { .double($0) } ?? .null,
+            "repetition_penalty": request.repetitionPenalty.map { .double($0) } ?? .null,
             "stop": .array(request.stopSequences.map { .string($0) }),
             "thinking": thinking(request.thinking),
             "effort": optional(request.effort),

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Logging
 public import SluiceConfig
 internal import Synchronization

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import Synchronization
 
 /// Remembers when each key's use was last written, so `last_used_at` costs one write a minute.
