@@ -27,18 +27,25 @@ public final class LlamaBackend: Backend {
         public var threads: Int?
         /// Most tokens per decode call.
         public var batchSize: Int
+        /// Caps a request's `max_tokens` (Claude Code asks for 32000 or more); `nil` keeps the client's.
+        public var maxOutputTokens: Int?
 
-        public init(modelPath: String, contextLength: Int? = nil, parallel: Int = 4, threads: Int? = nil, batchSize: Int = 2048) {
+        public init(
+            modelPath: String, contextLength: Int? = nil, parallel: Int = 4, threads: Int? = nil, batchSize: Int = 2048,
+            maxOutputTokens: Int? = nil
+        ) {
             self.modelPath = modelPath
             self.contextLength = contextLength
             self.parallel = parallel
             self.threads = threads
             self.batchSize = batchSize
+            self.maxOutputTokens = maxOutputTokens
         }
     }
 
     public let name: String
     private let engine: LlamaEngine
+    private let maxOutputTokens: Int
 
     /// Loads the model (showing progress on the terminal) and creates the context.
     ///
@@ -48,6 +55,7 @@ public final class LlamaBackend: Backend {
         name: String, configuration: Configuration, logger: Logger, metricsFactory: (any MetricsFactory)? = nil
     ) throws(LlamaError) {
         self.name = name
+        maxOutputTokens = configuration.maxOutputTokens ?? .max
         let started = ContinuousClock.now
         let progress = LoadProgress(path: configuration.modelPath)
         engine = try LlamaEngine(
@@ -91,7 +99,7 @@ public final class LlamaBackend: Backend {
             return tokens.count == 1 ? tokens[0] : nil
         })
         let job = GenerationJob(
-            id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler, maxTokens: max(1, request.maxTokens ?? .max),
+            id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler, maxTokens: max(1, min(request.maxTokens ?? .max, maxOutputTokens)),
             stops: stops, preservedTokens: preserved, mailbox: JobMailbox())
         let stream = ResponseStream.make(engine: engine, job: job, parser: parser, model: request.model)
         engine.submit(job)

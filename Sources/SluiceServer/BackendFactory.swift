@@ -55,7 +55,8 @@ struct BackendFactory {
                 name: configuration.name,
                 configuration: LlamaBackend.Configuration(
                     modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
-                    threads: configuration.threads, batchSize: configuration.batchSize),
+                    threads: configuration.threads, batchSize: configuration.batchSize,
+                    maxOutputTokens: configuration.maxOutputTokens),
                 logger: Logger(label: "sluice.llama"), metricsFactory: metricsFactory)
         } catch {
             throw ConfigurationError("backend '\(configuration.name)': \(error.description)")

@@ -4,7 +4,7 @@
 The weights are random, so the model writes random text: tests check plumbing and invariants
 (streams, usage, prefix reuse, stop sequences, tool-call grammars), never wording.
 
-    make_tiny_gguf.py OUT.gguf [--template chat|think] [--embd 64] [--layers 2] [--ff 128]
+    make_tiny_gguf.py OUT.gguf [--template chat|think] [--answers-end] [--embd 64] [--layers 2] [--ff 128]
                       [--heads 4] [--kv-heads 2] [--context 32768] [--extra-vocab 0] [--dtype f32|f16] [--seed 1]
 
 Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, <s>, </s>, <|im_start|>,
@@ -12,6 +12,11 @@ Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, <s>, </s>,
 --extra-vocab random pieces (for benchmark-sized models). `add_space_prefix` is off so text
 round-trips exactly. The output rows of control tokens and non-ASCII bytes are zero, so sampling
 rarely picks them and random answers run to max_tokens as plain ASCII.
+
+--answers-end makes answers end on their own instead (sampled at temperature 1, a median of
+about 18 tokens before <|im_end|>), for clients such as Claude Code that treat a cut answer as an
+error: embedding dimension 0 is the constant 1 and no layer writes to it, so the end token, whose
+output row reads only that dimension, gets a steady logit near the top of the random ones.
 
 Templates (stored as tokenizer.chat_template):
   chat   ChatML with tools (Qwen 2.5 style: <tool_call>{"name": …, "arguments": …}</tool_call>)
@@ -113,6 +118,10 @@ THINK_TEMPLATE = (_TOOLS_HEADER + _MESSAGES.replace("THINKING", "true")
 
 TEMPLATES = {"chat": CHAT_TEMPLATE, "think": THINK_TEMPLATE}
 
+# The end token's logit with --answers-end, measured: 20 gives a median answer of ~46 tokens, 23 of
+# ~18, 25 of ~8 (the other logits have a spread of about 8).
+ANSWER_END_LOGIT = 23.0
+
 _COMMON_PIECES = [
     "▁the", "▁a", "▁to", "▁of", "▁and", "▁is", "▁in", "▁it", "▁you", "▁that", "▁for", "▁on", "▁with", "▁as",
     "▁be", "▁this", "▁are", "▁was", "▁I", "▁can", "▁not", "ing", "ed", "er", "es", "en", "th", "he", "in", "an",
@@ -169,6 +178,7 @@ def main() -> None:
     parser.add_argument("--extra-vocab", type=int, default=0)
     parser.add_argument("--dtype", choices=["f32", "f16"], default="f32")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--answers-end", action="store_true")
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -211,21 +221,34 @@ def main() -> None:
         is_high_byte = kind == gguf.TokenType.BYTE and int(text[3:5], 16) >= 0x80
         if kind != gguf.TokenType.NORMAL and (kind != gguf.TokenType.BYTE or is_high_byte):
             output[index] = 0
+    embeddings = weight(n_vocab, n_embd, scale=1.0)
+    if args.answers_end:
+        end = tokens.index("<|im_end|>")
+        embeddings[:, 0] = 1
+        output[:, 0] = 0
+        output[end] = 0
+        output[end, 0] = ANSWER_END_LOGIT
     # Norm weights stay float32, as llama.cpp's converters write them.
-    writer.add_tensor("token_embd.weight", weight(n_vocab, n_embd, scale=1.0))
+    writer.add_tensor("token_embd.weight", embeddings)
     writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     writer.add_tensor("output.weight", output)
     for block in range(args.layers):
         prefix = f"blk.{block}"
+        q, k, v = weight(n_embd, n_embd), weight(n_embd_kv, n_embd), weight(n_embd_kv, n_embd)
+        attn_output = weight(n_embd, n_embd)
+        gate, up, down = weight(n_ff, n_embd), weight(n_ff, n_embd), weight(n_embd, n_ff)
+        if args.answers_end:  # dimension 0 stays the constant the end token reads
+            attn_output[0] = 0
+            down[0] = 0
         writer.add_tensor(f"{prefix}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        writer.add_tensor(f"{prefix}.attn_q.weight", weight(n_embd, n_embd))
-        writer.add_tensor(f"{prefix}.attn_k.weight", weight(n_embd_kv, n_embd))
-        writer.add_tensor(f"{prefix}.attn_v.weight", weight(n_embd_kv, n_embd))
-        writer.add_tensor(f"{prefix}.attn_output.weight", weight(n_embd, n_embd))
+        writer.add_tensor(f"{prefix}.attn_q.weight", q)
+        writer.add_tensor(f"{prefix}.attn_k.weight", k)
+        writer.add_tensor(f"{prefix}.attn_v.weight", v)
+        writer.add_tensor(f"{prefix}.attn_output.weight", attn_output)
         writer.add_tensor(f"{prefix}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        writer.add_tensor(f"{prefix}.ffn_gate.weight", weight(n_ff, n_embd))
-        writer.add_tensor(f"{prefix}.ffn_up.weight", weight(n_ff, n_embd))
-        writer.add_tensor(f"{prefix}.ffn_down.weight", weight(n_embd, n_ff))
+        writer.add_tensor(f"{prefix}.ffn_gate.weight", gate)
+        writer.add_tensor(f"{prefix}.ffn_up.weight", up)
+        writer.add_tensor(f"{prefix}.ffn_down.weight", down)
 
     writer.write_header_to_file()
     writer.write_kv_data_to_file()

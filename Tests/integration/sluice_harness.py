@@ -83,6 +83,30 @@ def claude_cli_path() -> Path | None:
     return p if p.is_file() else None
 
 
+def run_claude_code(url: str, workdir: Path, key_env: dict[str, str], prompt: str, *, allowed_tools: str = "Write",
+                    model: str = "claude-sonnet-4-5", extra_env: dict[str, str] | None = None,
+                    timeout: float = 120) -> subprocess.CompletedProcess:
+    """`claude -p PROMPT` in `workdir` against the gateway at `url`, with a home of its own."""
+    binary = claude_cli_path()
+    assert binary is not None, "claude-agent-sdk (with its bundled claude CLI) must be installed: see requirements.txt"
+    home = workdir.parent / f"{workdir.name}-home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "CLAUDE_"))}
+    env.update({
+        "ANTHROPIC_BASE_URL": url,
+        "HOME": str(home),
+        "CLAUDE_CONFIG_DIR": str(home / ".claude"),
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+        **key_env,
+        **(extra_env or {}),
+    })
+    return subprocess.run([str(binary), "-p", prompt, "--allowedTools", allowed_tools, "--model", model],
+                          cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
 #: Mark for tests that drive the real `claude` CLI bundled with claude-agent-sdk.
 requires_claude = pytest.mark.skipif(claude_cli_path() is None,
                                      reason="claude_agent_sdk/_bundled/claude is not installed")

@@ -7,23 +7,16 @@ carries the tool's result with text, so the CLI really runs the tool and prints 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import mock_upstream as m
-from sluice_harness import claude_cli_path
+from sluice_harness import run_claude_code
 
 FINAL_TEXT = "The file hello.txt now says hello from sluice."
 FILE_CONTENT = "hello from sluice\n"
-
-
-def claude_binary() -> Path:
-    path = claude_cli_path()
-    assert path is not None, "claude-agent-sdk (with its bundled claude CLI) must be installed: see requirements.txt"
-    return path
 
 
 def write_then_answer(workdir: Path):
@@ -45,22 +38,7 @@ def write_then_answer(workdir: Path):
 
 
 def run_claude(sluice, workdir: Path, key_env: dict[str, str], prompt: str = "Create hello.txt saying hello") -> subprocess.CompletedProcess:
-    home = workdir.parent / f"{workdir.name}-home"
-    home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "CLAUDE_"))}
-    env.update({
-        "ANTHROPIC_BASE_URL": sluice.url,
-        "HOME": str(home),
-        "CLAUDE_CONFIG_DIR": str(home / ".claude"),
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "NO_PROXY": "127.0.0.1,localhost",
-        **key_env,
-    })
-    return subprocess.run(
-        [str(claude_binary()), "-p", prompt, "--allowedTools", "Write", "--model", "claude-sonnet-4-5"],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return run_claude_code(sluice.url, workdir, key_env, prompt)
 
 
 @pytest.mark.parametrize("key_variable", ["ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY"])

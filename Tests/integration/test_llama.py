@@ -19,7 +19,7 @@ import anthropic
 import pytest
 
 from protocol_checks import anthropic_sse_events, block_text, check_anthropic_stream, post_json
-from sluice_harness import parse_prometheus, route, run_sluice, unique_name
+from sluice_harness import parse_prometheus, poll, route, run_claude_code, run_sluice, unique_name
 
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
 CONTEXT = 4096
@@ -37,15 +37,17 @@ WEATHER_TOOL = {
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
-    """chat.gguf (ChatML with tools) and think.gguf (answers open with <think>), made once per run."""
+    """Made once per run: chat.gguf (ChatML with tools), think.gguf (answers open with <think>) and
+    ends.gguf (ChatML whose answers end on their own after a few dozen tokens)."""
     folder = tmp_path_factory.mktemp("tiny-models")
     models = {}
-    for template in ("chat", "think"):
-        path = folder / f"{template}.gguf"
-        done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(path), "--template", template],
+    for name, options in {"chat": ["--template", "chat"], "think": ["--template", "think"],
+                          "ends": ["--template", "chat", "--answers-end"]}.items():
+        path = folder / f"{name}.gguf"
+        done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(path), *options],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, f"make_tiny_gguf.py failed (is gguf==0.19.0 installed?):\n{done.stderr}"
-        models[template] = path
+        models[name] = path
     return models
 
 
@@ -61,8 +63,10 @@ def srv(module_sluice, tiny_models):
             llama_backend("think", tiny_models["think"], parallel=1),
             # One sequence and room for a long answer: what a client that leaves must free.
             llama_backend("solo", tiny_models["chat"], parallel=1, context=16384),
+            # Eight sequences decoded together.
+            llama_backend("wide", tiny_models["chat"], parallel=8, context=8192),
         ],
-        routes=[route("think-*", "think"), route("solo-*", "solo"), route("*", "local")],
+        routes=[route("think-*", "think"), route("solo-*", "solo"), route("wide-*", "wide"), route("*", "local")],
     )
 
 
@@ -243,21 +247,23 @@ def test_stop_sequences_end_the_answer_and_are_never_sent(claude):
     assert not any(stop in text for stop in stops), text
 
 
-def test_engine_metrics_are_on_the_metrics_endpoint(srv, claude):
-    def totals() -> dict[str, float]:
-        found: dict[str, float] = {}
-        for name, labels, value in parse_prometheus(srv.get("/metrics").text):
-            if labels.get("backend") == "local":
-                found[name] = found.get(name, 0.0) + value
-        return found
+def engine_totals(srv, backend: str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for name, labels, value in parse_prometheus(srv.get("/metrics").text):
+        if labels.get("backend") == backend:
+            found[name] = found.get(name, 0.0) + value
+    return found
 
-    before = totals()
+
+def test_engine_metrics_are_on_the_metrics_endpoint(srv, claude):
+    before = engine_totals(srv, "local")
     reply = claude.messages.create(model="tiny", max_tokens=8, messages=user("count me"))
-    after = totals()
+    after = engine_totals(srv, "local")
     evaluated = after["sluice_llama_prompt_tokens_evaluated_total"] - before.get("sluice_llama_prompt_tokens_evaluated_total", 0)
     assert evaluated == reply.usage.input_tokens
     generated = after["sluice_llama_generated_tokens_total"] - before.get("sluice_llama_generated_tokens_total", 0)
     assert generated == reply.usage.output_tokens
+    assert after["sluice_llama_decode_calls_total"] - before.get("sluice_llama_decode_calls_total", 0) >= 8
     assert "sluice_llama_busy_sequences" in after and "sluice_llama_queue_depth" in after
 
 
@@ -276,6 +282,43 @@ def test_concurrent_streams_beyond_the_sequences_all_complete(srv, key):
     with ThreadPoolExecutor(max_workers=5) as pool:
         replies = list(pool.map(one, range(5)))
     assert [r.usage.output_tokens for r in replies] == [24] * 5
+
+
+def greedy_stream_text(client, prompt: str, **extra) -> tuple[str, int]:
+    with client.messages.stream(model="wide-tiny", max_tokens=32, messages=user(prompt),
+                                extra_body={"temperature": 0, **extra}) as stream:
+        final = stream.get_final_message()
+    return "".join(block.text for block in final.content if block.type == "text"), final.usage.output_tokens
+
+
+def test_temperature_zero_is_deterministic_and_a_repetition_penalty_changes_it(claude):
+    first = greedy_stream_text(claude, "the same prompt")
+    # The second run reuses the first one's cached prompt: the answer must not change with it.
+    assert greedy_stream_text(claude, "the same prompt") == first
+    penalised = greedy_stream_text(claude, "the same prompt", repetition_penalty=1.5)
+    assert penalised[0] != first[0]
+
+
+def test_eight_concurrent_streams_answer_as_they_do_alone(srv, key, claude):
+    from concurrent.futures import ThreadPoolExecutor
+
+    prompts = [f"question number {i}: " + "tell me more " * i for i in range(8)]
+    alone = [greedy_stream_text(claude, prompt) for prompt in prompts]
+
+    def together(prompt: str) -> tuple[str, int]:
+        with srv.anthropic(key, timeout=60) as client:
+            return greedy_stream_text(client, prompt)
+
+    before = engine_totals(srv, "wide")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(together, prompts))
+    after = engine_totals(srv, "wide")
+    assert concurrent == alone
+    assert all(tokens == 32 for _, tokens in concurrent)
+    assert len(set(text for text, _ in alone)) > 1, "distinct prompts should give distinct answers"
+    # Together they shared decode steps: alone, 8 answers of 32 tokens take at least 8 × 32 steps.
+    calls = after["sluice_llama_decode_calls_total"] - before["sluice_llama_decode_calls_total"]
+    assert calls < 8 * 32 * 0.75, calls
 
 
 def test_a_client_that_disconnects_frees_its_sequence(srv, key, claude):
@@ -322,3 +365,34 @@ def test_a_bad_model_file_stops_start_up_naming_the_file(sluice, tmp_path, conte
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("sluice: ") and str(path) in last, done.stderr
     assert ("does not exist" if content is None else "cannot load") in last
+
+
+# --------------------------------------------------------------------------
+# Claude Code
+# --------------------------------------------------------------------------
+
+
+def test_claude_code_completes_a_turn_on_the_embedded_engine(sluice, tiny_models, tmp_path):
+    # Claude Code's whole system prompt and tool schemas, in the tiny vocabulary's short pieces,
+    # need a long context; its answer must end on its own, as a cut one is an error to Claude Code.
+    srv = sluice(backends=[llama_backend("local", tiny_models["ends"], parallel=1, context=131072)],
+                 routes=[route("*", "local")])
+    key_name = unique_name("claude-code")
+    key = srv.create_key(key_name)
+    workdir = tmp_path / "project"
+    workdir.mkdir()
+    result = run_claude_code(srv.url, workdir, {"ANTHROPIC_API_KEY": key}, "Say hello", timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert result.stdout.strip(), output
+    assert "API Error" not in output, output
+    # Every request was served by the engine, streamed and whole: no error status, no retry storm.
+    lines = [line for line in srv.log().splitlines() if "path=/v1/messages" in line]
+    assert lines and len(lines) <= 3, "\n".join(lines)
+    assert all("status=200" in line and "backend=local" in line for line in lines), "\n".join(lines)
+    # What the engine ran: Claude Code's whole request (tens of thousands of tokens), answered in full.
+    rows, _ = poll(lambda: srv.cli_json("usage", "--key", key_name), timeout=5.0, interval=0.1)
+    assert len(rows) == 1 and rows[0]["errors"] == 0, rows
+    assert rows[0]["requests"] == len(lines)
+    assert rows[0]["input_tokens"] + rows[0]["cache_read_input_tokens"] > 10000, rows
+    assert rows[0]["output_tokens"] > 0, rows

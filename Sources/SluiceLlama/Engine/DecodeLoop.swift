@@ -227,6 +227,7 @@ final class DecodeLoop: @unchecked Sendable {
             statistics.promptTokensEvaluated += promptTokens
             if generating > 0 { statistics.generationSeconds += seconds } else { statistics.promptSeconds += seconds }
         }
+        metrics.decodeCalls.increment()
         metrics.promptTokensEvaluated.increment(by: Int64(promptTokens))
         if generating > 0 { metrics.generationSeconds.increment(by: seconds) }
 

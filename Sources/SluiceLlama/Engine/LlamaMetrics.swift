@@ -7,12 +7,15 @@ internal import CoreMetrics
 ///   prompt tokens run through the model versus found in the KV cache;
 /// - `sluice_llama_generated_tokens_total` and `sluice_llama_generation_seconds_total`: their
 ///   ratio is the generation speed (all streams together);
+/// - `sluice_llama_decode_calls_total`: `llama_decode` calls; generated tokens per call is how
+///   many streams each step served together;
 /// - `sluice_llama_queue_depth`, `sluice_llama_busy_sequences`: requests waiting, sequences working.
 struct LlamaMetrics: Sendable {
     let promptTokensEvaluated: Counter
     let promptTokensReused: Counter
     let generatedTokens: Counter
     let generationSeconds: FloatingPointCounter
+    let decodeCalls: Counter
     let queueDepth: Gauge
     let busySequences: Gauge
 
@@ -23,6 +26,7 @@ struct LlamaMetrics: Sendable {
         generatedTokens = Counter(label: "sluice_llama_generated_tokens_total", dimensions: dimensions, factory: factory)
         generationSeconds = FloatingPointCounter(
             label: "sluice_llama_generation_seconds_total", dimensions: dimensions, factory: factory)
+        decodeCalls = Counter(label: "sluice_llama_decode_calls_total", dimensions: dimensions, factory: factory)
         queueDepth = Gauge(label: "sluice_llama_queue_depth", dimensions: dimensions, factory: factory)
         busySequences = Gauge(label: "sluice_llama_busy_sequences", dimensions: dimensions, factory: factory)
     }
