@@ -66,7 +66,8 @@ public enum OpenAIRequestEncoder {
     }
 
     /// The request's effort, else one derived from its thinking budget.
-    static func reasoningEffort(_ request: ChatRequest) -> String? {
+    /// The OpenAI `reasoning_effort` a request's thinking settings amount to, if any.
+    public static func reasoningEffort(_ request: ChatRequest) -> String? {
         if let effort = request.effort {
             // Anthropic's top effort; OpenAI-compatible servers stop at "high".
             return effort == "max" ? "high" : effort

@@ -23,9 +23,25 @@ enum LlamaPromptEncoder {
         case .auto?, nil: object["tool_choice"] = "auto"
         }
         object["parallel_tool_calls"] = .bool(request.parallelToolCalls ?? true)
-        object["enable_thinking"] = .bool(request.thinking != .disabled)
+        let effort = OpenAIRequestEncoder.reasoningEffort(request)
+        object["enable_thinking"] = .bool(request.thinking != .disabled && effort != "none")
+        // Templates with effort levels (gpt-oss's "Reasoning: low") read `reasoning_effort`, as
+        // llama-server passes it; the others ignore it.
+        if let effort, let level = templateEffort(effort) {
+            object["chat_template_kwargs"] = ["reasoning_effort": .string(level)]
+        }
         object["reasoning_format"] = "deepseek"
         return .object(object)
+    }
+
+    /// The three levels templates know, from OpenAI's and Anthropic's wider ranges.
+    private static func templateEffort(_ effort: String) -> String? {
+        switch effort {
+        case "none": nil
+        case "minimal", "low": "low"
+        case "xhigh", "max", "high": "high"
+        default: "medium"
+        }
     }
 
     /// Whether the request holds images, which a text model cannot read.
