@@ -94,10 +94,7 @@ public final class LlamaBackend: Backend {
         let rendered = prepared.rendered
         let stops = request.stopSequences.map { StopSequenceMatcher.Stop(text: $0, isClientStop: true) }
             + rendered.additionalStops.map { StopSequenceMatcher.Stop(text: $0, isClientStop: false) }
-        let preserved = Set(rendered.preservedTokens.compactMap { text -> llama_token? in
-            let tokens = engine.model.tokenize(text, special: true)
-            return tokens.count == 1 ? tokens[0] : nil
-        })
+        let preserved = engine.model.controlTokens(in: rendered.preservedTokens)
         let job = GenerationJob(
             id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler, maxTokens: max(1, min(request.maxTokens ?? .max, maxOutputTokens)),
             stops: stops, preservedTokens: preserved, mailbox: JobMailbox())

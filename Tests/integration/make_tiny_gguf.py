@@ -4,24 +4,33 @@
 The weights are random, so the model writes random text: tests check plumbing and invariants
 (streams, usage, prefix reuse, stop sequences, tool-call grammars), never wording.
 
-    make_tiny_gguf.py OUT.gguf [--template chat|think] [--answers-end] [--embd 64] [--layers 2] [--ff 128]
+    make_tiny_gguf.py OUT.gguf [--template FAMILY] [--templates DIR] [--answers-end] [--embd 64] [--layers 2] [--ff 128]
                       [--heads 4] [--kv-heads 2] [--context 32768] [--extra-vocab 0] [--dtype f32|f16] [--seed 1]
 
-Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, <s>, </s>, <|im_start|>,
-<|im_end|>, the tool-call and thinking tags, the 256 byte tokens and printable ASCII, plus
---extra-vocab random pieces (for benchmark-sized models). `add_space_prefix` is off so text
-round-trips exactly. The output rows of control tokens and non-ASCII bytes are zero, so sampling
-rarely picks them and random answers run to max_tokens as plain ASCII.
+Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, the family's special tokens,
+the 256 byte tokens and printable ASCII, plus --extra-vocab random pieces (for benchmark-sized
+models). `add_space_prefix` is off so text round-trips exactly. The output rows of control tokens
+and non-ASCII bytes are zero, so sampling rarely picks them and random answers run to max_tokens
+as plain ASCII.
 
 --answers-end makes answers end on their own instead (sampled at temperature 1, a median of
-about 18 tokens before <|im_end|>), for clients such as Claude Code that treat a cut answer as an
+about 18 tokens before the end token), for clients such as Claude Code that treat a cut answer as an
 error: embedding dimension 0 is the constant 1 and no layer writes to it, so the end token, whose
 output row reads only that dimension, gets a steady logit near the top of the random ones.
 
-Templates (stored as tokenizer.chat_template):
+Templates (stored as tokenizer.chat_template), written here:
   chat   ChatML with tools (Qwen 2.5 style: <tool_call>{"name": …, "arguments": …}</tool_call>)
   think  ChatML with tools whose generation prompt opens a <think> block (QwQ style), so every
          answer starts as reasoning; enable_thinking=false closes it at once.
+
+Families whose real template ships with llama.cpp (models/templates in the source that
+scripts/build-llama unpacks; never copied into this repository): llama3 (3.1), mistral (Nemo),
+gpt-oss, deepseek-r1 (R1 Distill Qwen), deepseek-v3.1, qwen3. Their special tokens are typed as
+llama.cpp's converter types them (`<|…|>`, `<｜…｜>` and Mistral's `[…]` CONTROL; `<think>`,
+`<tool_call>` and the like USER_DEFINED), with the family's BOS, EOS and add-BOS setting;
+llama.cpp infers the end-of-generation tokens from their text. The templates are read from
+--templates, else from $SLUICE_CACHE/llama-VERSION/src/models/templates with VERSION read from
+scripts/build-llama, so the pinned version is written in one place.
 
 Needs the `gguf` package (0.19.0) and numpy.
 """
@@ -29,8 +38,12 @@ Needs the `gguf` package (0.19.0) and numpy.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import string
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -116,7 +129,68 @@ THINK_TEMPLATE = (_TOOLS_HEADER + _MESSAGES.replace("THINKING", "true")
                     "    {%- endif %}\n"
                     "{%- endif %}\n")
 
-TEMPLATES = {"chat": CHAT_TEMPLATE, "think": THINK_TEMPLATE}
+
+@dataclass(frozen=True)
+class Family:
+    """A chat-template family: its template and the special tokens the template and its output use."""
+
+    control: tuple[str, ...]
+    user_defined: tuple[str, ...] = ()  # rendered as text even when generated
+    bos: str = "<s>"
+    eos: str = "</s>"
+    add_bos: bool = False
+    template: str | None = None  # written here
+    template_file: str | None = None  # in llama.cpp's models/templates
+
+
+_CHATML_TAGS = ("<tool_call>", "</tool_call>", "<think>", "</think>")
+_DEEPSEEK = tuple(f"<｜{name}｜>" for name in (
+    "begin▁of▁sentence", "end▁of▁sentence", "User", "Assistant", "tool▁calls▁begin", "tool▁calls▁end",
+    "tool▁call▁begin", "tool▁call▁end", "tool▁sep", "tool▁outputs▁begin", "tool▁outputs▁end",
+    "tool▁output▁begin", "tool▁output▁end"))
+_MISTRAL = ("<s>", "</s>", "[INST]", "[/INST]", "[AVAILABLE_TOOLS]", "[/AVAILABLE_TOOLS]", "[TOOL_RESULTS]",
+            "[/TOOL_RESULTS]", "[TOOL_CALLS]")
+
+FAMILIES = {
+    "chat": Family(("<s>", "</s>", "<|im_start|>", "<|im_end|>"), _CHATML_TAGS, eos="<|im_end|>", template=CHAT_TEMPLATE),
+    "think": Family(("<s>", "</s>", "<|im_start|>", "<|im_end|>"), _CHATML_TAGS, eos="<|im_end|>",
+                    template=THINK_TEMPLATE),
+    "llama3": Family(
+        ("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
+         "<|eom_id|>", "<|python_tag|>"),
+        bos="<|begin_of_text|>", eos="<|eot_id|>", add_bos=True, template_file="meta-llama-Llama-3.1-8B-Instruct.jinja"),
+    "mistral": Family(_MISTRAL, add_bos=True, template_file="mistralai-Mistral-Nemo-Instruct-2407.jinja"),
+    "gpt-oss": Family(
+        ("<|startoftext|>", "<|endoftext|>", "<|return|>", "<|constrain|>", "<|channel|>", "<|start|>", "<|end|>",
+         "<|message|>", "<|call|>"),
+        bos="<|startoftext|>", eos="<|return|>", template_file="openai-gpt-oss-120b.jinja"),
+    "deepseek-r1": Family(_DEEPSEEK, ("<think>", "</think>"), bos=_DEEPSEEK[0], eos=_DEEPSEEK[1], add_bos=True,
+                          template_file="deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja"),
+    "deepseek-v3.1": Family(_DEEPSEEK, ("<think>", "</think>"), bos=_DEEPSEEK[0], eos=_DEEPSEEK[1], add_bos=True,
+                            template_file="deepseek-ai-DeepSeek-V3.1.jinja"),
+    "qwen3": Family(("<|endoftext|>", "<|im_start|>", "<|im_end|>"),
+                    ("<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "<think>", "</think>"),
+                    bos="<|endoftext|>", eos="<|im_end|>", template_file="Qwen-Qwen3-0.6B.jinja"),
+}
+
+
+def llama_cpp_templates() -> Path:
+    """models/templates in the llama.cpp source scripts/build-llama unpacked."""
+    build_script = Path(__file__).resolve().parents[2] / "scripts" / "build-llama"
+    version = re.search(r"^version=(\S+)$", build_script.read_text(), re.MULTILINE)
+    if version is None:
+        sys.exit(f"no version= line in {build_script}")
+    cache = Path(os.environ.get("SLUICE_CACHE") or Path.home() / ".cache" / "sluice")
+    return cache / f"llama-{version.group(1)}" / "src" / "models" / "templates"
+
+
+def chat_template(family: Family, templates: Path | None) -> str:
+    if family.template is not None:
+        return family.template
+    path = (templates or llama_cpp_templates()) / family.template_file
+    if not path.is_file():
+        sys.exit(f"{path} is missing: run scripts/build-llama (it unpacks the llama.cpp source) or pass --templates")
+    return path.read_text(encoding="utf-8")
 
 # The end token's logit with --answers-end, measured: 20 gives a median answer of ~46 tokens, 23 of
 # ~18, 25 of ~8 (the other logits have a spread of about 8).
@@ -130,7 +204,7 @@ _COMMON_PIECES = [
 ]
 
 
-def build_vocab(extra: int, rng: np.random.Generator) -> tuple[list[str], list[float], list[int]]:
+def build_vocab(family: Family, extra: int, rng: np.random.Generator) -> tuple[list[str], list[float], list[int]]:
     tokens: list[str] = []
     types: list[int] = []
 
@@ -140,12 +214,10 @@ def build_vocab(extra: int, rng: np.random.Generator) -> tuple[list[str], list[f
 
     T = gguf.TokenType
     add("<unk>", T.UNKNOWN)
-    add("<s>", T.CONTROL)
-    add("</s>", T.CONTROL)
-    add("<|im_start|>", T.CONTROL)
-    add("<|im_end|>", T.CONTROL)
-    for tag in ("<tool_call>", "</tool_call>", "<think>", "</think>"):
-        add(tag, T.USER_DEFINED)
+    for text in family.control:
+        add(text, T.CONTROL)
+    for text in family.user_defined:
+        add(text, T.USER_DEFINED)
     for byte in range(256):
         add(f"<0x{byte:02X}>", T.BYTE)
     seen = set(tokens)
@@ -168,7 +240,8 @@ def build_vocab(extra: int, rng: np.random.Generator) -> tuple[list[str], list[f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output")
-    parser.add_argument("--template", choices=sorted(TEMPLATES), default="chat")
+    parser.add_argument("--template", choices=sorted(FAMILIES), default="chat")
+    parser.add_argument("--templates", type=Path, help="llama.cpp's models/templates directory")
     parser.add_argument("--embd", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--ff", type=int, default=128)
@@ -181,8 +254,10 @@ def main() -> None:
     parser.add_argument("--answers-end", action="store_true")
     args = parser.parse_args()
 
+    family = FAMILIES[args.template]
+    template = chat_template(family, args.templates)
     rng = np.random.default_rng(args.seed)
-    tokens, scores, types = build_vocab(args.extra_vocab, rng)
+    tokens, scores, types = build_vocab(family, args.extra_vocab, rng)
     n_vocab, n_embd, n_ff = len(tokens), args.embd, args.ff
     head_dim = n_embd // args.heads
     n_embd_kv = head_dim * args.kv_heads
@@ -206,11 +281,11 @@ def main() -> None:
     writer.add_token_scores(scores)
     writer.add_token_types(types)
     writer.add_unk_token_id(0)
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(tokens.index("<|im_end|>"))
-    writer.add_add_bos_token(False)
+    writer.add_bos_token_id(tokens.index(family.bos))
+    writer.add_eos_token_id(tokens.index(family.eos))
+    writer.add_add_bos_token(family.add_bos)
     writer.add_add_space_prefix(False)
-    writer.add_chat_template(TEMPLATES[args.template])
+    writer.add_chat_template(template)
 
     def weight(*shape: int, scale: float | None = None) -> np.ndarray:
         fan_in = shape[-1]
@@ -223,7 +298,7 @@ def main() -> None:
             output[index] = 0
     embeddings = weight(n_vocab, n_embd, scale=1.0)
     if args.answers_end:
-        end = tokens.index("<|im_end|>")
+        end = tokens.index(family.eos)
         embeddings[:, 0] = 1
         output[:, 0] = 0
         output[end] = 0

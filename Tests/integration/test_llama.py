@@ -3,8 +3,9 @@
 The models are tiny random-weight GGUFs written by make_tiny_gguf.py (the `gguf` package): what
 they say is noise, so these tests pin plumbing and invariants — streams the SDKs accept, usage
 that adds up, prefix reuse on a second turn, count_tokens equal to the prompt actually run, forced
-tool calls matching their schema, thinking blocks, stop sequences, the context limit's wording,
-start-up errors naming the file, and a client that leaves freeing its sequence.
+tool calls matching their schema (also with the real templates of Llama 3, Mistral, gpt-oss,
+DeepSeek and Qwen 3), thinking blocks, stop sequences, the context limit's wording, start-up errors
+naming the file, and a client that leaves freeing its sequence.
 """
 
 from __future__ import annotations
@@ -35,16 +36,23 @@ WEATHER_TOOL = {
 }
 
 
+# Families whose real templates (from the pinned llama.cpp source) make_tiny_gguf.py puts in a model.
+FAMILIES = ("llama3", "mistral", "gpt-oss", "deepseek-r1", "deepseek-v3.1", "qwen3")
+
+
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
-    """Made once per run: chat.gguf (ChatML with tools), think.gguf (answers open with <think>) and
-    ends.gguf (ChatML whose answers end on their own after a few dozen tokens)."""
+    """Made once per run: chat.gguf (ChatML with tools), think.gguf (answers open with <think>),
+    ends.gguf (ChatML whose answers end on their own after a few dozen tokens) and one model per
+    family in FAMILIES."""
     folder = tmp_path_factory.mktemp("tiny-models")
     models = {}
-    for name, options in {"chat": ["--template", "chat"], "think": ["--template", "think"],
-                          "ends": ["--template", "chat", "--answers-end"]}.items():
+    options = {"chat": ["--template", "chat"], "think": ["--template", "think"],
+               "ends": ["--template", "chat", "--answers-end"],
+               **{family: ["--template", family] for family in FAMILIES}}
+    for name, arguments in options.items():
         path = folder / f"{name}.gguf"
-        done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(path), *options],
+        done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(path), *arguments],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, f"make_tiny_gguf.py failed (is gguf==0.19.0 installed?):\n{done.stderr}"
         models[name] = path
@@ -65,8 +73,10 @@ def srv(module_sluice, tiny_models):
             llama_backend("solo", tiny_models["chat"], parallel=1, context=16384),
             # Eight sequences decoded together.
             llama_backend("wide", tiny_models["chat"], parallel=8, context=8192),
+            *(llama_backend(family, tiny_models[family], parallel=1, context=2048) for family in FAMILIES),
         ],
-        routes=[route("think-*", "think"), route("solo-*", "solo"), route("wide-*", "wide"), route("*", "local")],
+        routes=[route("think-*", "think"), route("solo-*", "solo"), route("wide-*", "wide"),
+                *(route(f"{family}-*", family) for family in FAMILIES), route("*", "local")],
     )
 
 
@@ -224,6 +234,31 @@ def test_openai_tool_choice_required_returns_tool_calls(gpt):
     call = choice.message.tool_calls[0]
     assert call.function.name == "get_weather"
     assert set(json.loads(call.function.arguments)) == {"city", "days"}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_template_family_forces_a_valid_call_and_counts_the_next_turn_exactly(claude, family):
+    model = f"{family}-tiny"
+    messages = user("Weather in Paris?")
+    # Thinking off: random weights would reason until max_tokens before calling.
+    reply = claude.messages.create(model=model, max_tokens=400, messages=messages, tools=[WEATHER_TOOL],
+                                   tool_choice={"type": "tool", "name": "get_weather", "disable_parallel_tool_use": True},
+                                   thinking={"type": "disabled"})
+    assert reply.stop_reason == "tool_use"
+    assert [block.type for block in reply.content] == ["tool_use"]
+    call = reply.content[0]
+    assert call.name == "get_weather" and call.id.startswith("toolu_")
+    assert set(call.input) == {"city", "days"}
+    assert isinstance(call.input["city"], str) and len(call.input["city"]) <= 10
+    assert isinstance(call.input["days"], int) and 1 <= call.input["days"] <= 9
+    # The call and its result rendered by the family's template (Mistral's wants 9-character IDs).
+    conversation = messages + [
+        {"role": "assistant", "content": [block.model_dump(exclude_none=True) for block in reply.content]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "sunny, 21 C"}]},
+    ]
+    counted = claude.messages.count_tokens(model=model, messages=conversation, tools=[WEATHER_TOOL]).input_tokens
+    answer = claude.messages.create(model=model, max_tokens=4, messages=conversation, tools=[WEATHER_TOOL])
+    assert answer.usage.input_tokens + (answer.usage.cache_read_input_tokens or 0) == counted
 
 
 def test_a_thinking_models_reasoning_arrives_as_a_thinking_block(claude):

@@ -117,19 +117,32 @@ json render_result(const common_chat_params & params) {
     return result;
 }
 
+// The grammar with `pattern` removed from its root rule.
+std::string remove_from_root_rule(const std::string & grammar, const std::regex & pattern) {
+    static const std::regex root_line(R"((^|\n)root ::= [^\n]*)");
+    std::smatch match;
+    if (!std::regex_search(grammar, match, root_line)) {
+        return grammar;
+    }
+    const std::string tightened = std::regex_replace(match.str(), pattern, "");
+    return grammar.substr(0, match.position()) + tightened + grammar.substr(match.position() + match.length());
+}
+
 // A forced call (tool_choice required) must be the answer, not something the model may reach
 // after free text: common's grammar allows text up to the first call tag (`until-N?` right
 // before `tool-calls` in the root rule, see analyze_tools::build_parser); drop that allowance.
 // Reasoning before the call stays allowed.
 std::string forbid_text_before_tool_calls(const std::string & grammar) {
-    static const std::regex root_line(R"((^|\n)root ::= [^\n]*)");
     static const std::regex text_before_calls(R"(\s+until-\d+\?(?=\s+tool-calls?\b))");
-    std::smatch match;
-    if (!std::regex_search(grammar, match, root_line)) {
-        return grammar;
-    }
-    const std::string tightened = std::regex_replace(match.str(), text_before_calls, "");
-    return grammar.substr(0, match.position()) + tightened + grammar.substr(match.position() + match.length());
+    return remove_from_root_rule(grammar, text_before_calls);
+}
+
+// With thinking off, a forced call comes first. Templates with a thinking block close it in the
+// generation prompt; gpt-oss has none, and its grammar lets analysis and commentary messages
+// precede the call (`root ::= (start any)* start tool-call`, see common_chat_params_init_gpt_oss).
+std::string forbid_messages_before_tool_call(const std::string & grammar) {
+    static const std::regex messages_before_call(R"(\(start any\)\*\s*(?=start tool-call\b))");
+    return remove_from_root_rule(grammar, messages_before_call);
 }
 
 // With parallel tool calls off, one call ends the answer. common's grammar for formats with a
@@ -245,6 +258,9 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
         }
         if (inputs.tool_choice == COMMON_CHAT_TOOL_CHOICE_REQUIRED && !params.grammar.empty()) {
             params.grammar = forbid_text_before_tool_calls(params.grammar);
+            if (!inputs.enable_thinking) {
+                params.grammar = forbid_messages_before_tool_call(params.grammar);
+            }
         }
         if (!inputs.parallel_tool_calls && !params.grammar.empty()) {
             params.grammar = allow_one_tool_call(params.grammar);

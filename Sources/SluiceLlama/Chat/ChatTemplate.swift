@@ -9,10 +9,15 @@ internal import SluiceCore
 final class ChatTemplate: @unchecked Sendable {
     private let pointer: OpaquePointer
     private let model: LlamaModel
+    /// Whether the template refuses tool-call IDs other than nine letters and digits (Mistral's
+    /// raise "Tool call IDs should be alphanumeric strings with length 9!").
+    let requiresNineCharacterToolCallIDs: Bool
 
     init(model: LlamaModel) throws(LlamaError) {
         self.model = model
         pointer = try shimCall({ .templateFailed(model.path, $0) }) { sluice_chat_templates_new(model.pointer, $0) }
+        let source = llama_model_chat_template(model.pointer, nil).map { String(cString: $0) } ?? ""
+        requiresNineCharacterToolCallIDs = source.contains("alphanumeric strings with length 9")
     }
 
     deinit {

@@ -11,10 +11,12 @@ extension LlamaEngine {
     /// Renders and tokenizes `request`, exactly as generation and `count_tokens` see it.
     ///
     /// Templates that refuse system messages after the first turn get them folded into the
-    /// neighbouring user turn instead. The template's control tokens become control tokens; text
-    /// the client wrote stays text even where it spells one (`<|im_end|>` in a user message).
+    /// neighbouring user turn instead, and those that refuse the client's tool-call IDs get IDs
+    /// derived from them. The template's control tokens become control tokens; text the client
+    /// wrote stays text even where it spells one (`<|im_end|>` in a user message).
     func prepare(_ request: ChatRequest) throws(LlamaError) -> PreparedPrompt {
         if LlamaPromptEncoder.hasImages(request) { throw .imagesUnsupported }
+        let request = template.requiresNineCharacterToolCallIDs ? request.withNineCharacterToolCallIDs() : request
         var folded = false
         let rendered: RenderedPrompt
         do {

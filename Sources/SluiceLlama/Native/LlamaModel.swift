@@ -82,6 +82,14 @@ final class LlamaModel: @unchecked Sendable {
         return buffer.prefix(Int(max(count, 0))).map { UInt8(bitPattern: $0) }
     }
 
+    /// The control tokens `texts` spell, alone or among other text: a template's preserved tokens
+    /// may join several (DeepSeek R1's "```<｜tool▁call▁end｜><｜tool▁calls▁end｜>").
+    func controlTokens(in texts: [String]) -> Set<llama_token> {
+        Set(texts.flatMap { tokenize($0, special: true) }.filter {
+            llama_vocab_get_attr(vocab, $0).rawValue & LLAMA_TOKEN_ATTR_CONTROL.rawValue != 0
+        })
+    }
+
     /// Whether `text` spells a control or user-defined token somewhere.
     func containsSpecialText(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -6,15 +6,23 @@ import Synchronization
 
 /// The random-weight GGUF models the tests run on, written by `Tests/integration/make_tiny_gguf.py`.
 ///
-/// They are generated once per version of the script into `$SLUICE_CACHE/tiny-models` (or taken
-/// from `SLUICE_TINY_MODELS` when set). The Python comes from `SLUICE_PYTHON` (`scripts/test` points
-/// it at the test virtualenv), else `python3`; it needs the `gguf` package.
+/// They are generated once per version of the script and of the pinned llama.cpp (whose
+/// `models/templates` the family models take their templates from) into `$SLUICE_CACHE/tiny-models`
+/// (or taken from `SLUICE_TINY_MODELS` when set). The Python comes from `SLUICE_PYTHON`
+/// (`scripts/test` points it at the test virtualenv), else `python3`; it needs the `gguf` package.
 enum TinyModels {
-    enum Template: String {
+    enum Template: String, Sendable, CaseIterable {
         /// ChatML with tools.
         case chat
         /// ChatML with tools whose answers open with a `<think>` block.
         case think
+        /// The real templates of common families, with their special tokens.
+        case llama3
+        case mistral
+        case gptOSS = "gpt-oss"
+        case deepseekR1 = "deepseek-r1"
+        case deepseekV31 = "deepseek-v3.1"
+        case qwen3
     }
 
     static func path(_ template: Template) throws -> String {
@@ -66,7 +74,8 @@ enum TinyModels {
             return URL(fileURLWithPath: directory).appendingPathComponent("\(template.rawValue).gguf").path
         }
         let script = repositoryRoot.appendingPathComponent("Tests/integration/make_tiny_gguf.py")
-        let source = try Data(contentsOf: script)
+        // build-llama pins the llama.cpp version, whose templates the family models carry.
+        let source = try Data(contentsOf: script) + Data(contentsOf: repositoryRoot.appendingPathComponent("scripts/build-llama"))
         let cacheRoot = environment["SLUICE_CACHE"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sluice")
         let directory = cacheRoot.appendingPathComponent("tiny-models/\(fnv1a(source))")
@@ -85,7 +94,7 @@ enum TinyModels {
         return output.path
     }
 
-    /// A stable hash of the script, so a changed generator writes new models.
+    /// A stable hash of the generator's inputs, so a changed generator writes new models.
     private static func fnv1a(_ data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data {
