@@ -69,8 +69,9 @@ char *sluice_chat_parser_feed(sluice_chat_parser *parser, const char *text, size
 
 /// llama-server's sampler for one sequence. `params_json`: {"seed", "temperature", "top_k",
 ///   "top_p", "min_p", "repeat_penalty", "repeat_last_n", "frequency_penalty", "presence_penalty",
-///   "grammar", "grammar_lazy", "grammar_triggers", "preserved_tokens", "generation_prompt"}
-///   (all optional).
+///   "grammar", "grammar_lazy", "grammar_triggers", "preserved_tokens", "generation_prompt",
+///   "reasoning_budget_tokens", "reasoning_budget_start_tag", "reasoning_budget_end_tags"}
+///   (all optional; the tags are sluice_chat_apply's thinking_start_tag and thinking_end_tags).
 sluice_sampler *sluice_sampler_new(const struct llama_model *model, const char *params_json, char **error);
 void sluice_sampler_free(sluice_sampler *sampler);
 

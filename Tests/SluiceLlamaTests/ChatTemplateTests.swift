@@ -112,6 +112,26 @@ struct ChatTemplateTests {
         #expect(!text(of: plain).isEmpty)
     }
 
+    @Test func aThinkingBudgetClosesTheThinkingBlockOnceSpent() async throws {
+        let backend = try TinyModels.backend(.think)
+        // Greedy random weights never close the block themselves: without a budget, all is thinking.
+        var request = tinyRequest("think first", maxTokens: 40)
+        request.thinking = .enabled(budgetTokens: nil)
+        let unbounded = try await complete(backend, request)
+        #expect(unbounded.content.allSatisfy { if case .thinking = $0 { true } else { false } })
+
+        request.thinking = .enabled(budgetTokens: 8)
+        let answer = try await complete(backend, request)
+        guard answer.content.count == 2, case .thinking(let block) = answer.content[0], case .text(let text) = answer.content[1] else {
+            Issue.record("expected thinking then text, got \(answer.content)")
+            return
+        }
+        // Eight tokens of at most eleven characters each (the longest piece in the tiny vocabulary).
+        #expect(!block.text.isEmpty && block.text.count <= 8 * 11)
+        #expect(!text.text.isEmpty && !text.text.contains("</think>") && !block.text.contains("</think>"))
+        #expect(answer.usage.outputTokens == 40)
+    }
+
     @Test func aForcedCallWithThinkingOffSkipsReasoning() async throws {
         let backend = try TinyModels.backend(.think)
         let request = ChatRequest(

@@ -271,6 +271,14 @@ def test_a_thinking_models_reasoning_arrives_as_a_thinking_block(claude):
     assert [block.type for block in plain.content] == ["text"]
 
 
+def test_a_thinking_budget_closes_the_thinking_block_and_the_answer_follows(claude):
+    reply = claude.messages.create(model="think-tiny", max_tokens=48, messages=user("think briefly"),
+                                   thinking={"type": "enabled", "budget_tokens": 6})
+    assert [block.type for block in reply.content] == ["thinking", "text"]
+    assert reply.content[1].text and "</think>" not in reply.content[1].text + reply.content[0].thinking
+    assert reply.usage.output_tokens == 48
+
+
 def test_stop_sequences_end_the_answer_and_are_never_sent(claude):
     # Random text over a small vocabulary meets one of these letters within a few dozen tokens;
     # several make the test independent of how the random weights happen to sample.

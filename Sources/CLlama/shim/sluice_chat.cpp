@@ -374,6 +374,26 @@ sluice_sampler * sluice_sampler_new(const llama_model * model, const char * para
                 params.grammar_triggers.push_back(trigger);
             }
         }
+        // The reasoning budget, read as llama-server's schema reads it: tags as token sequences,
+        // the first end tag forced once the budget is spent. With no budget (-1) common still
+        // tracks the block when a lazy grammar needs to know whether it is inside reasoning.
+        const std::string start_tag = string_field(request, "reasoning_budget_start_tag");
+        if (!start_tag.empty()) {
+            params.reasoning_budget_start = common_tokenize(vocab, start_tag, false, true);
+        }
+        if (request.contains("reasoning_budget_end_tags")) {
+            for (const auto & tag : request.at("reasoning_budget_end_tags")) {
+                const std::string text = tag.get<std::string>();
+                if (!text.empty()) {
+                    params.reasoning_budget_end.push_back(common_tokenize(vocab, text, false, true));
+                }
+            }
+        }
+        if (!params.reasoning_budget_end.empty()) {
+            params.reasoning_budget_forced = params.reasoning_budget_end.front();
+        }
+        params.reasoning_budget_tokens = request.value("reasoning_budget_tokens", -1);
+
         const std::string grammar = string_field(request, "grammar");
         if (!grammar.empty()) {
             params.grammar = common_grammar(COMMON_GRAMMAR_TYPE_TOOL_CALLS, grammar);

@@ -11,10 +11,14 @@ struct SamplingParameters: Sendable, Hashable {
     var frequencyPenalty: Double?
     var presencePenalty: Double?
     var seed: Int?
+    /// Most tokens of reasoning before the end of the thinking block is forced (Anthropic's
+    /// `budget_tokens`); `nil` lets the model think as long as it likes.
+    var reasoningBudget: Int?
 
     init(
         temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil, minP: Double? = nil,
-        repetitionPenalty: Double? = nil, frequencyPenalty: Double? = nil, presencePenalty: Double? = nil, seed: Int? = nil
+        repetitionPenalty: Double? = nil, frequencyPenalty: Double? = nil, presencePenalty: Double? = nil, seed: Int? = nil,
+        reasoningBudget: Int? = nil
     ) {
         self.temperature = temperature
         self.topK = topK
@@ -24,6 +28,7 @@ struct SamplingParameters: Sendable, Hashable {
         self.frequencyPenalty = frequencyPenalty
         self.presencePenalty = presencePenalty
         self.seed = seed
+        self.reasoningBudget = reasoningBudget
     }
 
     /// The sampling fields of a canonical request.
@@ -32,6 +37,7 @@ struct SamplingParameters: Sendable, Hashable {
             temperature: request.temperature, topK: request.topK, topP: request.topP,
             minP: request.minP, repetitionPenalty: request.repetitionPenalty,
             frequencyPenalty: request.frequencyPenalty, presencePenalty: request.presencePenalty, seed: request.seed)
+        if case .enabled(let budget?)? = request.thinking { reasoningBudget = budget }
     }
 
     /// The shim's sampler fields.
@@ -49,6 +55,7 @@ struct SamplingParameters: Sendable, Hashable {
             let value = UInt32(truncatingIfNeeded: seed)
             object["seed"] = .integer(Int(value == .max ? value - 1 : value))
         }
+        if let reasoningBudget { object["reasoning_budget_tokens"] = .integer(reasoningBudget) }
         return object
     }
 }
