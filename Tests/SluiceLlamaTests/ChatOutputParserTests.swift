@@ -6,10 +6,6 @@ import Testing
 
 /// The template's own parser reading generated text as it streams, fed a character at a time.
 struct ChatOutputParserTests {
-    private static let weather = ToolDefinition(
-        name: "get_weather",
-        inputSchema: ["type": "object", "properties": ["city": ["type": "string"], "days": ["type": "integer"]], "required": ["city"]])
-
     private func parser(_ template: TinyModels.Template, _ request: ChatRequest) throws -> ChatOutputParser {
         let engine = try LlamaEngine(
             configuration: .init(modelPath: try TinyModels.path(template), contextLength: 512, parallel: 1, threads: 1),
@@ -26,7 +22,7 @@ struct ChatOutputParserTests {
     }
 
     @Test func aToolCallStreamsItsNameOnceAndItsArgumentsInPieces() throws {
-        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [Self.weather])
+        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [TestTools.weather])
         let deltas = try feed(
             try parser(.chat, request),
             "Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"days\": 2}}\n</tool_call>")
@@ -51,7 +47,7 @@ struct ChatOutputParserTests {
     }
 
     @Test func textThatIsNotAToolCallStaysText() throws {
-        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [Self.weather])
+        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [TestTools.weather])
         let deltas = try feed(try parser(.chat, request), "a < b and <tool is not a call")
         #expect(deltas.allSatisfy { if case .content = $0 { true } else { false } })
         #expect(deltas.compactMap { if case .content(let text) = $0 { text } else { nil } }.joined() == "a < b and <tool is not a call")

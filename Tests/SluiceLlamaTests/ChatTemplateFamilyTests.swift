@@ -92,17 +92,6 @@ struct ChatTemplateFamilyTests {
 
     static let reasoningFamilies = families.filter { $0.reasoningOutput != nil }
 
-    private static let weather = ToolDefinition(
-        name: "get_weather", description: "The weather in a city",
-        inputSchema: [
-            "type": "object",
-            "properties": ["city": ["type": "string", "maxLength": 10], "days": ["type": "integer", "minimum": 1, "maximum": 9]],
-            "required": ["city", "days"],
-        ])
-    private static let time = ToolDefinition(
-        name: "get_time", description: "The time in a zone",
-        inputSchema: ["type": "object", "properties": ["zone": ["enum": ["UTC", "CET"]]], "required": ["zone"]])
-
     private func engine(_ template: TinyModels.Template) throws -> LlamaEngine {
         try LlamaEngine(
             configuration: .init(modelPath: try TinyModels.path(template), contextLength: 4096, parallel: 1, threads: 2),
@@ -132,7 +121,7 @@ struct ChatTemplateFamilyTests {
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", input: ["city": "Paris", "days": 2]))]),
                 Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_01A09q90qw90lq917835lq9", content: [.text(TextContent("sunny, 21 C"))]))]),
             ],
-            tools: [Self.weather])
+            tools: [TestTools.weather])
         let prepared = try engine.prepare(request)
         let prompt = prepared.rendered.prompt
         #expect(prompt.contains("Weather in Paris?"))
@@ -169,7 +158,7 @@ struct ChatTemplateFamilyTests {
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: clientID, name: "get_weather", input: ["city": "Paris"]))]),
                 Message(role: .user, content: [.toolResult(ToolResult(toolUseID: clientID, content: [.text(TextContent("sunny"))]))]),
             ],
-            tools: [Self.weather])
+            tools: [TestTools.weather])
         let prompt = try engine(.mistral).prepare(request).rendered.prompt
         #expect(prompt.contains(#""id": "\#(id)"}]"#))
         #expect(prompt.contains(#""call_id": "\#(id)"}[/TOOL_RESULTS]"#))
@@ -179,7 +168,7 @@ struct ChatTemplateFamilyTests {
 
     @Test(arguments: families)
     func aToolCallInTheFamilysFormatStreamsAsOneCall(_ family: Family) throws {
-        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [Self.weather])
+        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [TestTools.weather])
         let deltas = try parse(family.toolCallOutput, family, request)
         #expect(deltas.filter { if case .toolStart = $0 { true } else { false } } == [.toolStart(index: 0, name: "get_weather")])
         let fragments = deltas.compactMap { if case .toolArguments(0, let json) = $0 { json } else { nil } }
@@ -203,7 +192,7 @@ struct ChatTemplateFamilyTests {
     @Test(arguments: families)
     func generatedMarkersReachTheParserAsText(_ family: Family) throws {
         let engine = try engine(family.template)
-        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [Self.weather])
+        let request = ChatRequest(model: "tiny", messages: [.user("Weather?")], tools: [TestTools.weather])
         let preserved = engine.model.controlTokens(in: try engine.prepare(request).rendered.preservedTokens)
         let tokens = engine.model.tokenize(family.toolCallOutput, special: true)
         let text = tokens.flatMap { engine.model.piece($0, special: preserved.contains($0)) }
@@ -229,7 +218,7 @@ struct ChatTemplateFamilyTests {
         for question in ["Weather?", "Weather in Paris?", "Rain tomorrow?", "Snow in Oslo?"] {
             // Thinking off: random weights would reason until max_tokens before calling.
             let request = ChatRequest(
-                model: "tiny", messages: [.user(question)], tools: [Self.time, Self.weather],
+                model: "tiny", messages: [.user(question)], tools: [TestTools.time, TestTools.weather],
                 toolChoice: .tool(name: "get_weather"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled)
             let events = try await collect(backend.start(request))
             let answer = try response(events)

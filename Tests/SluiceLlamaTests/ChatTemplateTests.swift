@@ -7,16 +7,6 @@ import Testing
 /// tools, tool calls, tool results, thinking; forced calls matching their schema.
 @Suite(.serialized)
 struct ChatTemplateTests {
-    private static let weather = ToolDefinition(
-        name: "get_weather", description: "The weather in a city",
-        inputSchema: [
-            "type": "object",
-            "properties": ["city": ["type": "string", "maxLength": 10], "days": ["type": "integer", "minimum": 1, "maximum": 9]],
-            "required": ["city", "days"],
-        ])
-    private static let time = ToolDefinition(
-        name: "get_time", inputSchema: ["type": "object", "properties": ["zone": ["enum": ["UTC", "CET"]]], "required": ["zone"]])
-
     private func engine(_ template: TinyModels.Template = .chat) throws -> LlamaEngine {
         try LlamaEngine(
             configuration: .init(modelPath: try TinyModels.path(template), contextLength: 2048, parallel: 1, threads: 2),
@@ -31,7 +21,7 @@ struct ChatTemplateTests {
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: "toolu_1", name: "get_weather", input: ["city": "Paris", "days": 2]))]),
                 Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("sunny, 21 C"))]))]),
             ],
-            tools: [Self.weather])
+            tools: [TestTools.weather])
         let prompt = try engine().prepare(request).rendered.prompt
         #expect(prompt.contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\""))
         #expect(prompt.contains("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"days\": 2}}\n</tool_call>"))
@@ -63,7 +53,7 @@ struct ChatTemplateTests {
     @Test func aForcedToolCallIsTheAnswerAndMatchesItsSchema() async throws {
         let backend = try TinyModels.backend()
         let request = ChatRequest(
-            model: "tiny", messages: [.user("Weather?")], tools: [Self.time, Self.weather],
+            model: "tiny", messages: [.user("Weather?")], tools: [TestTools.time, TestTools.weather],
             toolChoice: .tool(name: "get_weather"), parallelToolCalls: false, maxTokens: 400)
         let events = try await collect(backend.start(request))
         let answer = try response(events)
@@ -85,7 +75,7 @@ struct ChatTemplateTests {
     @Test func toolChoiceAnyCallsOneOfTheTools() async throws {
         let backend = try TinyModels.backend()
         let request = ChatRequest(
-            model: "tiny", messages: [.user("Time or weather?")], tools: [Self.time, Self.weather], toolChoice: .any,
+            model: "tiny", messages: [.user("Time or weather?")], tools: [TestTools.time, TestTools.weather], toolChoice: .any,
             parallelToolCalls: false, maxTokens: 400)
         let answer = try await complete(backend, request)
         guard case .toolUse(let call)? = answer.content.first, answer.content.count == 1 else {
@@ -135,7 +125,7 @@ struct ChatTemplateTests {
     @Test func aForcedCallWithThinkingOffSkipsReasoning() async throws {
         let backend = try TinyModels.backend(.think)
         let request = ChatRequest(
-            model: "tiny", messages: [.user("Weather?")], tools: [Self.weather], toolChoice: .any, parallelToolCalls: false,
+            model: "tiny", messages: [.user("Weather?")], tools: [TestTools.weather], toolChoice: .any, parallelToolCalls: false,
             maxTokens: 400, thinking: .disabled)
         let answer = try await complete(backend, request)
         #expect(answer.stopReason == .toolUse)

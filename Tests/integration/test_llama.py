@@ -205,6 +205,14 @@ def test_a_prompt_longer_than_the_context_is_refused_in_claude_codes_words(claud
 # --------------------------------------------------------------------------
 
 
+def assert_valid_weather_call(call) -> None:
+    """A get_weather tool_use block whose input keeps to WEATHER_TOOL's schema."""
+    assert call.name == "get_weather" and call.id.startswith("toolu_")
+    assert set(call.input) == {"city", "days"}
+    assert isinstance(call.input["city"], str) and len(call.input["city"]) <= 10
+    assert isinstance(call.input["days"], int) and 1 <= call.input["days"] <= 9
+
+
 def test_a_forced_tool_call_matches_the_schema_and_streams_as_tool_use(claude):
     with claude.messages.stream(model="tiny", max_tokens=400, messages=user("Weather?"), tools=[WEATHER_TOOL],
                                 tool_choice={"type": "tool", "name": "get_weather", "disable_parallel_tool_use": True}
@@ -214,10 +222,7 @@ def test_a_forced_tool_call_matches_the_schema_and_streams_as_tool_use(claude):
     assert final.stop_reason == "tool_use"
     assert [block.type for block in final.content] == ["tool_use"]
     call = final.content[0]
-    assert call.name == "get_weather" and call.id.startswith("toolu_")
-    assert set(call.input) == {"city", "days"}
-    assert isinstance(call.input["city"], str) and len(call.input["city"]) <= 10
-    assert isinstance(call.input["days"], int) and 1 <= call.input["days"] <= 9
+    assert_valid_weather_call(call)
     fragments = [e.delta.partial_json for e in events if e.type == "content_block_delta"]
     assert len(fragments) > 1
     assert json.loads("".join(fragments)) == call.input
@@ -247,10 +252,7 @@ def test_each_template_family_forces_a_valid_call_and_counts_the_next_turn_exact
     assert reply.stop_reason == "tool_use"
     assert [block.type for block in reply.content] == ["tool_use"]
     call = reply.content[0]
-    assert call.name == "get_weather" and call.id.startswith("toolu_")
-    assert set(call.input) == {"city", "days"}
-    assert isinstance(call.input["city"], str) and len(call.input["city"]) <= 10
-    assert isinstance(call.input["days"], int) and 1 <= call.input["days"] <= 9
+    assert_valid_weather_call(call)
     # The call and its result rendered by the family's template (Mistral's wants 9-character IDs).
     conversation = messages + [
         {"role": "assistant", "content": [block.model_dump(exclude_none=True) for block in reply.content]},
