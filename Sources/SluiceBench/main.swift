@@ -78,7 +78,9 @@ let keyJSON = try JSONSerialization.jsonObject(with: keyPipe.fileHandleForReadin
 guard let key = keyJSON?["key"] as? String else { fatalError("could not create a key with \(sluicePath)") }
 
 let upstream = Task { try await MockUpstream.makeApplication(port: upstreamPort).runService(gracefulShutdownSignals: []) }
-let sluiceLog = try FileHandle(forWritingTo: { let url = workspace.appending(path: "serve.log"); FileManager.default.createFile(atPath: url.path, contents: nil); return url }())
+let serveLogURL = workspace.appending(path: "serve.log")
+guard FileManager.default.createFile(atPath: serveLogURL.path, contents: nil) else { fatalError("cannot write \(serveLogURL.path)") }
+let sluiceLog = try FileHandle(forWritingTo: serveLogURL)
 let server = try runSluice(["serve", "--config", configuration.path, "--log-level", "warning"], output: sluiceLog)
 defer { server.terminate() }
 

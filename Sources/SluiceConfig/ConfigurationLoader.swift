@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
             "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
-            "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens",
+            "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens", "ca_file",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -93,6 +93,7 @@ public enum ConfigurationLoader {
             case "read_timeout": backend.readTimeout = try value.duration()
             case "max_attempts": backend.maxAttempts = try value.positiveInt()
             case "max_output_tokens": backend.maxOutputTokens = try value.positiveInt()
+            case "ca_file": backend.caFile = try value.string()
             case "system_messages": backend.systemMessages = try value.oneOf(BackendConfiguration.SystemMessagePlacement.self)
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
             case "extended_sampling": backend.extendedSampling = try value.bool()
@@ -116,6 +117,7 @@ public enum ConfigurationLoader {
         }
         if backend.kind == .llama {
             if backend.url != nil { throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url") }
+            if backend.caFile != nil { throw node.error("backend '\(name)' is the embedded engine: it has no ca_file") }
             if backend.modelPath == nil { throw node.error("backend '\(name)' needs a model (a .gguf file)") }
             if backend.parallel > 256 { throw node.error("backend '\(name)': parallel is at most 256") }
         }

@@ -51,6 +51,8 @@ public struct BackendConfiguration: Sendable, Hashable {
     /// The most output tokens asked of this backend: clients such as Claude Code ask for up to
     /// 128000, which servers with a smaller context refuse outright.
     public var maxOutputTokens: Int?
+    /// Remote backends: PEM certificates to verify the upstream with (a private CA), instead of the system's.
+    public var caFile: String?
     public var systemMessages: SystemMessagePlacement = .inline
     public var keepBillingHeader: Bool = false
     public var extendedSampling: Bool = false

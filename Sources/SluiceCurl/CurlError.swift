@@ -11,6 +11,7 @@ public struct CurlError: Error, Hashable, CustomStringConvertible {
         case invalidHeader
         case connectionFailed
         case tlsFailed
+        case untrustedCertificate
         case connectTimeout
         case readTimeout
         case remoteConnectionClosed
@@ -43,6 +44,7 @@ public struct CurlError: Error, Hashable, CustomStringConvertible {
         case .invalidHeader: "Invalid header"
         case .connectionFailed: "Connection failed"
         case .tlsFailed: "TLS failed"
+        case .untrustedCertificate: "TLS certificate not trusted"
         case .connectTimeout: "Connect timeout"
         case .readTimeout: "Read timeout"
         case .remoteConnectionClosed: "Remote connection closed"
@@ -66,8 +68,11 @@ public struct CurlError: Error, Hashable, CustomStringConvertible {
     public static let invalidHeader = CurlError(code: .invalidHeader)
     /// The host could not be resolved or the connection was refused.
     public static let connectionFailed = CurlError(code: .connectionFailed)
-    /// The TLS handshake or certificate verification failed.
+    /// The TLS handshake failed, or a certificate file could not be used.
     public static let tlsFailed = CurlError(code: .tlsFailed)
+    /// The server's certificate did not verify against the trusted CAs (the system's, or the
+    /// request's ``CurlRequest/caFile``), or does not name the host.
+    public static let untrustedCertificate = CurlError(code: .untrustedCertificate)
     /// No connection within ``CurlRequest/connectTimeout``.
     public static let connectTimeout = CurlError(code: .connectTimeout)
     /// No byte received for ``CurlRequest/idleReadTimeout`` while the client was ready to receive.
@@ -95,7 +100,9 @@ extension CurlError {
             self = .invalidURL
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             self = .connectionFailed
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+        case CURLE_PEER_FAILED_VERIFICATION:
+            self = .untrustedCertificate
+        case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE:
             self = .tlsFailed

@@ -24,6 +24,8 @@ public struct CurlRequest: Sendable {
     /// ``CurlError/readTimeout``. Time the client spends paused because the response body is
     /// not being consumed does not count.
     public var idleReadTimeout: Duration
+    /// PEM certificates to verify an `https` server with instead of the system's (a private CA).
+    public var caFile: String?
 
     public init(
         method: String = "GET",
@@ -31,7 +33,8 @@ public struct CurlRequest: Sendable {
         headers: CurlHeaders = [:],
         body: [UInt8]? = nil,
         connectTimeout: Duration = .seconds(10),
-        idleReadTimeout: Duration = .seconds(300)
+        idleReadTimeout: Duration = .seconds(300),
+        caFile: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -39,5 +42,6 @@ public struct CurlRequest: Sendable {
         self.body = body
         self.connectTimeout = connectTimeout
         self.idleReadTimeout = idleReadTimeout
+        self.caFile = caFile
     }
 }

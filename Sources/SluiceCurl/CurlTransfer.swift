@@ -290,6 +290,9 @@ final class CurlTransfer: @unchecked Sendable {
             // Not for cleartext: there the wait could last until the first response head.
             try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1) }
         }
+        if let caFile = request.caFile {
+            try curlCall { sluice_curl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        }
         try self.configureMethodAndBody(request)
         try self.configureHeaders(request.headers)
 

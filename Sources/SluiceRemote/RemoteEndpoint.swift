@@ -11,13 +11,19 @@ public struct RemoteEndpoint: Sendable {
     public var readTimeout: Duration
     /// Caps a request's `max_tokens`; `nil` sends the client's.
     public var maxOutputTokens: Int?
+    /// PEM certificates that verify the upstream's TLS certificate instead of the system's.
+    public var caFile: String?
 
-    public init(baseURL: String, apiKey: String?, connectTimeout: Duration, readTimeout: Duration, maxOutputTokens: Int? = nil) {
+    public init(
+        baseURL: String, apiKey: String?, connectTimeout: Duration, readTimeout: Duration, maxOutputTokens: Int? = nil,
+        caFile: String? = nil
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.maxOutputTokens = maxOutputTokens
+        self.caFile = caFile
     }
 
     /// `request` with its `max_tokens` within this backend's cap.

@@ -21,7 +21,7 @@ struct UpstreamCall {
         headers.add(name: "content-type", value: "application/json")
         let request = CurlRequest(
             method: "POST", url: endpoint.baseURL + path, headers: headers, body: body.serialized(),
-            connectTimeout: endpoint.connectTimeout, idleReadTimeout: endpoint.readTimeout)
+            connectTimeout: endpoint.connectTimeout, idleReadTimeout: endpoint.readTimeout, caFile: endpoint.caFile)
         let response: CurlResponse
         do {
             response = try await client.execute(request)

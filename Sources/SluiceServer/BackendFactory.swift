@@ -1,4 +1,5 @@
 internal import CoreMetrics
+internal import Foundation
 internal import Logging
 internal import SluiceConfig
 internal import SluiceCore
@@ -42,7 +43,16 @@ struct BackendFactory {
         return RemoteEndpoint(
             baseURL: url, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
             connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
-            maxOutputTokens: configuration.maxOutputTokens)
+            maxOutputTokens: configuration.maxOutputTokens, caFile: try caFile(configuration))
+    }
+
+    /// The backend's CA file, checked now: a typo must stop start-up, not fail every request.
+    private func caFile(_ configuration: BackendConfiguration) throws -> String? {
+        guard let path = configuration.caFile else { return nil }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigurationError("backend '\(configuration.name)': ca_file '\(path)' cannot be read")
+        }
+        return path
     }
 
     /// Loads the model now, so a missing or broken file stops start-up with its name.

@@ -28,6 +28,7 @@ import Testing
             url: https://api.openai.com/v1
             api_key_env: OPENAI_API_KEY
             reasoning: reasoning_effort
+            ca_file: /etc/ssl/private-ca.pem
           - name: anthropic
             type: anthropic
             url: https://api.anthropic.com/v1
@@ -56,6 +57,7 @@ import Testing
         var openai = BackendConfiguration(name: "openai", kind: .openai, url: "https://api.openai.com/v1")
         openai.apiKeyEnvironmentVariable = "OPENAI_API_KEY"
         openai.reasoning = .reasoningEffort
+        openai.caFile = "/etc/ssl/private-ca.pem"
         var anthropic = BackendConfiguration(name: "anthropic", kind: .anthropic, url: "https://api.anthropic.com/v1")
         anthropic.apiKeyEnvironmentVariable = "ANTHROPIC_API_KEY"
 
@@ -322,6 +324,8 @@ import Testing
         #expect(missing.line == 2)
         let url = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    url: http://h/v1\n")
         #expect(url.message == "backend 'local' is the embedded engine: it takes a model file, not a url")
+        let caFile = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    ca_file: ca.pem\n")
+        #expect(caFile.message == "backend 'local' is the embedded engine: it has no ca_file")
         let model = try failure("backends:\n  - name: local\n    type: openai\n    url: http://h/v1\n    model: /models/q.gguf\n")
         #expect(model.message == "backend type 'openai' does not take 'model' (only type 'llama' does)")
         #expect(model.line == 5)
