@@ -10,10 +10,9 @@ public enum AnthropicUpstreamError {
     /// - Parameters:
     ///   - status: The upstream's HTTP status.
     ///   - body: The response body; its message is used when it is Anthropic's error shape.
-    ///   - retryAfter: The `retry-after` header, in seconds (an HTTP date is ignored).
-    public static func error(status: Int, body: [UInt8], retryAfter: String?) -> SluiceError {
+    ///   - retryAfter: How long the upstream asked to wait, in seconds (see ``RetryAfter``).
+    public static func error(status: Int, body: [UInt8], retryAfter wait: Double?) -> SluiceError {
         let message = (try? JSONParser.parse(body)).flatMap(errorMessage) ?? "upstream returned HTTP \(status)"
-        let wait = retryAfter.flatMap { Double($0.filter { !$0.isWhitespace }) }.flatMap { $0 >= 0 ? $0 : nil }
         switch status {
         case 400: return .invalidRequest(message)
         // The client must not be told its key is bad: this is the key Sluice holds for the upstream.

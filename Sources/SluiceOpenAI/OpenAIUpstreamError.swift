@@ -18,10 +18,10 @@ public enum OpenAIUpstreamError {
     /// - Parameters:
     ///   - status: the upstream's HTTP status.
     ///   - body: the upstream's response body, JSON or not.
-    ///   - retryAfter: the upstream's `Retry-After` header; only the delay-seconds form is read.
-    public static func error(status: Int, body: [UInt8], retryAfter: String?) -> SluiceError {
+    ///   - retryAfter: how long the upstream asked to wait, in seconds (see ``RetryAfter``).
+    public static func error(status: Int, body: [UInt8], retryAfter: Double?) -> SluiceError {
         let detail = (try? JSONParser.parse(body)).flatMap(errorObject)
-        return error(status: status, detail: detail, retryAfter: retryAfter.flatMap(seconds))
+        return error(status: status, detail: detail, retryAfter: retryAfter)
     }
 
     /// The error a stream event `{"error":{…}}` (or vLLM's bare `{"object":"error",…}`) stands for.
@@ -114,13 +114,5 @@ public enum OpenAIUpstreamError {
     private static func number(after phrase: String, in text: String) -> Int? {
         guard let range = text.firstRange(of: phrase) else { return nil }
         return Int(String(text[range.upperBound...].prefix(while: \.isWholeNumber)))
-    }
-
-    /// `Retry-After` as delay-seconds. The HTTP-date form is rare from model servers and would need
-    /// a wall clock, so it reads as unknown.
-    static func seconds(_ header: String) -> Double? {
-        let trimmed = header.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
-        guard let seconds = Double(String(trimmed)), seconds >= 0, seconds.isFinite else { return nil }
-        return seconds
     }
 }

@@ -1,3 +1,4 @@
+internal import Foundation
 internal import SluiceCore
 internal import SluiceCurl
 
@@ -15,7 +16,7 @@ struct UpstreamCall {
     /// - Parameter upstreamError: maps a non-200 status and its body to an error, in the upstream's protocol.
     func post(
         path: String, body: JSONValue, headers: CurlHeaders,
-        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: String?) -> SluiceError
+        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
     ) async throws -> CurlResponse {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
@@ -30,7 +31,10 @@ struct UpstreamCall {
         }
         guard response.status == 200 else {
             let errorBody = (try? await response.body.collect(upTo: Self.errorBodyLimit)) ?? []
-            let failure = upstreamError(response.status, errorBody, response.headers["retry-after"])
+            let wait = RetryAfter.delay(
+                retryAfter: response.headers["retry-after"], retryAfterMilliseconds: response.headers["retry-after-ms"],
+                now: Date().timeIntervalSince1970)
+            let failure = upstreamError(response.status, errorBody, wait)
             throw SluiceError(
                 failure.category, "backend '\(backendName)' answered HTTP \(response.status): \(failure.message)",
                 retryAfter: failure.retryAfter, code: failure.code)

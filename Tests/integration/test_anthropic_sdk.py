@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from email.utils import formatdate
 from concurrent.futures import ThreadPoolExecutor
 
 import anthropic
@@ -430,6 +431,23 @@ def test_upstream_429_is_rate_limit_error_with_retry_after(client, mock, stream)
     assert e.value.status_code == 429 and error_type(e.value) == "rate_limit_error"
     assert e.value.response.headers.get("retry-after") == "7"
     assert len(mock.model_requests()) == 1
+
+
+def test_an_upstream_429s_wait_in_milliseconds_wins_over_seconds(client, mock):
+    mock.enqueue(error_response(429, "slow down", headers={"retry-after-ms": "2500", "retry-after": "9"}))
+    with pytest.raises(anthropic.RateLimitError) as e:
+        ask(client, model=ONCE)
+    headers = e.value.response.headers
+    assert (headers.get("retry-after"), headers.get("retry-after-ms")) == ("3", "2500")
+
+
+def test_an_upstream_429s_wait_as_an_http_date_is_read(client, mock):
+    mock.enqueue(error_response(429, "slow down", headers={"retry-after": formatdate(time.time() + 20.5, usegmt=True)}))
+    with pytest.raises(anthropic.RateLimitError) as e:
+        ask(client, model=ONCE)
+    headers = e.value.response.headers
+    assert headers.get("retry-after") in ("20", "21"), headers
+    assert 19_000 < int(headers.get("retry-after-ms")) <= 21_000, headers
 
 
 def test_upstream_500_after_all_attempts_is_502(client, mock):
