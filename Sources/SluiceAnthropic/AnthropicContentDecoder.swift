@@ -65,7 +65,7 @@ enum AnthropicContentDecoder {
         }
     }
 
-    /// A tool result holds text and images; other blocks a result may carry are read as usual
+    /// A tool result holds text, images and documents; other blocks a result may carry are read as usual
     /// and kept only when they become text or images.
     private static func toolResult(_ cursor: JSONCursor, cacheControl: JSONValue?) throws(SluiceError) -> ToolResult {
         var content: [ContentBlock] = []
@@ -74,7 +74,7 @@ enum AnthropicContentDecoder {
             toolUseID: try cursor.required("tool_use_id").string(),
             content: content.filter { block in
                 switch block {
-                case .text, .image: true
+                case .text, .image, .document: true
                 default: false
                 }
             },
@@ -83,9 +83,9 @@ enum AnthropicContentDecoder {
         )
     }
 
-    /// Plain-text documents become text blocks, which every backend can read. Other documents
-    /// (PDF, files) cannot be carried by the canonical model and are skipped like unknown blocks;
-    /// refusing them would break a Claude Code session whenever its Read tool returns a PDF.
+    /// Plain-text documents become text blocks, which every backend can read and the policies scan.
+    /// Others (PDF, files) stay the client's block: Anthropic upstreams read them, other backends
+    /// get a note; refusing them would break a Claude Code session whenever Read returns a PDF.
     private static func document(_ cursor: JSONCursor, cacheControl: JSONValue?) throws(SluiceError) -> [ContentBlock] {
         let source = try cursor.required("source")
         switch try source.required("type").string() {
@@ -96,7 +96,7 @@ enum AnthropicContentDecoder {
                 if case .text = block { true } else { false }
             }
         default:
-            return []
+            return [.document(DocumentContent(anthropicBlock: try cursor.object()))]
         }
     }
 }

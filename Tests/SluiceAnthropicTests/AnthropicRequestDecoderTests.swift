@@ -155,6 +155,9 @@ import Testing
                 .image(ImageContent(source: .base64(mediaType: "image/png", data: "iVBORw0KGgo="), cacheControl: ["type": "ephemeral"])),
                 .image(ImageContent(source: .url("https://example.com/cat.jpg"))),
                 .text(TextContent("plain notes")),
+                .document(DocumentContent(anthropicBlock: [
+                    "type": "document", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
+                ])),
             ]
         )
         #expect(

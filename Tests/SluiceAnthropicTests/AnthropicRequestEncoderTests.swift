@@ -82,6 +82,15 @@ import Testing
         )
     }
 
+    @Test func documentsReachAnthropicAsTheClientSentThem() throws {
+        let block = #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"},"title":"Q3","context":"finance","citations":{"enabled":true},"cache_control":{"type":"ephemeral"}}"#
+        let request = try AnthropicRequestDecoder.decode(
+            try JSONParser.parse(#"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":[\#(block),{"type":"text","text":"Sum up"}]}]}"#),
+            betaHeader: nil)
+        let encoded = AnthropicRequestEncoder.encode(request, stream: false)
+        #expect(encoded["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first == (try JSONParser.parse(block)))
+    }
+
     @Test func unsignedThinkingIsLeftOut() throws {
         let request = ChatRequest(
             model: "m",

@@ -406,6 +406,26 @@ import Testing
         #expect(body["messages"]?.arrayValue?.last == json(#"{"role":"assistant","content":"","reasoning_content":"a\nb"}"#))
     }
 
+    @Test func documentsBecomeNotesSayingTheyWereLeftOut() {
+        let pdf = DocumentContent(anthropicBlock: [
+            "type": "document", "title": "Q3 report", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
+        ])
+        let file = DocumentContent(anthropicBlock: ["type": "document", "source": ["type": "file", "file_id": "file_01"]])
+        let request = ChatRequest(
+            model: "m",
+            messages: [
+                Message(role: .user, content: [.text(TextContent("Summarise")), .document(pdf)]),
+                Message(role: .assistant, content: [.toolUse(ToolUse(id: "a", name: "Read", input: [:]))]),
+                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "a", content: [.text(TextContent("PDF read")), .document(file)]))]),
+            ]
+        )
+        let messages = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]?.arrayValue
+        #expect(messages?.first?["content"]?.stringValue
+            == "Summarise\n[Attached document \"Q3 report\" (application/pdf) omitted: this model cannot read documents.]")
+        #expect(messages?.last?["content"]?.stringValue
+            == "PDF read\n[Attached document (a file) omitted: this model cannot read documents.]")
+    }
+
     @Test func emptySystemPromptSendsNoSystemMessage() {
         // Claude Code's billing line alone: nothing is left once it is removed.
         let request = ChatRequest(model: "m", system: [TextContent(Self.billingLine)], messages: [.user("hi")])

@@ -525,6 +525,32 @@ def test_anthropic_backend_keeps_fields_of_a_mid_conversation_system_message(srv
     assert msg == cc_request("anth-sonnet")["messages"][1]
 
 
+PDF_DOCUMENT = {"type": "document", "title": "Q3 report", "citations": {"enabled": True},
+                "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"},
+                "cache_control": {"type": "ephemeral"}}
+
+
+def pdf_request(model: str) -> dict:
+    """Claude Code's Read of a PDF: the document comes back inside the tool result."""
+    body = cc_request(model)
+    body["messages"][3]["content"][0]["content"] = [{"type": "text", "text": "PDF file read"}, PDF_DOCUMENT]
+    return body
+
+
+def test_a_pdf_reaches_an_anthropic_backend_as_sent(srv, key, mock):
+    send(srv, key, pdf_request("anth-sonnet"))
+    result = received(mock).json["messages"][3]["content"][0]
+    assert result["content"] == [{"type": "text", "text": "PDF file read"}, PDF_DOCUMENT]
+
+
+def test_a_pdf_becomes_a_note_for_an_openai_backend(srv, key, mock):
+    send(srv, key, pdf_request("claude-sonnet-4-5"))
+    tool = next(m for m in received(mock).json["messages"] if m["role"] == "tool")
+    assert tool["content"] == ('PDF file read\n[Attached document "Q3 report" (application/pdf) omitted: '
+                               'this model cannot read documents.]')
+    assert "JVBERi0x" not in json.dumps(received(mock).json)
+
+
 def test_anthropic_backend_keeps_server_tools(srv, key, mock):
     """Anthropic's server tools (web search) can only run on an Anthropic upstream, which gets requests natively."""
     web_search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}

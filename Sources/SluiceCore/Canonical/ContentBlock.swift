@@ -7,6 +7,27 @@ public enum ContentBlock: Sendable, Hashable {
     case thinking(Thinking)
     /// Encrypted reasoning only an Anthropic upstream can read back.
     case redactedThinking(data: String)
+    /// A document that is not text (a PDF, a file by id), from a client.
+    case document(DocumentContent)
+}
+
+/// A PDF or file document, kept as the client's Anthropic block (source, title, context,
+/// citations, cache hint) for Anthropic upstreams, which read it. Other backends cannot, and get
+/// ``noteForOtherBackends`` in its place, so the model knows something was attached. Plain-text
+/// documents are text blocks instead: every backend reads them and the policies scan them.
+public struct DocumentContent: Sendable, Hashable {
+    public var anthropicBlock: JSONObject
+
+    public init(anthropicBlock: JSONObject) {
+        self.anthropicBlock = anthropicBlock
+    }
+
+    public var noteForOtherBackends: String {
+        let source = anthropicBlock["source"]
+        let kind = source?["media_type"]?.stringValue ?? (source?["type"]?.stringValue == "file" ? "a file" : "a document")
+        let title = anthropicBlock["title"]?.stringValue.map { " \"\($0)\"" } ?? ""
+        return "[Attached document\(title) (\(kind)) omitted: this model cannot read documents.]"
+    }
 }
 
 public struct TextContent: Sendable, Hashable {

@@ -2,7 +2,8 @@ internal import SluiceCore
 
 extension ChatRequest {
     /// The request with every client-written text found in `replacements` replaced: system
-    /// blocks, message text, thinking and tool results. Tool-call arguments stay as they are.
+    /// blocks, message text, thinking, tool results and documents' notes. Tool-call arguments stay
+    /// as they are.
     func replacingClientTexts(_ replacements: [String: String]) -> ChatRequest {
         func replaced(_ text: String) -> String { replacements[text] ?? text }
         func replaced(_ block: ContentBlock) -> ContentBlock {
@@ -16,6 +17,9 @@ extension ChatRequest {
             case .toolResult(var result):
                 result.content = result.content.map(replaced)
                 return .toolResult(result)
+            case .document(let document):
+                // The note it becomes carries the client's title.
+                return replacements[document.noteForOtherBackends].map { .text(TextContent($0)) } ?? block
             case .image, .toolUse, .redactedThinking:
                 return block
             }

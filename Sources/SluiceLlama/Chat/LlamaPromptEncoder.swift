@@ -67,7 +67,9 @@ enum LlamaPromptEncoder {
                 case .thinking(let thinking): texts.append(thinking.text)
                 case .toolResult(let result):
                     for case .text(let text) in result.content { texts.append(text.text) }
+                    for case .document(let document) in result.content { texts.append(document.noteForOtherBackends) }
                 case .toolUse(let call): texts.append(call.input.serializedString())
+                case .document(let document): texts.append(document.noteForOtherBackends)
                 case .image, .redactedThinking: continue
                 }
             }

@@ -7,7 +7,8 @@ extension ChatRequest {
     /// JSON, however deep; keys are left alone — and tool results.
     ///
     /// `rewrite` returns the new text, or `nil` to keep it; only changed parts are written back.
-    /// Images, redacted thinking and tool definitions are not text a user typed and are skipped.
+    /// Images, redacted thinking, tool definitions and the data of documents (their title and
+    /// context are read) are not text a user typed and are skipped.
     ///
     /// Rewriting thinking invalidates its signature for an Anthropic upstream unless the text ends
     /// up as the model wrote it, which is what tokenizing gives back.
@@ -59,6 +60,15 @@ extension ChatRequest {
                 }
             }
             return changed ? .toolResult(result) : nil
+        case .document(var document):
+            // Its title and context are the client's words; its data, like an image's, is not text.
+            var changed = false
+            for field in ["title", "context"] {
+                guard let text = document.anthropicBlock[field]?.stringValue, let rewritten = try rewrite(text) else { continue }
+                document.anthropicBlock[field] = .string(rewritten)
+                changed = true
+            }
+            return changed ? .document(document) : nil
         case .image, .redactedThinking:
             return nil
         }
