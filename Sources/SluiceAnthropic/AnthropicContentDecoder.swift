@@ -3,9 +3,9 @@ import SluiceCore
 /// Reads Anthropic content blocks, for client requests and upstream responses alike.
 ///
 /// Block types Sluice does not know are skipped rather than refused: clients and upstreams add
-/// new ones (`server_tool_use`, `search_result`, `container_upload`, …) faster than a gateway
-/// learns them, and a 400 would break every request that carries one. A block without a `type`
-/// is refused, since it is not a block at all.
+/// new ones (`search_result`, …) faster than a gateway learns them, and a 400 would break every
+/// request that carries one. Blocks only Anthropic reads are kept for Anthropic upstreams (see
+/// ``AnthropicOnlyContent``). A block without a `type` is refused, since it is not a block at all.
 enum AnthropicContentDecoder {
     /// A `content` field: a string is one text block, an array holds blocks.
     static func content(_ cursor: JSONCursor) throws(SluiceError) -> [ContentBlock] {
@@ -47,8 +47,21 @@ enum AnthropicContentDecoder {
             return [.redactedThinking(data: try cursor.required("data").string())]
         case "document":
             return try document(cursor, cacheControl: cacheControl)
+        case _ where isAnthropicOnly(type):
+            return [.anthropicOnly(AnthropicOnlyContent(anthropicBlock: try cursor.object()))]
         default:
             return []
+        }
+    }
+
+    /// Blocks carried for Anthropic upstreams as they are: Claude Code's tool references (its tool
+    /// search loading deferred tools) and the calls and results of Anthropic's own server tools,
+    /// which Anthropic wrote and reads back. Client-written blocks with free text
+    /// (`search_result`) are not among them: the policies could not scan them.
+    private static func isAnthropicOnly(_ type: String) -> Bool {
+        switch type {
+        case "tool_reference", "server_tool_use", "mcp_tool_use", "container_upload": true
+        default: type.hasSuffix("_tool_result")
         }
     }
 
@@ -74,7 +87,7 @@ enum AnthropicContentDecoder {
             toolUseID: try cursor.required("tool_use_id").string(),
             content: content.filter { block in
                 switch block {
-                case .text, .image, .document: true
+                case .text, .image, .anthropicOnly: true
                 default: false
                 }
             },
@@ -96,7 +109,7 @@ enum AnthropicContentDecoder {
                 if case .text = block { true } else { false }
             }
         default:
-            return [.document(DocumentContent(anthropicBlock: try cursor.object()))]
+            return [.anthropicOnly(AnthropicOnlyContent(anthropicBlock: try cursor.object()))]
         }
     }
 }

@@ -34,8 +34,8 @@ enum AnthropicContentEncoder {
         case .redactedThinking(let data):
             object["type"] = "redacted_thinking"
             object["data"] = .string(data)
-        case .document(let document):
-            return .object(document.anthropicBlock)
+        case .anthropicOnly(let block):
+            return .object(block.anthropicBlock)
         }
         if let cacheControl { object["cache_control"] = cacheControl }
         return .object(object)

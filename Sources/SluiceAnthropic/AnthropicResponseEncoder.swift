@@ -23,7 +23,7 @@ public enum AnthropicResponseEncoder {
         case .thinking(let thinking): ["type": "thinking", "thinking": .string(thinking.text), "signature": .string(thinking.signature ?? "")]
         case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
         case .toolUse(let call): ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input]
-        case .image, .toolResult, .document: nil
+        case .image, .toolResult, .anthropicOnly: nil
         }
     }
 }

@@ -5,7 +5,7 @@ extension ContentBlock {
     var isAnswerBlock: Bool {
         switch self {
         case .text, .thinking, .redactedThinking, .toolUse: true
-        case .image, .toolResult, .document: false
+        case .image, .toolResult, .anthropicOnly: false
         }
     }
 }

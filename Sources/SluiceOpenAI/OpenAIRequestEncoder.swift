@@ -152,7 +152,8 @@ public enum OpenAIRequestEncoder {
     }
 
     /// A user turn as `tool` messages (one per result, in order) and then a `user` message with the
-    /// turn's text and images, when it has any. Documents become notes saying they were left out.
+    /// turn's text and images, when it has any. Documents become notes saying they were left out;
+    /// other Anthropic-only blocks are dropped.
     private static func userMessages(_ message: Message) -> (results: [JSONValue], user: JSONValue?) {
         var results: [JSONValue] = []
         // Tool messages carry text only, so images a tool returned travel in the user message after them.
@@ -162,7 +163,7 @@ public enum OpenAIRequestEncoder {
             switch block {
             case .toolResult(let result):
                 var content = ([result.text] + result.content.compactMap { block in
-                    if case .document(let document) = block { document.noteForOtherBackends } else { nil }
+                    if case .anthropicOnly(let block) = block { block.noteForOtherBackends } else { nil }
                 }).filter { !$0.isEmpty }.joined(separator: "\n")
                 let images = result.content.filter { if case .image = $0 { true } else { false } }
                 if !images.isEmpty {
@@ -177,8 +178,8 @@ public enum OpenAIRequestEncoder {
                 if !text.text.isEmpty { rest.append(block) }
             case .image:
                 rest.append(block)
-            case .document(let document):
-                rest.append(.text(TextContent(document.noteForOtherBackends)))
+            case .anthropicOnly(let block):
+                if let note = block.noteForOtherBackends { rest.append(.text(TextContent(note))) }
             case .toolUse, .thinking, .redactedThinking:
                 continue  // never part of a user turn
             }
@@ -225,7 +226,7 @@ public enum OpenAIRequestEncoder {
             case .text(let text): if !text.text.isEmpty { texts.append(text.text) }
             case .thinking(let block): if !block.text.isEmpty { thinking.append(block.text) }
             case .toolUse(let call): toolCalls.append(OpenAIResponseEncoder.toolCall(call))
-            case .redactedThinking, .image, .toolResult, .document: continue  // nothing but Anthropic can read them
+            case .redactedThinking, .image, .toolResult, .anthropicOnly: continue  // nothing but Anthropic can read them
             }
         }
         var object = JSONObject([("role", "assistant")])

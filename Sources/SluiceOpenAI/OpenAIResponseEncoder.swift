@@ -15,7 +15,7 @@ public enum OpenAIResponseEncoder {
             case .text(let text): texts.append(text.text)
             case .thinking(let block): thinking.append(block.text)
             case .toolUse(let call): toolCalls.append(toolCall(call))
-            case .redactedThinking, .image, .toolResult, .document: continue  // nothing an OpenAI client could read
+            case .redactedThinking, .image, .toolResult, .anthropicOnly: continue  // nothing an OpenAI client could read
             }
         }
         // OpenAI sends `null` content only beside tool calls; clients that call string methods on

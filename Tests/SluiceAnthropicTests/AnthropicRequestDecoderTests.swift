@@ -155,7 +155,7 @@ import Testing
                 .image(ImageContent(source: .base64(mediaType: "image/png", data: "iVBORw0KGgo="), cacheControl: ["type": "ephemeral"])),
                 .image(ImageContent(source: .url("https://example.com/cat.jpg"))),
                 .text(TextContent("plain notes")),
-                .document(DocumentContent(anthropicBlock: [
+                .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
                     "type": "document", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
                 ])),
             ]
@@ -174,7 +174,10 @@ import Testing
                 .toolResult(
                     ToolResult(
                         toolUseID: "toolu_7",
-                        content: [.text(TextContent("see image")), .image(ImageContent(source: .base64(mediaType: "image/jpeg", data: "/9j/")))]
+                        content: [
+                            .text(TextContent("see image")), .image(ImageContent(source: .base64(mediaType: "image/jpeg", data: "/9j/"))),
+                            .anthropicOnly(AnthropicOnlyContent(anthropicBlock: ["type": "tool_reference", "tool_name": "x"])),
+                        ]
                     )
                 ),
             ]

@@ -82,6 +82,22 @@ import Testing
         )
     }
 
+    @Test func toolReferencesAndServerToolHistoryReachAnthropicAsSent() throws {
+        let blocks = [
+            #"{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"swift"}}"#,
+            #"{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[{"type":"web_search_result","url":"https://swift.org","title":"Swift","encrypted_content":"Eo8B"}]}"#,
+            #"{"type":"tool_use","id":"toolu_1","name":"ToolSearch","input":{"query":"notebook"}}"#,
+        ]
+        let result = #"{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"tool_reference","tool_name":"NotebookEdit"}]}"#
+        let body = #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"find"},"#
+            + #"{"role":"assistant","content":[\#(blocks.joined(separator: ","))]},{"role":"user","content":[\#(result)]}]}"#
+        let encoded = AnthropicRequestEncoder.encode(try AnthropicRequestDecoder.decode(try JSONParser.parse(body), betaHeader: nil), stream: false)
+        let messages = encoded["messages"]?.arrayValue ?? []
+        #expect(messages.count == 3)
+        #expect(messages[1]["content"] == .array(try blocks.map { try JSONParser.parse($0) }))
+        #expect(messages[2]["content"]?.arrayValue?.first == (try JSONParser.parse(result)))
+    }
+
     @Test func documentsReachAnthropicAsTheClientSentThem() throws {
         let block = #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"},"title":"Q3","context":"finance","citations":{"enabled":true},"cache_control":{"type":"ephemeral"}}"#
         let request = try AnthropicRequestDecoder.decode(

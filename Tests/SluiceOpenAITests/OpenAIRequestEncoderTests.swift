@@ -406,17 +406,20 @@ import Testing
         #expect(body["messages"]?.arrayValue?.last == json(#"{"role":"assistant","content":"","reasoning_content":"a\nb"}"#))
     }
 
-    @Test func documentsBecomeNotesSayingTheyWereLeftOut() {
-        let pdf = DocumentContent(anthropicBlock: [
+    @Test func documentsBecomeNotesSayingTheyWereLeftOutAndOtherAnthropicBlocksAreDropped() {
+        let pdf = AnthropicOnlyContent(anthropicBlock: [
             "type": "document", "title": "Q3 report", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
         ])
-        let file = DocumentContent(anthropicBlock: ["type": "document", "source": ["type": "file", "file_id": "file_01"]])
+        let file = AnthropicOnlyContent(anthropicBlock: ["type": "document", "source": ["type": "file", "file_id": "file_01"]])
         let request = ChatRequest(
             model: "m",
             messages: [
-                Message(role: .user, content: [.text(TextContent("Summarise")), .document(pdf)]),
+                Message(role: .user, content: [.text(TextContent("Summarise")), .anthropicOnly(pdf)]),
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: "a", name: "Read", input: [:]))]),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "a", content: [.text(TextContent("PDF read")), .document(file)]))]),
+                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "a", content: [
+                    .text(TextContent("PDF read")), .anthropicOnly(file),
+                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: ["type": "tool_reference", "tool_name": "NotebookEdit"])),
+                ]))]),
             ]
         )
         let messages = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]?.arrayValue

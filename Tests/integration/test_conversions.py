@@ -551,6 +551,21 @@ def test_a_pdf_becomes_a_note_for_an_openai_backend(srv, key, mock):
     assert "JVBERi0x" not in json.dumps(received(mock).json)
 
 
+def tool_search_request(model: str) -> dict:
+    """Claude Code's tool search: the result names a deferred tool for Anthropic to load."""
+    body = cc_request(model)
+    body["messages"][3]["content"][0]["content"] = [{"type": "tool_reference", "tool_name": "WebFetch"}]
+    return body
+
+
+def test_a_tool_reference_reaches_an_anthropic_backend_and_no_other(srv, key, mock):
+    send(srv, key, tool_search_request("anth-sonnet"))
+    assert received(mock).json["messages"][3]["content"][0]["content"] == [{"type": "tool_reference", "tool_name": "WebFetch"}]
+    mock.reset()
+    send(srv, key, tool_search_request("claude-sonnet-4-5"))
+    assert "tool_reference" not in json.dumps(received(mock).json)
+
+
 def test_anthropic_backend_keeps_server_tools(srv, key, mock):
     """Anthropic's server tools (web search) can only run on an Anthropic upstream, which gets requests natively."""
     web_search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}

@@ -22,7 +22,7 @@ extension ChatResponse {
             case .toolUse(let call):
                 events.append(.blockStart(.toolUse(id: call.id, name: call.name)))
                 events.append(.blockDelta(.toolInput(partialJSON: call.input.serializedString())))
-            case .image, .toolResult, .document:
+            case .image, .toolResult, .anthropicOnly:
                 continue  // never part of a model's answer
             }
             events.append(.blockStop)

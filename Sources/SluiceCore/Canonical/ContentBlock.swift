@@ -7,22 +7,26 @@ public enum ContentBlock: Sendable, Hashable {
     case thinking(Thinking)
     /// Encrypted reasoning only an Anthropic upstream can read back.
     case redactedThinking(data: String)
-    /// A document that is not text (a PDF, a file by id), from a client.
-    case document(DocumentContent)
+    /// A block only Anthropic reads, from a client: a PDF or file document, a tool reference, a
+    /// server tool's call or result in the history.
+    case anthropicOnly(AnthropicOnlyContent)
 }
 
-/// A PDF or file document, kept as the client's Anthropic block (source, title, context,
-/// citations, cache hint) for Anthropic upstreams, which read it. Other backends cannot, and get
-/// ``noteForOtherBackends`` in its place, so the model knows something was attached. Plain-text
-/// documents are text blocks instead: every backend reads them and the policies scan them.
-public struct DocumentContent: Sendable, Hashable {
+/// A request block the canonical model does not interpret, kept as the client's JSON for
+/// Anthropic upstreams, which read it: PDF and file documents (plain-text ones are text blocks,
+/// which every backend reads and the policies scan), `tool_reference` (Claude Code's tool search
+/// loading a deferred tool), and the history of Anthropic's own server tools (`server_tool_use`,
+/// `web_search_tool_result`, …). Other backends drop it, except that a document leaves
+/// ``noteForOtherBackends`` in its place, so the model knows one was attached.
+public struct AnthropicOnlyContent: Sendable, Hashable {
     public var anthropicBlock: JSONObject
 
     public init(anthropicBlock: JSONObject) {
         self.anthropicBlock = anthropicBlock
     }
 
-    public var noteForOtherBackends: String {
+    public var noteForOtherBackends: String? {
+        guard anthropicBlock["type"]?.stringValue == "document" else { return nil }
         let source = anthropicBlock["source"]
         let kind = source?["media_type"]?.stringValue ?? (source?["type"]?.stringValue == "file" ? "a file" : "a document")
         let title = anthropicBlock["title"]?.stringValue.map { " \"\($0)\"" } ?? ""

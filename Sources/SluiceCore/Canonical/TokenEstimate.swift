@@ -27,8 +27,8 @@ public enum TokenEstimate {
         case .toolResult(let result): result.content.reduce(0) { $0 + byteCount(of: $1) }
         case .thinking(let thinking): thinking.text.utf8.count
         case .redactedThinking(let data): data.utf8.count / 2
-        // A PDF's base64 is no guide to its text; count its encoded size like text, which errs high.
-        case .document(let document): JSONValue.object(document.anthropicBlock).serialized().count
+        // A PDF's base64 is no guide to its text; count the block's size like text, which errs high.
+        case .anthropicOnly(let block): JSONValue.object(block.anthropicBlock).serialized().count
         }
     }
 }

@@ -17,9 +17,9 @@ extension ChatRequest {
             case .toolResult(var result):
                 result.content = result.content.map(replaced)
                 return .toolResult(result)
-            case .document(let document):
+            case .anthropicOnly(let block):
                 // The note it becomes carries the client's title.
-                return replacements[document.noteForOtherBackends].map { .text(TextContent($0)) } ?? block
+                return block.noteForOtherBackends.flatMap { replacements[$0] }.map { .text(TextContent($0)) } ?? .anthropicOnly(block)
             case .image, .toolUse, .redactedThinking:
                 return block
             }

@@ -67,9 +67,9 @@ enum LlamaPromptEncoder {
                 case .thinking(let thinking): texts.append(thinking.text)
                 case .toolResult(let result):
                     for case .text(let text) in result.content { texts.append(text.text) }
-                    for case .document(let document) in result.content { texts.append(document.noteForOtherBackends) }
+                    for case .anthropicOnly(let block) in result.content { texts += [block.noteForOtherBackends].compactMap(\.self) }
                 case .toolUse(let call): texts.append(call.input.serializedString())
-                case .document(let document): texts.append(document.noteForOtherBackends)
+                case .anthropicOnly(let block): texts += [block.noteForOtherBackends].compactMap(\.self)
                 case .image, .redactedThinking: continue
                 }
             }

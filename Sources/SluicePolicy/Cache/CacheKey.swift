@@ -88,8 +88,8 @@ enum CacheKey {
             return ["thinking": .string(thinking.text)]
         case .redactedThinking(let data):
             return ["redacted_thinking": .string(data)]
-        case .document(let document):
-            return ["document": .object(document.anthropicBlock)]
+        case .anthropicOnly(let block):
+            return ["anthropic_only": .object(block.anthropicBlock)]
         }
     }
 

@@ -26,7 +26,7 @@ enum CachedResponseCoding {
                 content.append(["type": "redacted_thinking", "data": .string(data)])
             case .toolUse(let call):
                 content.append(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input])
-            case .image, .toolResult, .document:
+            case .image, .toolResult, .anthropicOnly:
                 continue  // never part of a model's answer, nor of its event stream
             }
         }

@@ -60,15 +60,15 @@ extension ChatRequest {
                 }
             }
             return changed ? .toolResult(result) : nil
-        case .document(var document):
-            // Its title and context are the client's words; its data, like an image's, is not text.
+        case .anthropicOnly(var block):
+            // A document's title and context are the client's words; its data, like an image's, is not text.
             var changed = false
             for field in ["title", "context"] {
-                guard let text = document.anthropicBlock[field]?.stringValue, let rewritten = try rewrite(text) else { continue }
-                document.anthropicBlock[field] = .string(rewritten)
+                guard let text = block.anthropicBlock[field]?.stringValue, let rewritten = try rewrite(text) else { continue }
+                block.anthropicBlock[field] = .string(rewritten)
                 changed = true
             }
-            return changed ? .document(document) : nil
+            return changed ? .anthropicOnly(block) : nil
         case .image, .redactedThinking:
             return nil
         }
