@@ -23,7 +23,8 @@ enum AnthropicContentDecoder {
         let cacheControl = try cursor.optional("cache_control")?.value
         switch type {
         case "text":
-            return [.text(TextContent(try cursor.required("text").string(), cacheControl: cacheControl))]
+            let citations = try cursor.optional("citations")?.array().map(\.value) ?? []
+            return [.text(TextContent(try cursor.required("text").string(), cacheControl: cacheControl, citations: citations))]
         case "image":
             return [.image(ImageContent(source: try imageSource(cursor.required("source")), cacheControl: cacheControl))]
         case "tool_use":
@@ -58,7 +59,7 @@ enum AnthropicContentDecoder {
     /// search loading deferred tools) and the calls and results of Anthropic's own server tools,
     /// which Anthropic wrote and reads back. Client-written blocks with free text
     /// (`search_result`) are not among them: the policies could not scan them.
-    private static func isAnthropicOnly(_ type: String) -> Bool {
+    static func isAnthropicOnly(_ type: String) -> Bool {
         switch type {
         case "tool_reference", "server_tool_use", "mcp_tool_use", "container_upload": true
         default: type.hasSuffix("_tool_result")

@@ -10,6 +10,7 @@ enum AnthropicContentEncoder {
         case .text(let text):
             object["type"] = "text"
             object["text"] = .string(text.text)
+            if !text.citations.isEmpty { object["citations"] = .array(text.citations) }
             cacheControl = text.cacheControl
         case .image(let image):
             object["type"] = "image"

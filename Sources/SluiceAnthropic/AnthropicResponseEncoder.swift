@@ -18,12 +18,14 @@ public enum AnthropicResponseEncoder {
     /// A block of the model's answer; images and tool results are never part of one.
     static func block(_ block: ContentBlock) -> JSONValue? {
         switch block {
-        case .text(let text): ["type": "text", "text": .string(text.text)]
+        case .text(let text) where text.citations.isEmpty: ["type": "text", "text": .string(text.text)]
+        case .text(let text): ["type": "text", "text": .string(text.text), "citations": .array(text.citations)]
         // Clients read `signature` as a string; answers from backends that do not sign have none.
         case .thinking(let thinking): ["type": "thinking", "thinking": .string(thinking.text), "signature": .string(thinking.signature ?? "")]
         case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
         case .toolUse(let call): ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input]
-        case .image, .toolResult, .anthropicOnly: nil
+        case .anthropicOnly(let block): .object(block.anthropicBlock)
+        case .image, .toolResult: nil
         }
     }
 }

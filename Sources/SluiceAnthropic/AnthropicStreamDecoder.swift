@@ -3,8 +3,8 @@ public import SluiceCore
 /// Decodes an Anthropic-compatible upstream's server-sent events into canonical events.
 ///
 /// A value-type state machine, one per upstream response. Block indices are dropped (the fronts
-/// renumber blocks); blocks Sluice cannot represent (`server_tool_use`, `web_search_tool_result`)
-/// are skipped with their deltas. `message_delta` is remembered and becomes, with `message_stop`,
+/// renumber blocks); server tools' calls and results pass as Anthropic-only blocks, citations as
+/// deltas of their text; blocks Sluice cannot represent are skipped with their deltas. `message_delta` is remembered and becomes, with `message_stop`,
 /// one `messageEnd`, its usage merged over what `message_start` said.
 ///
 /// ```swift
@@ -25,6 +25,7 @@ public struct AnthropicStreamDecoder: Sendable {
         case thinking
         case redactedThinking
         case toolUse
+        case anthropicOnly
     }
 
     private struct OpenBlock: Sendable {
@@ -121,6 +122,7 @@ public struct AnthropicStreamDecoder: Sendable {
             open = OpenBlock(index: index, kind: .text)
             events.append(.blockStart(.text))
             if let text = try block.optional("text")?.string(), !text.isEmpty { events.append(.blockDelta(.text(text))) }
+            for citation in try block.optional("citations")?.array() ?? [] { events.append(.blockDelta(.citation(citation.value))) }
         case "thinking":
             open = OpenBlock(index: index, kind: .thinking)
             events.append(.blockStart(.thinking))
@@ -135,6 +137,9 @@ public struct AnthropicStreamDecoder: Sendable {
             let input = try block.optional("input")?.object() ?? JSONObject()
             open = OpenBlock(index: index, kind: .toolUse, startInput: input.isEmpty ? nil : JSONValue.object(input).serializedString())
             events.append(.blockStart(.toolUse(id: try block.required("id").string(), name: try block.required("name").string())))
+        case let type where AnthropicContentDecoder.isAnthropicOnly(type):
+            open = OpenBlock(index: index, kind: .anthropicOnly)
+            events.append(.blockStart(.anthropicOnly(try block.object())))
         default:
             break  // a block Sluice cannot represent: it and its deltas are skipped
         }
@@ -154,13 +159,15 @@ public struct AnthropicStreamDecoder: Sendable {
         case (.thinking, "signature_delta"):
             let signature = try delta.required("signature").string()
             return signature.isEmpty ? [] : [.blockDelta(.signature(signature))]
-        case (.toolUse, "input_json_delta"):
+        case (.toolUse, "input_json_delta"), (.anthropicOnly, "input_json_delta"):
             let fragment = try delta.required("partial_json").string()
             guard !fragment.isEmpty else { return [] }
             open?.sawInput = true
             return [.blockDelta(.toolInput(partialJSON: fragment))]
+        case (.text, "citations_delta"):
+            return [.blockDelta(.citation(try delta.required("citation").value))]
         default:
-            return []  // citations and deltas that do not fit the block
+            return []  // deltas that do not fit the block
         }
     }
 

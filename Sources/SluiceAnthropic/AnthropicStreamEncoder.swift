@@ -22,6 +22,8 @@ public struct AnthropicStreamEncoder: Sendable {
         case thinking
         case redactedThinking
         case toolUse
+        /// A server tool's call or result, started as Anthropic started it; a call's input follows.
+        case anthropicOnly
     }
 
     private struct OpenBlock: Sendable {
@@ -125,6 +127,8 @@ public struct AnthropicStreamEncoder: Sendable {
             (kind, contentBlock) = (.redactedThinking, ["type": "redacted_thinking", "data": .string(data)])
         case .toolUse(let id, let name):
             (kind, contentBlock) = (.toolUse, ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]])
+        case .anthropicOnly(let block):
+            (kind, contentBlock) = (.anthropicOnly, .object(block))
         }
         open = OpenBlock(index: index, kind: kind)
         var frames = [Self.frame("content_block_start", ("index", .integer(index)), ("content_block", contentBlock))]
@@ -143,9 +147,12 @@ public struct AnthropicStreamEncoder: Sendable {
         case (.thinking, .signature(let signature)):
             payload = ["type": "signature_delta", "signature": .string(signature)]
             block.completed = true
-        case (.toolUse, .toolInput(let fragment)) where !fragment.isEmpty:
+        case (.toolUse, .toolInput(let fragment)) where !fragment.isEmpty,
+            (.anthropicOnly, .toolInput(let fragment)) where !fragment.isEmpty:
             payload = ["type": "input_json_delta", "partial_json": .string(fragment)]
             block.completed = true
+        case (.text, .citation(let citation)):
+            payload = ["type": "citations_delta", "citation": citation]
         default:
             return []  // empty, or not of the open block's kind
         }

@@ -14,7 +14,8 @@ public import SluiceCore
 ///
 /// Tool calls are numbered 0, 1, 2 … in `tool_calls[].index`, which clients use to accumulate each
 /// call's argument fragments. Thinking goes out as `reasoning_content` (vLLM's and DeepSeek's name);
-/// signatures and redacted thinking have no OpenAI form and are dropped.
+/// signatures, redacted thinking, citations and Anthropic's server-tool blocks have no OpenAI form
+/// and are dropped.
 public struct OpenAIStreamEncoder: Sendable {
     private let options: OpenAIStreamOptions
     private let created: Int
@@ -66,7 +67,7 @@ public struct OpenAIStreamEncoder: Sendable {
                 let call: JSONValue = ["index": .integer(index), "function": ["arguments": .string(fragment)]]
                 frames.append(chunk(delta: ["tool_calls": [call]]))
             }
-        case .blockDelta(.signature):
+        case .blockDelta(.signature), .blockDelta(.citation):
             break
         case .blockStop:
             openToolCall = nil

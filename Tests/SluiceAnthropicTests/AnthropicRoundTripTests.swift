@@ -40,9 +40,10 @@ import Testing
         let frames = Fixtures.encode(Fixtures.upstreamEvents)
         var client = StreamingClient()
         try client.read(frames)
-        #expect(client.blocks.map(\.type) == ["thinking", "text", "tool_use"])
-        #expect(client.blocks[1].accumulated == "In Zürich it is 12 °C ☁️ — I'll save a note 📝.")
-        #expect(try Fixtures.json(client.blocks[2].accumulated) == ["path": "notes.md", "text": "12 °C"])
+        #expect(client.blocks.map(\.type) == ["thinking", "server_tool_use", "web_search_tool_result", "text", "tool_use"])
+        #expect(try Fixtures.json(client.blocks[1].accumulated) == ["query": "weather Zürich"])
+        #expect(client.blocks[3].accumulated == "In Zürich it is 12 °C ☁️ — I'll save a note 📝.")
+        #expect(try Fixtures.json(client.blocks[4].accumulated) == ["path": "notes.md", "text": "12 °C"])
         #expect(try Fixtures.decode(frames) == Fixtures.upstreamEvents)
     }
 
@@ -50,7 +51,7 @@ import Testing
         let streamed = try Fixtures.accumulate(Fixtures.decode(Fixtures.parseEvents([Array(Fixtures.upstreamStream.utf8)])))
         let body = AnthropicResponseEncoder.encode(streamed)
         #expect(try AnthropicResponseDecoder.decode(body) == streamed)
-        #expect(streamed.content.count == 3)
+        #expect(streamed.content.count == 5)
         #expect(streamed.usage == Usage(inputTokens: 472, outputTokens: 89, cacheReadInputTokens: 20480, cacheCreationInputTokens: 1024))
     }
 }

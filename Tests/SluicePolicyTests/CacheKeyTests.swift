@@ -91,6 +91,14 @@ import Testing
             id: "msg_1", model: "m", content: [.redactedThinking(data: "opaque=="), .text(TextContent(""))], stopReason: nil,
             usage: Usage())
         #expect(CachedResponseCoding.decode(CachedResponseCoding.encode(redacted), id: "msg_1") == redacted)
+        let searched = ChatResponse(
+            id: "msg_2", model: "m",
+            content: [
+                .anthropicOnly(AnthropicOnlyContent(anthropicBlock: ["type": "web_search_tool_result", "tool_use_id": "s", "content": []])),
+                .text(TextContent("cited", citations: [["type": "web_search_result_location", "url": "https://a"]])),
+            ],
+            stopReason: .endTurn, usage: Usage())
+        #expect(CachedResponseCoding.decode(CachedResponseCoding.encode(searched), id: "msg_2") == searched)
         #expect(CachedResponseCoding.decode(#"{"v":2,"model":"m","content":[],"usage":{}}"#, id: "x") == nil)
         #expect(CachedResponseCoding.decode("not json", id: "x") == nil)
     }

@@ -32,7 +32,7 @@ func streamBlock(
         switch block {
         case .text: input.append(.blockDelta(.text(chunk)))
         case .thinking: input.append(.blockDelta(.thinking(chunk)))
-        case .toolUse: input.append(.blockDelta(.toolInput(partialJSON: chunk)))
+        case .toolUse, .anthropicOnly: input.append(.blockDelta(.toolInput(partialJSON: chunk)))
         case .redactedThinking: break
         }
     }
@@ -57,7 +57,7 @@ func deltaText(_ event: StreamEvent) -> String {
     guard case .blockDelta(let delta) = event else { return "" }
     switch delta {
     case .text(let text), .thinking(let text), .toolInput(let text): return text
-    case .signature: return ""
+    case .signature, .citation: return ""
     }
 }
 

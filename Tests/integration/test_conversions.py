@@ -14,6 +14,8 @@ import json
 
 import pytest
 
+import mock_upstream as m
+
 from protocol_checks import BILLING_LINE, CLAUDE_CODE_HEADERS, ordered_dumps, post_json
 from sluice_harness import UPSTREAM_SECRET, backend, describe, route, unique_name
 
@@ -564,6 +566,66 @@ def test_a_tool_reference_reaches_an_anthropic_backend_and_no_other(srv, key, mo
     mock.reset()
     send(srv, key, tool_search_request("claude-sonnet-4-5"))
     assert "tool_reference" not in json.dumps(received(mock).json)
+
+
+WEB_SEARCH_BLOCKS = [
+    {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}},
+    {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+     "content": [{"type": "web_search_result", "url": "https://swift.org", "title": "Swift", "encrypted_content": "Eo8B",
+                  "page_age": None}]},
+]
+CITATION = {"type": "web_search_result_location", "url": "https://swift.org", "title": "Swift",
+            "cited_text": "Swift 6.3 is available", "encrypted_index": "Eo8"}
+
+
+def web_search_stream() -> list[tuple[str, dict]]:
+    """Anthropic's stream of an answer that used web search: the call, its result, then cited text."""
+    events = m.anthropic_events(text=None)
+    start, ending = events[:2], events[2:]
+    middle = [
+        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": WEB_SEARCH_BLOCKS[0]}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                 "delta": {"type": "input_json_delta", "partial_json": '{"query": "swift 6.3"}'}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("content_block_start", {"type": "content_block_start", "index": 1, "content_block": WEB_SEARCH_BLOCKS[1]}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+        ("content_block_start", {"type": "content_block_start", "index": 2,
+                                 "content_block": {"type": "text", "text": "", "citations": []}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 2,
+                                 "delta": {"type": "citations_delta", "citation": CITATION}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 2,
+                                 "delta": {"type": "text_delta", "text": "Swift 6.3 is out."}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 2}),
+    ]
+    return start + middle + ending
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["non-stream", "stream"])
+def test_web_search_results_and_citations_reach_anthropic_clients(srv, key, mock, stream):
+    mock.enqueue(m.anthropic_stream(web_search_stream()))
+    with srv.anthropic(key) as client:
+        request = dict(model="anth-sonnet", max_tokens=100, messages=[{"role": "user", "content": "Swift news?"}],
+                       tools=[{"type": "web_search_20250305", "name": "web_search"}])
+        if stream:
+            with client.messages.stream(**request) as events:
+                reply = events.get_final_message()
+        else:
+            reply = client.messages.create(**request)
+    blocks = [block.model_dump(exclude_none=True) for block in reply.content]
+    assert [block["type"] for block in blocks] == ["server_tool_use", "web_search_tool_result", "text"]
+    assert blocks[0]["input"] == {"query": "swift 6.3"}
+    assert blocks[1]["content"][0]["url"] == "https://swift.org"
+    assert blocks[2]["text"] == "Swift 6.3 is out."
+    assert blocks[2]["citations"] == [CITATION]
+
+
+def test_web_search_blocks_stay_away_from_openai_clients(srv, key, mock):
+    mock.enqueue(m.anthropic_stream(web_search_stream()))
+    with srv.openai(key) as client:
+        reply = client.chat.completions.create(model="anth-sonnet", max_tokens=100,
+                                               messages=[{"role": "user", "content": "Swift news?"}])
+    assert reply.choices[0].message.content == "Swift 6.3 is out."
+    assert not reply.choices[0].message.tool_calls
 
 
 def test_anthropic_backend_keeps_server_tools(srv, key, mock):

@@ -13,6 +13,7 @@ extension ChatResponse {
             case .text(let text):
                 events.append(.blockStart(.text))
                 if !text.text.isEmpty { events.append(.blockDelta(.text(text.text))) }
+                events += text.citations.map { .blockDelta(.citation($0)) }
             case .thinking(let thinking):
                 events.append(.blockStart(.thinking))
                 if !thinking.text.isEmpty { events.append(.blockDelta(.thinking(thinking.text))) }
@@ -22,7 +23,13 @@ extension ChatResponse {
             case .toolUse(let call):
                 events.append(.blockStart(.toolUse(id: call.id, name: call.name)))
                 events.append(.blockDelta(.toolInput(partialJSON: call.input.serializedString())))
-            case .image, .toolResult, .anthropicOnly:
+            case .anthropicOnly(let block):
+                var start = block.anthropicBlock
+                let input = start["input"]
+                if input != nil { start["input"] = .object(JSONObject()) }
+                events.append(.blockStart(.anthropicOnly(start)))
+                if let input, input != .object(JSONObject()) { events.append(.blockDelta(.toolInput(partialJSON: input.serializedString()))) }
+            case .image, .toolResult:
                 continue  // never part of a model's answer
             }
             events.append(.blockStop)

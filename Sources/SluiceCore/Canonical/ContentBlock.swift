@@ -7,8 +7,9 @@ public enum ContentBlock: Sendable, Hashable {
     case thinking(Thinking)
     /// Encrypted reasoning only an Anthropic upstream can read back.
     case redactedThinking(data: String)
-    /// A block only Anthropic reads, from a client: a PDF or file document, a tool reference, a
-    /// server tool's call or result in the history.
+    /// A block only Anthropic reads or writes: from a client, a PDF or file document, a tool
+    /// reference, a server tool's call or result in the history; from Anthropic, a server tool's
+    /// call or result in its answer.
     case anthropicOnly(AnthropicOnlyContent)
 }
 
@@ -16,8 +17,9 @@ public enum ContentBlock: Sendable, Hashable {
 /// Anthropic upstreams, which read it: PDF and file documents (plain-text ones are text blocks,
 /// which every backend reads and the policies scan), `tool_reference` (Claude Code's tool search
 /// loading a deferred tool), and the history of Anthropic's own server tools (`server_tool_use`,
-/// `web_search_tool_result`, …). Other backends drop it, except that a document leaves
-/// ``noteForOtherBackends`` in its place, so the model knows one was attached.
+/// `web_search_tool_result`, …), which also appear in Anthropic's answers. Other backends drop
+/// it, except that a document leaves ``noteForOtherBackends`` in its place, so the model knows
+/// one was attached; OpenAI clients never see it.
 public struct AnthropicOnlyContent: Sendable, Hashable {
     public var anthropicBlock: JSONObject
 
@@ -38,10 +40,13 @@ public struct TextContent: Sendable, Hashable {
     public var text: String
     /// Anthropic prompt-caching hint, kept for Anthropic upstreams only.
     public var cacheControl: JSONValue?
+    /// Anthropic's citations of the sources the text draws on, in their JSON.
+    public var citations: [JSONValue]
 
-    public init(_ text: String, cacheControl: JSONValue? = nil) {
+    public init(_ text: String, cacheControl: JSONValue? = nil, citations: [JSONValue] = []) {
         self.text = text
         self.cacheControl = cacheControl
+        self.citations = citations
     }
 }
 

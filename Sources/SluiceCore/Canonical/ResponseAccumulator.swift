@@ -8,6 +8,7 @@ public struct ResponseAccumulator: Sendable {
         case thinking
         case redactedThinking(String)
         case toolUse(id: String, name: String)
+        case anthropicOnly(JSONObject)
     }
 
     private var id = ""
@@ -18,6 +19,7 @@ public struct ResponseAccumulator: Sendable {
     /// Text, thinking or tool-argument JSON of the open block, appended to in place.
     private var openBuffer = ""
     private var openSignature: String?
+    private var openCitations: [JSONValue] = []
     private var usage = Usage()
     private var stopReason: StopReason?
     private var stopSequence: String?
@@ -41,14 +43,18 @@ public struct ResponseAccumulator: Sendable {
             case .thinking: open = .thinking
             case .redactedThinking(let data): open = .redactedThinking(data)
             case .toolUse(let id, let name): open = .toolUse(id: id, name: name)
+            case .anthropicOnly(let block): open = .anthropicOnly(block)
             }
             openBuffer = ""
             openSignature = nil
+            openCitations = []
         case .blockDelta(let delta):
             switch (open, delta) {
-            case (.text?, .text(let more)), (.thinking?, .thinking(let more)), (.toolUse?, .toolInput(let more)):
+            case (.text?, .text(let more)), (.thinking?, .thinking(let more)), (.toolUse?, .toolInput(let more)),
+                (.anthropicOnly?, .toolInput(let more)):
                 openBuffer += more
             case (.thinking?, .signature(let signature)): openSignature = signature
+            case (.text?, .citation(let citation)): openCitations.append(citation)
             default: throw malformed("a delta that does not match the open block")
             }
         case .blockStop:
@@ -73,10 +79,13 @@ public struct ResponseAccumulator: Sendable {
 
     private func finish(_ block: OpenBlock) -> ContentBlock {
         switch block {
-        case .text: .text(TextContent(openBuffer))
-        case .thinking: .thinking(Thinking(openBuffer, signature: openSignature))
-        case .redactedThinking(let data): .redactedThinking(data: data)
-        case .toolUse(let id, let name): .toolUse(ToolUse(id: id, name: name, input: Self.toolInput(fromJSON: openBuffer)))
+        case .text: return .text(TextContent(openBuffer, citations: openCitations))
+        case .thinking: return .thinking(Thinking(openBuffer, signature: openSignature))
+        case .redactedThinking(let data): return .redactedThinking(data: data)
+        case .toolUse(let id, let name): return .toolUse(ToolUse(id: id, name: name, input: Self.toolInput(fromJSON: openBuffer)))
+        case .anthropicOnly(var block):
+            if !openBuffer.isEmpty { block["input"] = Self.toolInput(fromJSON: openBuffer) }
+            return .anthropicOnly(AnthropicOnlyContent(anthropicBlock: block))
         }
     }
 

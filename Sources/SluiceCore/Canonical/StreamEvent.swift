@@ -17,6 +17,10 @@ public enum BlockStart: Sendable, Hashable {
     case thinking
     case redactedThinking(data: String)
     case toolUse(id: String, name: String)
+    /// A block only Anthropic makes (a server tool's call or result: `server_tool_use`,
+    /// `web_search_tool_result`, …), as its upstream started it. A call's input follows as
+    /// ``BlockDelta/toolInput(partialJSON:)``. Only the Anthropic front sends it on.
+    case anthropicOnly(JSONObject)
 }
 
 public enum BlockDelta: Sendable, Hashable {
@@ -26,4 +30,6 @@ public enum BlockDelta: Sendable, Hashable {
     case signature(String)
     /// A fragment of the open tool call's JSON arguments; the fragments concatenate to the JSON.
     case toolInput(partialJSON: String)
+    /// A citation of the open text block (Anthropic's web search and document citations).
+    case citation(JSONValue)
 }

@@ -16,8 +16,12 @@ enum CachedResponseCoding {
         var content: [JSONValue] = []
         for block in response.content {
             switch block {
-            case .text(let text):
+            case .text(let text) where text.citations.isEmpty:
                 content.append(["type": "text", "text": .string(text.text)])
+            case .text(let text):
+                content.append(["type": "text", "text": .string(text.text), "citations": .array(text.citations)])
+            case .anthropicOnly(let block):
+                content.append(["type": "anthropic_only", "block": .object(block.anthropicBlock)])
             case .thinking(let thinking):
                 var object: JSONObject = ["type": "thinking", "thinking": .string(thinking.text)]
                 if let signature = thinking.signature { object["signature"] = .string(signature) }
@@ -26,7 +30,7 @@ enum CachedResponseCoding {
                 content.append(["type": "redacted_thinking", "data": .string(data)])
             case .toolUse(let call):
                 content.append(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input])
-            case .image, .toolResult, .anthropicOnly:
+            case .image, .toolResult:
                 continue  // never part of a model's answer, nor of its event stream
             }
         }
@@ -58,7 +62,7 @@ enum CachedResponseCoding {
             switch block["type"]?.stringValue {
             case "text":
                 guard let text = block["text"]?.stringValue else { return nil }
-                content.append(.text(TextContent(text)))
+                content.append(.text(TextContent(text, citations: block["citations"]?.arrayValue ?? [])))
             case "thinking":
                 guard let text = block["thinking"]?.stringValue else { return nil }
                 content.append(.thinking(Thinking(text, signature: block["signature"]?.stringValue)))
@@ -69,6 +73,9 @@ enum CachedResponseCoding {
                 guard let callID = block["id"]?.stringValue, let name = block["name"]?.stringValue, let input = block["input"]
                 else { return nil }
                 content.append(.toolUse(ToolUse(id: callID, name: name, input: input)))
+            case "anthropic_only":
+                guard case .object(let object)? = block["block"] else { return nil }
+                content.append(.anthropicOnly(AnthropicOnlyContent(anthropicBlock: object)))
             default:
                 return nil
             }

@@ -59,6 +59,8 @@ struct ContentSession: PolicySession {
             return try streamed(json, in: .toolInput)
         case .blockDelta(.signature):
             return try flushed(then: event)
+        case .blockDelta(.citation):
+            return PolicyOutput([event])
         case .blockStop:
             defer { openBlock = nil }
             return try flushed(then: event)

@@ -49,6 +49,8 @@ struct PIISession: PolicySession {
         case .blockDelta(.signature):
             // The signature closes the thinking: its text must all be out first.
             return PolicyOutput(try flushed() + [event])
+        case .blockDelta(.citation):
+            return PolicyOutput([event])
         case .blockStop:
             defer { openBlock = nil }
             return PolicyOutput(try flushed() + [event])

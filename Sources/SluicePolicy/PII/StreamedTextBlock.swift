@@ -28,7 +28,8 @@ struct StreamedTextBlock: Sendable {
         switch start {
         case .text: kind = .text
         case .thinking: kind = .thinking
-        case .toolUse: kind = .toolInput
+        // A server tool's input (a web search's query) is scanned like a tool call's.
+        case .toolUse, .anthropicOnly: kind = .toolInput
         case .redactedThinking: return nil
         }
     }

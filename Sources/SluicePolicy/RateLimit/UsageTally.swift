@@ -12,7 +12,7 @@ struct UsageTally: Sendable {
         case .messageEnd(_, _, let usage): end = usage
         case .blockDelta(.text(let text)), .blockDelta(.thinking(let text)), .blockDelta(.toolInput(let text)):
             outputBytes += text.utf8.count
-        case .blockStart, .blockStop, .blockDelta(.signature): break
+        case .blockStart, .blockStop, .blockDelta(.signature), .blockDelta(.citation): break
         }
     }
 

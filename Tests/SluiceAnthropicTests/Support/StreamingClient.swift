@@ -67,7 +67,9 @@ struct StreamingClient {
             case ("text", "text_delta"): block.accumulated += delta["text"]?.stringValue ?? ""
             case ("thinking", "thinking_delta"): block.accumulated += delta["thinking"]?.stringValue ?? ""
             case ("thinking", "signature_delta"): block.signatureDeltas += 1
-            case ("tool_use", "input_json_delta"): block.accumulated += delta["partial_json"]?.stringValue ?? ""
+            case ("tool_use", "input_json_delta"), ("server_tool_use", "input_json_delta"):
+                block.accumulated += delta["partial_json"]?.stringValue ?? ""
+            case ("text", "citations_delta"): break
             default: throw Violation(description: "Content block is not a \(type) block: \(block.type)")
             }
             blocks[index] = block
