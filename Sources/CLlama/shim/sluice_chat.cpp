@@ -10,6 +10,7 @@
 #include "chat.h"
 #include "common.h"
 #include "ggml-cpu.h"
+#include "json-schema-to-grammar.h"
 #include "json.h"
 #include "log.h"
 #include "sampling.h"
@@ -129,11 +130,12 @@ std::string remove_from_root_rule(const std::string & grammar, const std::regex 
 }
 
 // A forced call (tool_choice required) must be the answer, not something the model may reach
-// after free text: common's grammar allows text up to the first call tag (`until-N?` right
-// before `tool-calls` in the root rule, see analyze_tools::build_parser); drop that allowance.
+// after free text: common's grammars allow text up to the first call tag (`until-N?` right before
+// `tool-calls` in the autoparser's root rule, see analyze_tools::build_parser; `until-N space`
+// before `tool-call` in the Qwen3-Coder and Ministral 3 handlers'); drop that allowance.
 // Reasoning before the call stays allowed.
 std::string forbid_text_before_tool_calls(const std::string & grammar) {
-    static const std::regex text_before_calls(R"(\s+until-\d+\?(?=\s+tool-calls?\b))");
+    static const std::regex text_before_calls(R"(\s+until-\d+\??(?=(\s+space)?\s+tool-call))");
     return remove_from_root_rule(grammar, text_before_calls);
 }
 
@@ -143,6 +145,21 @@ std::string forbid_text_before_tool_calls(const std::string & grammar) {
 std::string forbid_messages_before_tool_call(const std::string & grammar) {
     static const std::regex messages_before_call(R"(\(start any\)\*\s*(?=start tool-call\b))");
     return remove_from_root_rule(grammar, messages_before_call);
+}
+
+// With thinking off, a forced call comes first, but some grammars let a reasoning block precede it
+// (`("[THINK]" until-N "[/THINK]")?` in the root rule) though the generation prompt holds none:
+// common's Ministral 3 handler always does (Ministral 3's template cannot turn thinking off, and
+// Devstral's gets the same handler), GLM 4.7's prompt only closes the block. Drop that block,
+// unless the generation prompt opens it, which the grammar then reads first.
+std::string forbid_reasoning_before_tool_call(const std::string & grammar, const common_chat_params & params) {
+    const std::string & start = params.thinking_start_tag;
+    if (start.empty() || params.generation_prompt.find(start) != std::string::npos) {
+        return grammar;
+    }
+    static const std::regex regex_special(R"([.^$|()\[\]{}*+?\\])");
+    const std::string opening = std::regex_replace(gbnf_format_literal(start), regex_special, R"(\$&)");
+    return remove_from_root_rule(grammar, std::regex(R"(\()" + opening + R"([^()]*\)\?)"));
 }
 
 // With parallel tool calls off, one call ends the answer. common's grammar for formats with a
@@ -260,6 +277,7 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
             params.grammar = forbid_text_before_tool_calls(params.grammar);
             if (!inputs.enable_thinking) {
                 params.grammar = forbid_messages_before_tool_call(params.grammar);
+                params.grammar = forbid_reasoning_before_tool_call(params.grammar, params);
             }
         }
         if (!inputs.parallel_tool_calls && !params.grammar.empty()) {
