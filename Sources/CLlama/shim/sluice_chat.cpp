@@ -15,11 +15,13 @@
 #include "log.h"
 #include "sampling.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -169,6 +171,132 @@ std::string allow_one_tool_call(const std::string & grammar) {
     return std::regex_replace(grammar, repeated_calls, "$1tool-calls ::= $2 space");
 }
 
+// The GBNF of an unquoted string value that keeps to `schema` and is followed by `close`; empty
+// when the schema allows any string.
+std::string raw_string_grammar(const json & schema, const std::string & close) {
+    if (schema.contains("enum") && schema.at("enum").is_array() && !schema.at("enum").empty()) {
+        std::string alternatives;
+        for (const auto & value : schema.at("enum")) {
+            if (!value.is_string()) {
+                return "";
+            }
+            alternatives += (alternatives.empty() ? "" : " | ") + gbnf_format_literal(value.get<std::string>());
+        }
+        return "(" + alternatives + ")";
+    }
+    if (schema.contains("const") && schema.at("const").is_string()) {
+        return gbnf_format_literal(schema.at("const").get<std::string>());
+    }
+    // Longer limits are no limit to llama.cpp's grammars (MAX_REPETITION_THRESHOLD).
+    const int max_length = schema.contains("maxLength") && schema.at("maxLength").is_number_integer()
+                               ? schema.at("maxLength").get<int>() : -1;
+    if (max_length < 0 || max_length > 2000 || schema.contains("pattern") || schema.contains("format")) {
+        return "";
+    }
+    const int min_length = std::min(schema.value("minLength", 0), max_length);
+    // Any character but the closing tag's first, so the value cannot run into the tag.
+    const std::string first = close.substr(0, 1);
+    if (static_cast<unsigned char>(first[0]) >= 0x80) {
+        return "";
+    }
+    const std::string excluded = first == "\n" ? "\\n" : first == "]" || first == "\\" || first == "^" ? "\\" + first : first;
+    return "[^" + excluded + "]{" + std::to_string(min_length) + "," + std::to_string(max_length) + "}";
+}
+
+// Formats that write arguments as tagged text (Qwen3-Coder's `<parameter=city>\nParis\n</parameter>`,
+// GLM's `<arg_value>Paris</arg_value>`) take a string argument as any text up to its closing tag:
+// common's grammar drops the schema's enum, const and maxLength there, which JSON formats keep.
+// Put them back. Each such argument's rule, `tool-NAME-arg-KEY`, ends in the rule for "text, then
+// the closing tag", `ac-ID` (directly or through one alias), where ID is the parser node whose
+// delimiter is that tag; that ending becomes the allowed values, then the tag.
+std::string keep_string_arguments_to_schemas(const std::string & grammar, const json & nodes,
+                                             const std::vector<common_chat_tool> & tools) {
+    std::vector<std::string> lines;
+    std::map<std::string, size_t> rule_lines;
+    size_t start = 0;
+    while (start < grammar.size()) {
+        size_t end = grammar.find('\n', start);
+        if (end == std::string::npos) {
+            end = grammar.size();
+        }
+        lines.push_back(grammar.substr(start, end - start));
+        const size_t separator = lines.back().find(" ::= ");
+        if (separator != std::string::npos) {
+            rule_lines[lines.back().substr(0, separator)] = lines.size() - 1;
+        }
+        start = end + 1;
+    }
+    auto body = [&](const std::string & name) -> std::string {
+        auto found = rule_lines.find(name);
+        return found == rule_lines.end() ? "" : lines[found->second].substr(name.size() + 5);
+    };
+    static const std::regex invalid_rule_characters("[^a-zA-Z0-9-]+");  // as common's rule names
+    static const std::regex last_symbol(R"((^|\s)([a-zA-Z0-9-]+)$)");
+    static const std::regex string_until_tag(R"(ac-(\d+))");
+    for (const auto & tool : tools) {
+        const json parameters = json::parse(tool.parameters.empty() ? "{}" : tool.parameters);
+        if (!parameters.contains("properties") || !parameters.at("properties").is_object()) {
+            continue;
+        }
+        for (const auto & [key, schema] : parameters.at("properties").items()) {
+            const std::string name = std::regex_replace("tool-" + tool.name + "-arg-" + key, invalid_rule_characters, "-");
+            const std::string rule = body(name);
+            std::smatch symbol;
+            if (!std::regex_search(rule, symbol, last_symbol)) {
+                continue;
+            }
+            std::string target = symbol.str(2);
+            if (std::regex_match(body(target), string_until_tag)) {
+                target = body(target);
+            }
+            std::smatch node;
+            if (!std::regex_match(target, node, string_until_tag)) {
+                continue;
+            }
+            const size_t id = std::stoul(node.str(1));
+            if (id >= nodes.size() || nodes[id].value("type", "") != "ac" || nodes[id].value("delimiters", json::array()).empty()) {
+                continue;
+            }
+            const std::string close = nodes[id].at("delimiters").at(0).get<std::string>();
+            const std::string value = close.empty() ? "" : raw_string_grammar(schema, close);
+            if (value.empty()) {
+                continue;
+            }
+            lines[rule_lines[name]] = name + " ::= " + rule.substr(0, symbol.position(2)) + value + " " + gbnf_format_literal(close);
+        }
+    }
+    std::string result;
+    for (const auto & line : lines) {
+        result += line + "\n";
+    }
+    return result;
+}
+
+// common's autoparser closes a tagged call (GLM's `…</arg_value></tool_call>`) only when the end tag
+// follows the last argument at once, a look-ahead (a `tool-close` tag over an `and` node over the
+// literal) that GBNF does not show, while its grammar allows whitespace before the tag: a call
+// the grammar let through could stay unclosed. Drop that whitespace from the grammar.
+std::string forbid_space_before_unread_end_tags(std::string grammar, const json & nodes) {
+    for (const auto & node : nodes) {
+        if (node.value("type", "") != "tag" || node.value("tag", "") != "tool-close") {
+            continue;
+        }
+        const json & peek = nodes.at(node.at("child").get<size_t>());
+        if (peek.value("type", "") != "and") {
+            continue;
+        }
+        const json & end = nodes.at(peek.at("child").get<size_t>());
+        if (end.value("type", "") != "literal") {
+            continue;
+        }
+        const std::string spaced = " space " + gbnf_format_literal(end.at("literal").get<std::string>());
+        for (size_t at = grammar.find(spaced); at != std::string::npos; at = grammar.find(spaced, at)) {
+            grammar.erase(at, 6);  // " space"
+        }
+    }
+    return grammar;
+}
+
 common_chat_msg parse_output(const sluice_chat_parser & parser, bool is_final) {
     if (is_final) {
         try {
@@ -282,6 +410,11 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
         }
         if (!inputs.parallel_tool_calls && !params.grammar.empty()) {
             params.grammar = allow_one_tool_call(params.grammar);
+        }
+        if (!params.grammar.empty() && !params.parser.empty()) {
+            const json nodes = json::parse(params.parser).value("parsers", json::array());
+            params.grammar = keep_string_arguments_to_schemas(params.grammar, nodes, inputs.tools);
+            params.grammar = forbid_space_before_unread_end_tags(params.grammar, nodes);
         }
         return copy_string(render_result(params).dump());
     });
