@@ -8,6 +8,7 @@
 #include "sluice_chat.h"
 
 #include "chat.h"
+#include "chat-peg-parser.h"
 #include "common.h"
 #include "ggml-cpu.h"
 #include "json-schema-to-grammar.h"
@@ -297,6 +298,61 @@ std::string forbid_space_before_unread_end_tags(std::string grammar, const json 
     return grammar;
 }
 
+// Mistral Small 3.2 writes `[TOOL_CALLS]name[CALL_ID]id[ARGS]{…}`. common's autoparser changes a
+// call's name and ID together when it looks for where the name ends (chat-diff-analyzer.cpp's
+// sample calls), so it takes `[ARGS]` for the name's end and expects `[CALL_ID]id[ARGS]` after
+// it: real calls read as text. Its Ministral 3 handler knows the format without the ID. For
+// templates whose calls carry `[CALL_ID]`, the parser and grammar are built here as that handler
+// builds them, with the ID: nine letters and digits, the only IDs these templates accept.
+bool writes_call_ids(const std::string & source) {
+    return source.find("[TOOL_CALLS]") != std::string::npos && source.find("[CALL_ID]") != std::string::npos &&
+           source.find("[ARGS]") != std::string::npos;
+}
+
+void read_calls_with_ids(common_chat_params & params, const common_chat_templates_inputs & inputs) {
+    const json tools = common_chat_tools_to_json_oaicompat(inputs.tools);
+    const bool required = inputs.tool_choice == COMMON_CHAT_TOOL_CHOICE_REQUIRED;
+    const common_peg_arena parser = build_chat_peg_parser([&](common_chat_peg_builder & p) {
+        auto call = p.choice();
+        for (const json & tool : tools) {
+            const json & function = tool.at("function");
+            const std::string name = function.at("name");
+            call |= p.rule("tool-" + name,
+                           p.tool_open(p.tool_name(p.literal(name)) + "[CALL_ID]" +
+                                       p.tool_id(p.chars("[a-zA-Z0-9]", 9, 9)) + "[ARGS]") +
+                               p.tool_args(p.schema(p.json(), "tool-" + name + "-schema",
+                                                    common_chat_tool_parameters(function))));
+        }
+        auto calls = p.trigger_rule(
+            "tool-call", p.repeat("[TOOL_CALLS]" + call, required ? 1 : 0, inputs.parallel_tool_calls ? -1 : 1));
+        return p.content(p.until("[TOOL_CALLS]")) << calls;
+    });
+    params.parser = parser.save();
+    params.grammar_lazy = !required;
+    params.grammar = build_grammar([&](const common_grammar_builder & builder) {
+        parser.build_grammar(builder, params.grammar_lazy);
+    });
+    params.grammar_triggers = {{COMMON_GRAMMAR_TRIGGER_TYPE_WORD, "[TOOL_CALLS]"}};
+    params.preserved_tokens = {"[TOOL_CALLS]", "[CALL_ID]", "[ARGS]"};
+}
+
+// common_chat_templates_apply, with the repairs above.
+common_chat_params apply_template(const common_chat_templates * templates, const common_chat_templates_inputs & inputs) {
+    common_chat_params params = common_chat_templates_apply(templates, inputs);
+    if (inputs.tools.empty() || inputs.tool_choice == COMMON_CHAT_TOOL_CHOICE_NONE) {
+        return params;
+    }
+    // The template common renders tools with: a GGUF's separate tool-use template, if it has one.
+    std::string source = common_chat_templates_source(templates, "tool_use");
+    if (source.empty()) {
+        source = common_chat_templates_source(templates);
+    }
+    if (writes_call_ids(source)) {
+        read_calls_with_ids(params, inputs);
+    }
+    return params;
+}
+
 common_chat_msg parse_output(const sluice_chat_parser & parser, bool is_final) {
     if (is_final) {
         try {
@@ -381,7 +437,7 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
         inputs.add_generation_prompt = true;
 
         std::lock_guard<std::mutex> lock(templates->mutex);
-        common_chat_params params = common_chat_templates_apply(templates->templates.get(), inputs);
+        common_chat_params params = apply_template(templates->templates.get(), inputs);
         const std::string forced = string_field(request, "forced_tool");
         if (!forced.empty()) {
             // The prompt lists every tool (so it stays the same turn after turn); the grammar and
@@ -397,7 +453,7 @@ char * sluice_chat_apply(sluice_chat_templates * templates, const char * request
                 throw std::invalid_argument("tool_choice names '" + forced + "', which is not among the tools");
             }
             only.tool_choice = COMMON_CHAT_TOOL_CHOICE_REQUIRED;
-            common_chat_params narrowed = common_chat_templates_apply(templates->templates.get(), only);
+            common_chat_params narrowed = apply_template(templates->templates.get(), only);
             narrowed.prompt = params.prompt;
             params = narrowed;
         }
