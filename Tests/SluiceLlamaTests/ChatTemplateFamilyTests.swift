@@ -25,6 +25,8 @@ struct ChatTemplateFamilyTests {
         /// Tokens that end an answer, and markers that must not.
         let endsOfGeneration: [String]
         let notEndsOfGeneration: [String]
+        /// How the prompt shows the arguments of get_weather(city: Paris, days: 2).
+        var renderedArguments = #"{"city": "Paris", "days": 2}"#
 
         var description: String { template.rawValue }
     }
@@ -33,6 +35,12 @@ struct ChatTemplateFamilyTests {
         "<｜User｜>", "<｜Assistant｜>", "<｜tool▁calls▁begin｜>", "<｜tool▁call▁begin｜>", "<｜tool▁sep｜>", "<｜tool▁call▁end｜>",
         "<｜tool▁calls▁end｜>", "<｜end▁of▁sentence｜>", "<｜tool▁output▁begin｜>", "<｜tool▁output▁end｜>",
     ]
+
+    private static let tekkenMarkers = [
+        "[SYSTEM_PROMPT]", "[/SYSTEM_PROMPT]", "[AVAILABLE_TOOLS]", "[/AVAILABLE_TOOLS]", "[INST]", "[/INST]", "[TOOL_CALLS]",
+        "[ARGS]", "[TOOL_RESULTS]", "[/TOOL_RESULTS]", "</s>",
+    ]
+    private static let glmMarkers = ["[gMASK]", "<sop>", "<|system|>", "<|user|>", "<|assistant|>", "<|observation|>"]
 
     static let families: [Family] = [
         Family(
@@ -88,13 +96,70 @@ struct ChatTemplateFamilyTests {
             reasoningOutput: "<think>\nweighing options\n</think>\n\nThe answer.",
             endsOfGeneration: ["<|im_end|>", "<|endoftext|>"],
             notEndsOfGeneration: ["<|im_start|>"]),
+        Family(
+            template: .qwen3Coder,
+            markers: ["<|im_start|>", "<|im_end|>"],
+            daysSchema: "<type>integer</type>",
+            toolCallOutput: "Let me check.\n<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n"
+                + "<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>",
+            reasoningOutput: nil,
+            endsOfGeneration: ["<|im_end|>", "<|endoftext|>"],
+            notEndsOfGeneration: ["<|im_start|>"],
+            renderedArguments: "<parameter=city>\nParis\n</parameter>\n<parameter=days>\n2\n</parameter>"),
+        Family(
+            template: .devstral,
+            markers: tekkenMarkers,
+            daysSchema: #""type": "integer""#,
+            toolCallOutput: #"Let me check.[TOOL_CALLS]get_weather[ARGS]{"city": "Paris", "days": 2}"#,
+            reasoningOutput: nil,
+            endsOfGeneration: ["</s>"],
+            notEndsOfGeneration: ["[INST]", "[/INST]", "[TOOL_CALLS]", "[ARGS]"]),
+        Family(
+            template: .glm46,
+            markers: glmMarkers,
+            daysSchema: #""type": "integer""#,
+            // The prompt ends with `<|assistant|>`; the model starts its line.
+            toolCallOutput: "\n<think>weighing</think>\nLet me check.\n<tool_call>get_weather\n<arg_key>city</arg_key>\n"
+                + "<arg_value>Paris</arg_value>\n<arg_key>days</arg_key>\n<arg_value>2</arg_value>\n</tool_call>",
+            reasoningOutput: "\n<think>weighing options</think>\nThe answer.",
+            // `<|user|>` ends an answer, `<|observation|>` a call (the converter's EOT and EOM).
+            endsOfGeneration: ["<|endoftext|>", "<|user|>", "<|observation|>"],
+            notEndsOfGeneration: ["<|assistant|>", "<|system|>", "[gMASK]", "<sop>"],
+            renderedArguments: "<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n<arg_key>days</arg_key>\n<arg_value>2</arg_value>"),
+        Family(
+            template: .glm47,
+            markers: glmMarkers,
+            daysSchema: #""type": "integer""#,
+            // The prompt opens the thinking block.
+            toolCallOutput: "weighing</think>Let me check.<tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value>"
+                + "<arg_key>days</arg_key><arg_value>2</arg_value></tool_call>",
+            reasoningOutput: "weighing options</think>The answer.",
+            endsOfGeneration: ["<|endoftext|>", "<|user|>", "<|observation|>"],
+            notEndsOfGeneration: ["<|assistant|>", "<|system|>", "[gMASK]", "<sop>"],
+            renderedArguments: "<arg_key>city</arg_key><arg_value>Paris</arg_value><arg_key>days</arg_key><arg_value>2</arg_value>"),
+        Family(
+            template: .mistralSmall32,
+            markers: tekkenMarkers + ["[CALL_ID]", "[TOOL_CONTENT]"],
+            daysSchema: #""type": "integer""#,
+            toolCallOutput: #"Let me check.[TOOL_CALLS]get_weather[CALL_ID]a1b2c3d4e[ARGS]{"city": "Paris", "days": 2}"#,
+            reasoningOutput: nil,
+            endsOfGeneration: ["</s>"],
+            notEndsOfGeneration: ["[INST]", "[/INST]", "[TOOL_CALLS]", "[CALL_ID]", "[ARGS]"]),
+        Family(
+            template: .ministral3,
+            markers: tekkenMarkers,
+            daysSchema: #""type": "integer""#,
+            toolCallOutput: #"[THINK]weighing[/THINK]Let me check.[TOOL_CALLS]get_weather[ARGS]{"city": "Paris", "days": 2}"#,
+            reasoningOutput: "[THINK]weighing options[/THINK]The answer.",
+            endsOfGeneration: ["</s>"],
+            notEndsOfGeneration: ["[INST]", "[/INST]", "[THINK]", "[/THINK]", "[TOOL_CALLS]", "[ARGS]"]),
     ]
 
     static let reasoningFamilies = families.filter { $0.reasoningOutput != nil }
 
     private func engine(_ template: TinyModels.Template) throws -> LlamaEngine {
         try LlamaEngine(
-            configuration: .init(modelPath: try TinyModels.path(template), contextLength: 4096, parallel: 1, threads: 2),
+            configuration: .init(modelPath: try TinyModels.path(template), contextLength: 8192, parallel: 1, threads: 2),
             logger: Logger(label: "test"))
     }
 
@@ -130,7 +195,7 @@ struct ChatTemplateFamilyTests {
             #expect(prompt.contains("The weather in a city"))
             #expect(prompt.contains(daysSchema))
         }
-        #expect(prompt.contains(#"{"city": "Paris", "days": 2}"#))
+        #expect(prompt.contains(family.renderedArguments))
         #expect(prompt.contains("sunny, 21 C"))
         for marker in family.markers {
             #expect(prompt.contains(marker), "\(marker) is not in the prompt")
@@ -212,7 +277,7 @@ struct ChatTemplateFamilyTests {
 
     @Test(arguments: families)
     func aForcedToolCallIsAValidCall(_ family: Family) async throws {
-        let backend = try TinyModels.backend(family.template, context: 4096, parallel: 1)
+        let backend = try TinyModels.backend(family.template, context: 8192, parallel: 1)
         // Several prompts, since sampling is random: a grammar that lets the model wander off
         // (gpt-oss's analysis channel once did, in one answer of six) likely shows in one of them.
         for question in ["Weather?", "Weather in Paris?", "Rain tomorrow?", "Snow in Oslo?"] {
@@ -233,5 +298,22 @@ struct ChatTemplateFamilyTests {
             let fragments = events.compactMap { if case .blockDelta(.toolInput(let json)) = $0 { json } else { nil } }
             #expect(try JSONParser.parse(fragments.joined()) == call.input)
         }
+    }
+
+    /// Tagged formats (Qwen3-Coder's, GLM's) write string arguments unquoted; their grammars keep
+    /// them to the schema's enum, as JSON formats' do.
+    @Test(arguments: families)
+    func aForcedCallKeepsAStringArgumentToItsEnum(_ family: Family) async throws {
+        let backend = try TinyModels.backend(family.template, context: 8192, parallel: 1)
+        let request = ChatRequest(
+            model: "tiny", messages: [.user("Time?")], tools: [TestTools.time, TestTools.weather],
+            toolChoice: .tool(name: "get_time"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled)
+        let answer = try response(try await collect(backend.start(request)))
+        guard case .toolUse(let call)? = answer.content.first, answer.content.count == 1 else {
+            Issue.record("expected one tool call, got \(answer.content)")
+            return
+        }
+        #expect(call.name == "get_time")
+        #expect(["UTC", "CET"].contains(call.input["zone"]?.stringValue))
     }
 }

@@ -25,10 +25,12 @@ Templates (stored as tokenizer.chat_template), written here:
 
 Families whose real template ships with llama.cpp (models/templates in the source that
 scripts/build-llama unpacks; never copied into this repository): llama3 (3.1), mistral (Nemo),
-gpt-oss, deepseek-r1 (R1 Distill Qwen), deepseek-v3.1, qwen3. Their special tokens are typed as
-llama.cpp's converter types them (`<|…|>`, `<｜…｜>` and Mistral's `[…]` CONTROL; `<think>`,
-`<tool_call>` and the like USER_DEFINED), with the family's BOS, EOS and add-BOS setting;
-llama.cpp infers the end-of-generation tokens from their text. The templates are read from
+gpt-oss, deepseek-r1 (R1 Distill Qwen), deepseek-v3.1, qwen3, qwen3-coder, devstral (Small 2507),
+glm-4.6, glm-4.7 (4.7 Flash), ministral-3 (14B Reasoning 2512). Their special tokens are typed as
+llama.cpp's converter types them (`<|…|>`, `<｜…｜>`, GLM's `[gMASK]` and `<sop>` and Mistral's `[…]`
+CONTROL; `<think>`, `<tool_call>`, `<arg_key>` and the like USER_DEFINED), with the family's BOS,
+EOS (plus GLM's EOT and EOM) and add-BOS setting; llama.cpp infers the other end-of-generation
+tokens from their text. The templates are read from
 --templates, else from $SLUICE_CACHE/llama-VERSION/src/models/templates with VERSION read from
 scripts/build-llama, so the pinned version is written in one place.
 
@@ -138,6 +140,8 @@ class Family:
     user_defined: tuple[str, ...] = ()  # rendered as text even when generated
     bos: str = "<s>"
     eos: str = "</s>"
+    eot: str | None = None  # written only by the converters that set them (GLM's)
+    eom: str | None = None
     add_bos: bool = False
     template: str | None = None  # written here
     template_file: str | None = None  # in llama.cpp's models/templates
@@ -150,6 +154,14 @@ _DEEPSEEK = tuple(f"<｜{name}｜>" for name in (
     "tool▁output▁begin", "tool▁output▁end"))
 _MISTRAL = ("<s>", "</s>", "[INST]", "[/INST]", "[AVAILABLE_TOOLS]", "[/AVAILABLE_TOOLS]", "[TOOL_RESULTS]",
             "[/TOOL_RESULTS]", "[TOOL_CALLS]")
+# The later Tekken vocabularies (Devstral, Mistral Small 3.2) add these; Magistral and Ministral 3 the THINK pair.
+_TEKKEN = _MISTRAL + ("[SYSTEM_PROMPT]", "[/SYSTEM_PROMPT]", "[TOOL_CONTENT]", "[ARGS]", "[CALL_ID]")
+_QWEN3_TAGS = ("<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "<think>", "</think>")
+# GLM's tokenizer marks its tags as not special, so the converter makes them USER_DEFINED.
+_GLM = ("<|endoftext|>", "[MASK]", "[gMASK]", "[sMASK]", "<sop>", "<eop>", "<|system|>", "<|user|>", "<|assistant|>",
+        "<|observation|>")
+_GLM_TAGS = ("<think>", "</think>", "<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "<arg_key>",
+             "</arg_key>", "<arg_value>", "</arg_value>", "/nothink")
 
 FAMILIES = {
     "chat": Family(("<s>", "</s>", "<|im_start|>", "<|im_end|>"), _CHATML_TAGS, eos="<|im_end|>", template=CHAT_TEMPLATE),
@@ -168,9 +180,19 @@ FAMILIES = {
                           template_file="deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja"),
     "deepseek-v3.1": Family(_DEEPSEEK, ("<think>", "</think>"), bos=_DEEPSEEK[0], eos=_DEEPSEEK[1], add_bos=True,
                             template_file="deepseek-ai-DeepSeek-V3.1.jinja"),
-    "qwen3": Family(("<|endoftext|>", "<|im_start|>", "<|im_end|>"),
-                    ("<tool_call>", "</tool_call>", "<tool_response>", "</tool_response>", "<think>", "</think>"),
-                    bos="<|endoftext|>", eos="<|im_end|>", template_file="Qwen-Qwen3-0.6B.jinja"),
+    "qwen3": Family(("<|endoftext|>", "<|im_start|>", "<|im_end|>"), _QWEN3_TAGS, bos="<|endoftext|>", eos="<|im_end|>",
+                    template_file="Qwen-Qwen3-0.6B.jinja"),
+    "qwen3-coder": Family(("<|endoftext|>", "<|im_start|>", "<|im_end|>"), _QWEN3_TAGS, bos="<|endoftext|>",
+                          eos="<|im_end|>", template_file="Qwen3-Coder.jinja"),
+    "devstral": Family(_TEKKEN, add_bos=True, template_file="unsloth-mistral-Devstral-Small-2507.jinja"),
+    # The converter sets GLM's BOS to [gMASK] (which its templates write), EOT to <|user|> and EOM to <|observation|>.
+    "glm-4.6": Family(_GLM, _GLM_TAGS, bos="[gMASK]", eos="<|endoftext|>", eot="<|user|>", eom="<|observation|>",
+                      template_file="GLM-4.6.jinja"),
+    "glm-4.7": Family(_GLM, _GLM_TAGS, bos="[gMASK]", eos="<|endoftext|>", eot="<|user|>", eom="<|observation|>",
+                      template_file="GLM-4.7-Flash.jinja"),
+    "mistral-small-3.2": Family(_TEKKEN, add_bos=True, template_file="Mistral-Small-3.2-24B-Instruct-2506.jinja"),
+    "ministral-3": Family(_TEKKEN + ("[THINK]", "[/THINK]"), add_bos=True,
+                          template_file="mistralai-Ministral-3-14B-Reasoning-2512.jinja"),
 }
 
 
@@ -283,6 +305,10 @@ def main() -> None:
     writer.add_unk_token_id(0)
     writer.add_bos_token_id(tokens.index(family.bos))
     writer.add_eos_token_id(tokens.index(family.eos))
+    if family.eot is not None:
+        writer.add_eot_token_id(tokens.index(family.eot))
+    if family.eom is not None:
+        writer.add_eom_token_id(tokens.index(family.eom))
     writer.add_add_bos_token(family.add_bos)
     writer.add_add_space_prefix(False)
     writer.add_chat_template(template)

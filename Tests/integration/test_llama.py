@@ -37,7 +37,8 @@ WEATHER_TOOL = {
 
 
 # Families whose real templates (from the pinned llama.cpp source) make_tiny_gguf.py puts in a model.
-FAMILIES = ("llama3", "mistral", "gpt-oss", "deepseek-r1", "deepseek-v3.1", "qwen3")
+FAMILIES = ("llama3", "mistral", "gpt-oss", "deepseek-r1", "deepseek-v3.1", "qwen3", "qwen3-coder", "devstral", "glm-4.6",
+            "glm-4.7", "mistral-small-3.2", "ministral-3")
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +74,8 @@ def srv(module_sluice, tiny_models):
             llama_backend("solo", tiny_models["chat"], parallel=1, context=16384),
             # Eight sequences decoded together.
             llama_backend("wide", tiny_models["chat"], parallel=8, context=8192),
-            *(llama_backend(family, tiny_models[family], parallel=1, context=2048) for family in FAMILIES),
+            # Room for Devstral's default system prompt, some 5000 tokens of the tiny vocabulary.
+            *(llama_backend(family, tiny_models[family], parallel=1, context=8192) for family in FAMILIES),
         ],
         routes=[route("think-*", "think"), route("solo-*", "solo"), route("wide-*", "wide"),
                 *(route(f"{family}-*", family) for family in FAMILIES), route("*", "local")],

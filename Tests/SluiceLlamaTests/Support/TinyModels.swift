@@ -23,6 +23,12 @@ enum TinyModels {
         case deepseekR1 = "deepseek-r1"
         case deepseekV31 = "deepseek-v3.1"
         case qwen3
+        case qwen3Coder = "qwen3-coder"
+        case devstral
+        case glm46 = "glm-4.6"
+        case glm47 = "glm-4.7"
+        case mistralSmall32 = "mistral-small-3.2"
+        case ministral3 = "ministral-3"
     }
 
     static func path(_ template: Template) throws -> String {
