@@ -24,7 +24,7 @@ public enum AnthropicRequestDecoder {
     /// `effort` is interpreted, and the rest (a response format, …) must still reach Anthropic.
     static let interpretedFields: Set<String> = [
         "model", "max_tokens", "messages", "system", "stream", "stop_sequences", "temperature", "top_p", "top_k",
-        "min_p", "repetition_penalty", "metadata", "tools", "tool_choice", "thinking",
+        "min_p", "repetition_penalty", "seed", "metadata", "tools", "tool_choice", "thinking",
     ]
 
     /// - Parameters:
@@ -46,9 +46,11 @@ public enum AnthropicRequestDecoder {
         request.temperature = try root.optional("temperature")?.double()
         request.topP = try root.optional("top_p")?.double()
         request.topK = try root.optional("top_k")?.int()
-        // Not Anthropic's: open-model servers' sampling extensions, for the engine and vLLM-style upstreams.
+        // Not Anthropic's: open-model servers' sampling extensions (and a seed), for the engine and
+        // vLLM-style upstreams.
         request.minP = try SamplingExtensions.minP(root.optional("min_p"))
         request.repetitionPenalty = try SamplingExtensions.repetitionPenalty(root.optional("repetition_penalty"))
+        request.seed = try root.optional("seed")?.int()
         request.user = try root.optional("metadata")?.optional("user_id")?.string()
         if let tools = try root.optional("tools") { (request.tools, request.anthropicServerTools) = try self.tools(tools) }
         if let choice = try root.optional("tool_choice") {

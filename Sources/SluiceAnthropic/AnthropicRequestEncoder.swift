@@ -30,6 +30,7 @@ public enum AnthropicRequestEncoder {
         // Passed on as the client sent them: an Anthropic-compatible server may take them, Anthropic refuses them.
         if let minP = request.minP { body["min_p"] = .double(minP) }
         if let penalty = request.repetitionPenalty { body["repetition_penalty"] = .double(penalty) }
+        if let seed = request.seed { body["seed"] = .integer(seed) }
         if !request.stopSequences.isEmpty { body["stop_sequences"] = .array(request.stopSequences.map(JSONValue.string)) }
         if let user = request.user { body["metadata"] = ["user_id": .string(user)] }
         if let outputConfig = outputConfig(request) { body["output_config"] = outputConfig }

@@ -186,13 +186,13 @@ import Testing
 
     @Test func scalarFieldsAreRead() throws {
         let request = try decode(
-            #"{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"hi"}],"system":"Be brief.","temperature":0,"top_p":0.9,"top_k":40,"min_p":0.1,"repetition_penalty":1.05,"stop_sequences":["\n\nHuman:","END"]}"#
+            #"{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"hi"}],"system":"Be brief.","temperature":0,"top_p":0.9,"top_k":40,"min_p":0.1,"repetition_penalty":1.05,"seed":7,"stop_sequences":["\n\nHuman:","END"]}"#
         )
         #expect(request.system == [TextContent("Be brief.")])
         #expect(request.temperature == 0)
         #expect(request.topP == 0.9)
         #expect(request.topK == 40)
-        #expect(request.minP == 0.1 && request.repetitionPenalty == 1.05)
+        #expect(request.minP == 0.1 && request.repetitionPenalty == 1.05 && request.seed == 7)
         #expect(request.anthropicExtraFields.isEmpty)
         #expect(request.stopSequences == ["\n\nHuman:", "END"])
         #expect(request.stream == false)

@@ -172,7 +172,7 @@ import Testing
         #expect(
             AnthropicRequestEncoder.encode(request, stream: true).serializedString()
                 == #"{"model":"m","max_tokens":512,"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}],"thinking":{"type":"disabled"},"#
-                + #""temperature":0.7,"top_p":0.95,"top_k":20,"min_p":0.05,"repetition_penalty":1.1,"stop_sequences":["STOP"],"metadata":{"user_id":"user-1"},"stream":true}"#
+                + #""temperature":0.7,"top_p":0.95,"top_k":20,"min_p":0.05,"repetition_penalty":1.1,"seed":42,"stop_sequences":["STOP"],"metadata":{"user_id":"user-1"},"stream":true}"#
         )
     }
 }

@@ -284,7 +284,8 @@ struct ChatTemplateFamilyTests {
             // Thinking off: random weights would reason until max_tokens before calling.
             let request = ChatRequest(
                 model: "tiny", messages: [.user(question)], tools: [TestTools.time, TestTools.weather],
-                toolChoice: .tool(name: "get_weather"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled)
+                toolChoice: .tool(name: "get_weather"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled,
+                seed: 42)
             let events = try await collect(backend.start(request))
             let answer = try response(events)
             #expect(answer.stopReason == .toolUse)
@@ -307,7 +308,8 @@ struct ChatTemplateFamilyTests {
         let backend = try TinyModels.backend(family.template, context: 8192, parallel: 1)
         let request = ChatRequest(
             model: "tiny", messages: [.user("Time?")], tools: [TestTools.time, TestTools.weather],
-            toolChoice: .tool(name: "get_time"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled)
+            toolChoice: .tool(name: "get_time"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled,
+                seed: 42)
         let answer = try response(try await collect(backend.start(request)))
         guard case .toolUse(let call)? = answer.content.first, answer.content.count == 1 else {
             Issue.record("expected one tool call, got \(answer.content)")

@@ -247,10 +247,11 @@ def test_openai_tool_choice_required_returns_tool_calls(gpt):
 def test_each_template_family_forces_a_valid_call_and_counts_the_next_turn_exactly(claude, family):
     model = f"{family}-tiny"
     messages = user("Weather in Paris?")
-    # Thinking off: random weights would reason until max_tokens before calling.
+    # Thinking off: random weights would reason until max_tokens before calling. A fixed seed
+    # makes the sampled call the same on every run.
     reply = claude.messages.create(model=model, max_tokens=400, messages=messages, tools=[WEATHER_TOOL],
                                    tool_choice={"type": "tool", "name": "get_weather", "disable_parallel_tool_use": True},
-                                   thinking={"type": "disabled"})
+                                   thinking={"type": "disabled"}, extra_body={"seed": 42})
     assert reply.stop_reason == "tool_use"
     assert [block.type for block in reply.content] == ["tool_use"]
     call = reply.content[0]
