@@ -7,8 +7,8 @@
 // is not NULL, stores a message there (also freed with sluice_string_free). No C++ exception
 // crosses this boundary.
 //
-// The implementation is Sources/CLlama/shim/sluice_chat.cpp, compiled by scripts/build-llama
-// into libsluice-llama-shim.so against the pinned llama.cpp headers.
+// The implementation is in Sources/CLlama/shim/ (sluice_chat.cpp, chat_rendering.cpp), compiled
+// by scripts/build-llama into libsluice-llama-shim.so against the pinned llama.cpp headers.
 #pragma once
 
 #include <stdbool.h>
