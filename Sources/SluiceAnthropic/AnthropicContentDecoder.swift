@@ -3,7 +3,7 @@ import SluiceCore
 /// Reads Anthropic content blocks, for client requests and upstream responses alike.
 ///
 /// Block types Sluice does not know are skipped rather than refused: clients and upstreams add
-/// new ones (`search_result`, …) faster than a gateway learns them, and a 400 would break every
+/// new ones faster than a gateway learns them, and a 400 would break every
 /// request that carries one. Blocks only Anthropic reads are kept for Anthropic upstreams (see
 /// ``AnthropicOnlyContent``). A block without a `type` is refused, since it is not a block at all.
 enum AnthropicContentDecoder {
@@ -55,13 +55,12 @@ enum AnthropicContentDecoder {
         }
     }
 
-    /// Blocks carried for Anthropic upstreams as they are: Claude Code's tool references (its tool
-    /// search loading deferred tools) and the calls and results of Anthropic's own server tools,
-    /// which Anthropic wrote and reads back. Client-written blocks with free text
-    /// (`search_result`) are not among them: the policies could not scan them.
+    /// Blocks carried for Anthropic upstreams as they are (the policies scan their text): search
+    /// results, Claude Code's tool references (its tool search loading deferred tools) and the calls
+    /// and results of Anthropic's own server tools, which Anthropic wrote and reads back.
     static func isAnthropicOnly(_ type: String) -> Bool {
         switch type {
-        case "tool_reference", "server_tool_use", "mcp_tool_use", "container_upload": true
+        case "search_result", "tool_reference", "server_tool_use", "mcp_tool_use", "container_upload": true
         default: type.hasSuffix("_tool_result")
         }
     }

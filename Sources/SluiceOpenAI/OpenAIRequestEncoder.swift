@@ -163,7 +163,7 @@ public enum OpenAIRequestEncoder {
             switch block {
             case .toolResult(let result):
                 var content = ([result.text] + result.content.compactMap { block in
-                    if case .anthropicOnly(let block) = block { block.noteForOtherBackends } else { nil }
+                    if case .anthropicOnly(let block) = block { block.textForOtherBackends } else { nil }
                 }).filter { !$0.isEmpty }.joined(separator: "\n")
                 let images = result.content.filter { if case .image = $0 { true } else { false } }
                 if !images.isEmpty {
@@ -179,7 +179,7 @@ public enum OpenAIRequestEncoder {
             case .image:
                 rest.append(block)
             case .anthropicOnly(let block):
-                if let note = block.noteForOtherBackends { rest.append(.text(TextContent(note))) }
+                if let note = block.textForOtherBackends { rest.append(.text(TextContent(note))) }
             case .toolUse, .thinking, .redactedThinking:
                 continue  // never part of a user turn
             }

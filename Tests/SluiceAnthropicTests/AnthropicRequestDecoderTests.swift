@@ -107,14 +107,15 @@ import Testing
             """
             {"model":"m","max_tokens":5,"future_top_level":{"x":1},
              "messages":[{"role":"user","content":[{"type":"text","text":"hi","citations":null,"future":1},
-                                                  {"type":"search_result","source":"s","content":[]}],"name":"alice"}],
+                                                  {"type":"future_block","source":"s","content":[]}],"name":"alice"}],
              "metadata":{"user_id":"u1","trace":"t"},
              "tools":[{"name":"t","input_schema":{"type":"object"},"defer_loading":true,"strict":true}],
              "tool_choice":{"type":"any","future":"x"},
              "thinking":{"type":"disabled"}}
             """
         )
-        // Unknown message and tool fields are kept aside for Anthropic upstreams, never refused.
+        // Unknown blocks are skipped; unknown message and tool fields are kept aside for Anthropic
+        // upstreams, never refused.
         #expect(request.messages == [Message(role: .user, content: [.text(TextContent("hi"))], anthropicExtraFields: ["name": "alice"])])
         #expect(request.tools.first?.anthropicExtraFields == ["defer_loading": true, "strict": true])
         #expect(request.user == "u1")

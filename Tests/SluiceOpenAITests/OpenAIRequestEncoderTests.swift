@@ -429,6 +429,17 @@ import Testing
             == "PDF read\n[Attached document (a file) omitted: this model cannot read documents.]")
     }
 
+    @Test func searchResultsBecomeTheirText() {
+        let result = AnthropicOnlyContent(anthropicBlock: [
+            "type": "search_result", "source": "https://wiki/vacation", "title": "Vacation policy",
+            "content": [["type": "text", "text": "25 days a year."], ["type": "text", "text": "Carry over 5."]],
+        ])
+        let request = ChatRequest(model: "m", messages: [Message(role: .user, content: [.anthropicOnly(result), .text(TextContent("How many days?"))])])
+        let messages = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]?.arrayValue
+        #expect(messages?.first?["content"]?.stringValue
+            == "Search result \"Vacation policy\" (https://wiki/vacation):\n25 days a year.\nCarry over 5.\nHow many days?")
+    }
+
     @Test func emptySystemPromptSendsNoSystemMessage() {
         // Claude Code's billing line alone: nothing is left once it is removed.
         let request = ChatRequest(model: "m", system: [TextContent(Self.billingLine)], messages: [.user("hi")])

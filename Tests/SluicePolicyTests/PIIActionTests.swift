@@ -164,6 +164,44 @@ import Testing
         #expect(result.actions == ["pii:EMAIL=9"])
     }
 
+    @Test func scrubsTheWordsOfAnthropicOnlyBlocksButNotTheirDataOrIdentifiers() async throws {
+        let email = "john@example.com"
+        let searchResult: JSONObject = [
+            "type": "search_result", "source": .string("https://wiki/\(email)"), "title": .string("Contact \(email)"),
+            "content": [["type": "text", "text": .string("Write to \(email).")]],
+        ]
+        let document: JSONObject = [
+            "type": "document", "title": .string("From \(email)"),
+            "source": ["type": "base64", "media_type": "application/pdf", "data": .string("JVBER\(email)")],
+        ]
+        let serverResult: JSONObject = [
+            "type": "web_search_tool_result", "tool_use_id": .string("srv_\(email)"),
+            "content": [["type": "web_search_result", "title": .string("About \(email)"), "encrypted_content": .string("E\(email)")]],
+        ]
+        let request = ChatRequest(
+            model: "m",
+            messages: [
+                Message(role: .user, content: [
+                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: searchResult)),
+                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: document)),
+                ]),
+                Message(role: .assistant, content: [.anthropicOnly(AnthropicOnlyContent(anthropicBlock: serverResult))]),
+            ])
+        let scrubbed = try await prepared(request, piiSettings(["email": "redact"])).request
+        #expect(scrubbed.messages[0].content[0] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
+            "type": "search_result", "source": "https://wiki/[EMAIL]", "title": "Contact [EMAIL]",
+            "content": [["type": "text", "text": "Write to [EMAIL]."]],
+        ])))
+        #expect(scrubbed.messages[0].content[1] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
+            "type": "document", "title": "From [EMAIL]",
+            "source": ["type": "base64", "media_type": "application/pdf", "data": .string("JVBER\(email)")],
+        ])))
+        #expect(scrubbed.messages[1].content[0] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
+            "type": "web_search_tool_result", "tool_use_id": .string("srv_\(email)"),
+            "content": [["type": "web_search_result", "title": "About [EMAIL]", "encrypted_content": .string("E\(email)")]],
+        ])))
+    }
+
     @Test func aRequestWithNothingToScrubIsLeftAsItWas() async throws {
         let request = ChatRequest(model: "m", system: [TextContent("You are helpful.")], messages: [.user("Hello there")])
         let result = try await prepared(request, [:])

@@ -553,6 +553,21 @@ def test_a_pdf_becomes_a_note_for_an_openai_backend(srv, key, mock):
     assert "JVBERi0x" not in json.dumps(received(mock).json)
 
 
+SEARCH_RESULT = {"type": "search_result", "source": "https://wiki/vacation", "title": "Vacation policy",
+                 "content": [{"type": "text", "text": "25 days a year."}], "citations": {"enabled": True}}
+
+
+def test_a_search_result_reaches_anthropic_as_sent_and_others_as_text(srv, key, mock):
+    body = {"model": "anth-sonnet", "max_tokens": 10,
+            "messages": [{"role": "user", "content": [SEARCH_RESULT, {"type": "text", "text": "How many days?"}]}]}
+    send(srv, key, body, path="/v1/messages", headers={})
+    assert received(mock).json["messages"][0]["content"][0] == SEARCH_RESULT
+    mock.reset()
+    send(srv, key, {**body, "model": "claude-sonnet-4-5"}, path="/v1/messages", headers={})
+    assert received(mock).json["messages"] == [{"role": "user", "content": (
+        'Search result "Vacation policy" (https://wiki/vacation):\n25 days a year.\nHow many days?')}]
+
+
 def tool_search_request(model: str) -> dict:
     """Claude Code's tool search: the result names a deferred tool for Anthropic to load."""
     body = cc_request(model)

@@ -13,13 +13,12 @@ public enum ContentBlock: Sendable, Hashable {
     case anthropicOnly(AnthropicOnlyContent)
 }
 
-/// A request block the canonical model does not interpret, kept as the client's JSON for
-/// Anthropic upstreams, which read it: PDF and file documents (plain-text ones are text blocks,
-/// which every backend reads and the policies scan), `tool_reference` (Claude Code's tool search
-/// loading a deferred tool), and the history of Anthropic's own server tools (`server_tool_use`,
-/// `web_search_tool_result`, …), which also appear in Anthropic's answers. Other backends drop
-/// it, except that a document leaves ``noteForOtherBackends`` in its place, so the model knows
-/// one was attached; OpenAI clients never see it.
+/// A block the canonical model does not interpret, kept as its JSON for Anthropic upstreams,
+/// which read it: from clients, PDF and file documents (plain-text ones are text blocks instead),
+/// search results, `tool_reference` (Claude Code's tool search loading a deferred tool) and the
+/// history of Anthropic's own server tools; from Anthropic, those server tools' calls and results
+/// (`server_tool_use`, `web_search_tool_result`, …). Other backends get
+/// ``textForOtherBackends`` in its place, when there is one; OpenAI clients never see it.
 public struct AnthropicOnlyContent: Sendable, Hashable {
     public var anthropicBlock: JSONObject
 
@@ -27,12 +26,22 @@ public struct AnthropicOnlyContent: Sendable, Hashable {
         self.anthropicBlock = anthropicBlock
     }
 
-    public var noteForOtherBackends: String? {
-        guard anthropicBlock["type"]?.stringValue == "document" else { return nil }
-        let source = anthropicBlock["source"]
-        let kind = source?["media_type"]?.stringValue ?? (source?["type"]?.stringValue == "file" ? "a file" : "a document")
-        let title = anthropicBlock["title"]?.stringValue.map { " \"\($0)\"" } ?? ""
-        return "[Attached document\(title) (\(kind)) omitted: this model cannot read documents.]"
+    /// What a backend that cannot read the block is given instead: a search result's text, or a
+    /// note that a document was attached, so the model knows of it; `nil` for the rest.
+    public var textForOtherBackends: String? {
+        let title = anthropicBlock["title"]?.stringValue
+        switch anthropicBlock["type"]?.stringValue {
+        case "document":
+            let source = anthropicBlock["source"]
+            let kind = source?["media_type"]?.stringValue ?? (source?["type"]?.stringValue == "file" ? "a file" : "a document")
+            return "[Attached document\(title.map { " \"\($0)\"" } ?? "") (\(kind)) omitted: this model cannot read documents.]"
+        case "search_result":
+            let texts = anthropicBlock["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
+            let source = anthropicBlock["source"]?.stringValue.map { " (\($0))" } ?? ""
+            return (["Search result\(title.map { " \"\($0)\"" } ?? "")\(source):"] + texts).joined(separator: "\n")
+        default:
+            return nil
+        }
     }
 }
 

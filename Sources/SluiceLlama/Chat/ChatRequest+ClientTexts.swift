@@ -19,7 +19,7 @@ extension ChatRequest {
                 return .toolResult(result)
             case .anthropicOnly(let block):
                 // The note it becomes carries the client's title.
-                return block.noteForOtherBackends.flatMap { replacements[$0] }.map { .text(TextContent($0)) } ?? .anthropicOnly(block)
+                return block.textForOtherBackends.flatMap { replacements[$0] }.map { .text(TextContent($0)) } ?? .anthropicOnly(block)
             case .image, .toolUse, .redactedThinking:
                 return block
             }

@@ -67,9 +67,9 @@ enum LlamaPromptEncoder {
                 case .thinking(let thinking): texts.append(thinking.text)
                 case .toolResult(let result):
                     for case .text(let text) in result.content { texts.append(text.text) }
-                    for case .anthropicOnly(let block) in result.content { texts += [block.noteForOtherBackends].compactMap(\.self) }
+                    for case .anthropicOnly(let block) in result.content { texts += [block.textForOtherBackends].compactMap(\.self) }
                 case .toolUse(let call): texts.append(call.input.serializedString())
-                case .anthropicOnly(let block): texts += [block.noteForOtherBackends].compactMap(\.self)
+                case .anthropicOnly(let block): texts += [block.textForOtherBackends].compactMap(\.self)
                 case .image, .redactedThinking: continue
                 }
             }

@@ -7,8 +7,8 @@ extension ChatRequest {
     /// JSON, however deep; keys are left alone — and tool results.
     ///
     /// `rewrite` returns the new text, or `nil` to keep it; only changed parts are written back.
-    /// Images, redacted thinking, tool definitions and the data of documents (their title and
-    /// context are read) are not text a user typed and are skipped.
+    /// Images, redacted thinking, tool definitions and the identifiers and encoded data of
+    /// Anthropic-only blocks (documents, search results, …) are not text a user typed and are skipped.
     ///
     /// Rewriting thinking invalidates its signature for an Anthropic upstream unless the text ends
     /// up as the model wrote it, which is what tokenizing gives back.
@@ -61,22 +61,25 @@ extension ChatRequest {
             }
             return changed ? .toolResult(result) : nil
         case .anthropicOnly(var block):
-            // A document's title and context are the client's words; its data, like an image's, is not text.
-            var changed = false
-            for field in ["title", "context"] {
-                guard let text = block.anthropicBlock[field]?.stringValue, let rewritten = try rewrite(text) else { continue }
-                block.anthropicBlock[field] = .string(rewritten)
-                changed = true
-            }
-            return changed ? .anthropicOnly(block) : nil
+            guard case .object(let object)? = try rewritten(.object(block.anthropicBlock), rewrite, skipping: holdsNoWords) else { return nil }
+            block.anthropicBlock = object
+            return .anthropicOnly(block)
         case .image, .redactedThinking:
             return nil
         }
     }
 
+    /// Whether a field of an Anthropic-only block holds no one's words: types, identifiers, a
+    /// document's base64 data (a match there would corrupt the file), encrypted content.
+    private static func holdsNoWords(_ key: String) -> Bool {
+        ["type", "id", "tool_use_id", "file_id", "media_type", "data", "signature"].contains(key) || key.hasPrefix("encrypted_")
+    }
+
+    /// Every string value of `value`, however deep, except those under keys `skipping` accepts.
     private static func rewritten<Failure: Error>(
         _ value: JSONValue,
-        _ rewrite: (String) throws(Failure) -> String?
+        _ rewrite: (String) throws(Failure) -> String?,
+        skipping: (String) -> Bool = { _ in false }
     ) throws(Failure) -> JSONValue? {
         switch value {
         case .string(let text):
@@ -84,7 +87,7 @@ extension ChatRequest {
         case .array(var elements):
             var changed = false
             for index in elements.indices {
-                if let element = try rewritten(elements[index], rewrite) {
+                if let element = try rewritten(elements[index], rewrite, skipping: skipping) {
                     elements[index] = element
                     changed = true
                 }
@@ -93,8 +96,8 @@ extension ChatRequest {
         case .object(let object):
             var entries = object.entries
             var changed = false
-            for index in entries.indices {
-                if let value = try rewritten(entries[index].value, rewrite) {
+            for index in entries.indices where !skipping(entries[index].key) {
+                if let value = try rewritten(entries[index].value, rewrite, skipping: skipping) {
                     entries[index].value = value
                     changed = true
                 }
