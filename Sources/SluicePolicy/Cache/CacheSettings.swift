@@ -21,16 +21,7 @@ struct CacheSettings: Sendable, Hashable {
     /// Reads the section; absent fields keep their defaults (listing the stage enables it).
     /// Unknown fields are errors, so a misspelt setting is caught when the policy loads.
     init(settings: JSONCursor) throws(SluiceError) {
-        // An empty section (`cache:` alone) is YAML's null: the defaults.
-        guard !settings.value.isNull else { return }
-        guard let object = settings.value.objectValue else {
-            // At the root, the message carries no path: the policy loader names the section.
-            throw .invalidRequest(settings.path.isEmpty ? "expected a mapping" : "\(settings.path): expected a mapping")
-        }
-        for key in object.keys where !Self.settingNames.contains(key) {
-            throw .invalidRequest(
-                "\(settings.path.isEmpty ? key : "\(settings.path).\(key)"): unknown setting (expected one of: \(Self.settingNames.joined(separator: ", ")))")
-        }
+        guard try settings.isSettingsSection(of: Self.settingNames) else { return }
         if let field = try settings.optional("enabled") { enabled = try field.bool() }
         if let field = try settings.optional("scope") {
             guard let scope = Scope(rawValue: try field.string()) else {

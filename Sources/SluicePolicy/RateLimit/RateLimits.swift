@@ -26,16 +26,7 @@ struct RateLimits: Sendable, Hashable {
     /// present one must be a positive integer. Unknown fields are errors, so a misspelt limit
     /// is caught when the policy loads instead of silently not applying.
     init(settings: JSONCursor) throws(SluiceError) {
-        // An empty section (`rate_limit:` alone) is YAML's null: the defaults.
-        guard !settings.value.isNull else { return }
-        guard let object = settings.value.objectValue else {
-            // At the root, the message carries no path: the policy loader names the section.
-            throw .invalidRequest(settings.path.isEmpty ? "expected a mapping" : "\(settings.path): expected a mapping")
-        }
-        for key in object.keys where !Self.settingNames.contains(key) {
-            throw .invalidRequest(
-                "\(settings.path.isEmpty ? key : "\(settings.path).\(key)"): unknown setting (expected one of: \(Self.settingNames.joined(separator: ", ")))")
-        }
+        guard try settings.isSettingsSection(of: Self.settingNames) else { return }
         func limit(_ name: String) throws(SluiceError) -> Int? {
             guard let field = try settings.optional(name) else { return nil }
             guard let value = field.value.intValue, value > 0 else {
