@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
@@ -104,8 +105,12 @@ let package = Package(
                 "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceConfig", "SluiceStore", "SluicePolicy",
                 "SluiceLlama",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,6 +160,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy", "SluiceStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: ["SluiceServer", "SluiceConfig"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SluiceStoreTests",
             dependencies: ["SluiceStore", .product(name: "GRDB", package: "GRDB.swift")],

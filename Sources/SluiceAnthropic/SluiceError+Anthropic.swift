@@ -7,6 +7,7 @@ extension SluiceError.Category {
         switch self {
         case .upstreamFailed, .upstreamTimedOut: "api_error"
         case .requestTooLarge: "request_too_large"
+        case .requestTimeout: "invalid_request_error"
         case .overloaded: "overloaded_error"
         default: rawValue
         }

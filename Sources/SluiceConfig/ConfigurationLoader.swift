@@ -50,7 +50,7 @@ public enum ConfigurationLoader {
         var routeNodes: [YAMLCursor] = []
         for (key, value) in try document.entries(allowed: [
             "listen", "database", "policies_dir", "default_policy", "body_limit", "shutdown_grace", "keepalive_interval",
-            "backends", "routes",
+            "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "backends", "routes",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
@@ -60,6 +60,11 @@ public enum ConfigurationLoader {
             case "body_limit": configuration.bodyLimit = try value.positiveInt()
             case "shutdown_grace": configuration.shutdownGracePeriod = try value.duration()
             case "keepalive_interval": configuration.keepAliveInterval = try value.duration()
+            case "header_timeout": configuration.connectionLimits.headerTimeout = try value.duration()
+            case "body_timeout": configuration.connectionLimits.bodyTimeout = try value.duration()
+            case "idle_timeout": configuration.connectionLimits.idleTimeout = try value.duration()
+            case "max_connections": configuration.connectionLimits.maxConnections = try value.positiveInt()
+            case "request_timeout": configuration.requestTimeout = try value.duration()
             case "backends":
                 backendNodes = try value.list()
                 configuration.backends = try backendNodes.map(parseBackend)

@@ -11,8 +11,27 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public var shutdownGracePeriod: Duration = .seconds(30)
     /// How long an Anthropic stream may stay silent before a `ping` goes out.
     public var keepAliveInterval: Duration = .seconds(10)
+    /// What a client connection may cost the server: slow or silent clients are closed.
+    public var connectionLimits = ConnectionLimits()
+    /// The longest a request may take, upstream included: past it a plain response is a 504 and a
+    /// stream ends with an error event.
+    public var requestTimeout: Duration = .seconds(600)
     public var backends: [BackendConfiguration] = []
     public var routes: [RouteConfiguration] = []
+
+    public init() {}
+}
+
+/// Bounds on client connections, so that slow, silent or too many clients cannot hold the server.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// A request's headers must arrive within this long of its first byte (or of the connection opening).
+    public var headerTimeout: Duration = .seconds(10)
+    /// The longest silence allowed between two pieces of a request body.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A kept-alive connection with no request in progress is closed after this long.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Connections past this many are answered 503 and closed at once.
+    public var maxConnections: Int = 4096
 
     public init() {}
 }

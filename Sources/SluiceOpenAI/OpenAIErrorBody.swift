@@ -24,7 +24,7 @@ public enum OpenAIErrorBody {
 
     static func type(_ category: SluiceError.Category) -> String {
         switch category {
-        case .requestTooLarge: "invalid_request_error"
+        case .requestTooLarge, .requestTimeout: "invalid_request_error"
         case .upstreamFailed, .upstreamTimedOut: "api_error"
         default: category.rawValue
         }
@@ -36,6 +36,7 @@ public enum OpenAIErrorBody {
         case .permission: "model_not_allowed"
         case .rateLimited: "rate_limit_exceeded"
         case .requestTooLarge: "request_too_large"
+        case .requestTimeout: "request_timeout"
         default: nil
         }
     }

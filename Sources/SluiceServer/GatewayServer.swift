@@ -7,6 +7,10 @@ internal import Hummingbird
 internal import ServiceLifecycle
 internal import UnixSignals
 internal import SluiceCurl
+internal import HummingbirdCore
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// The `sluice serve` process: the HTTP fronts, authentication and the backends, run until
 /// SIGTERM or SIGINT, after which in-flight requests and streams get the configured grace period.
@@ -40,10 +44,17 @@ public enum GatewayServer {
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
                 usage: usage, bodyLimit: configuration.bodyLimit,
-                keepAliveInterval: configuration.keepAliveInterval)
+                keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
+                shutdownGrace: configuration.shutdownGracePeriod)
             let router = makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
+            let limits = configuration.connectionLimits
+            let openConnections = OpenConnections(maximum: limits.maxConnections)
+            raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
             let application = Application(
                 router: router,
+                server: HTTPServerBuilder { responder in
+                    GuardedHTTP1Channel(responder: responder, limits: limits, openConnections: openConnections)
+                },
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
                 onServerRunning: { _ in
                     logger.info("sluice is ready", metadata: ["backends": "\(dispatcher.backendNames.joined(separator: ","))"])
@@ -53,7 +64,9 @@ public enum GatewayServer {
                 // Shut down in reverse: the server drains first, then the last usage batch is written.
                 services: [usage, PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+            // Requests still running when the grace period ends are cut with an error (RequestCutoff);
+            // the extra moment lets those answers and their usage rows go out before the hard stop.
+            serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod + .seconds(5)
             try await ServiceGroup(configuration: serviceConfiguration).run()
         }
     }
@@ -72,5 +85,24 @@ public enum GatewayServer {
         OpenAIRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
         return router
+    }
+
+    /// Lifts the soft limit on open descriptors to the hard one: every connection, upstream
+    /// transfer and database file needs one, and running out would fail accepts and upstream calls
+    /// alike. Warns when even the hard limit leaves no room for `maxConnections` clients.
+    static func raiseDescriptorLimit(toServe maxConnections: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        // Each client may also hold an upstream transfer; keep some for files and listeners.
+        let needed = rlim_t(maxConnections) * 2 + 256
+        if limit.rlim_cur < needed {
+            logger.warning(
+                "the open-file limit is low for max_connections",
+                metadata: ["limit": "\(limit.rlim_cur)", "max_connections": "\(maxConnections)", "needed": "\(needed)"])
+        }
     }
 }

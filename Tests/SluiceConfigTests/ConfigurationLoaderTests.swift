@@ -11,6 +11,11 @@ import Testing
         default_policy: strict
         body_limit: 1048576
         shutdown_grace: 45s
+        header_timeout: 5s
+        body_timeout: 15s
+        idle_timeout: 2m
+        request_timeout: 20m
+        max_connections: 100
         backends:
           - name: vllm
             type: openai
@@ -69,6 +74,11 @@ import Testing
         configuration.defaultPolicy = "strict"
         configuration.bodyLimit = 1_048_576
         configuration.shutdownGracePeriod = .seconds(45)
+        configuration.connectionLimits.headerTimeout = .seconds(5)
+        configuration.connectionLimits.bodyTimeout = .seconds(15)
+        configuration.connectionLimits.idleTimeout = .seconds(120)
+        configuration.connectionLimits.maxConnections = 100
+        configuration.requestTimeout = .seconds(1200)
         configuration.backends = [vllm, openai, anthropic]
         configuration.routes = [
             RouteConfiguration(match: "claude-*", backends: ["anthropic"]),
@@ -212,7 +222,7 @@ import Testing
         let error = try failure("listen: 127.0.0.1:8765\ndatabase: keys.sqlite\nlisten_port: 9000\n")
         #expect(error.line == 3)
         #expect(error.message.contains("'listen_port'"))
-        #expect(error.message.hasPrefix("unknown key 'listen_port' (expected one of: backends, body_limit, database,"))
+        #expect(error.message.hasPrefix("unknown key 'listen_port' (expected one of: backends, body_limit, body_timeout, database,"))
     }
 
     @Test func unknownKeyInABackendIsNamedWithItsLine() throws {

@@ -4,7 +4,7 @@ import Testing
 @Suite struct SluiceErrorTests {
     @Test func everyCategoryHasItsStatus() {
         let statuses: [SluiceError.Category: Int] = [
-            .invalidRequest: 400, .authentication: 401, .permission: 403, .notFound: 404, .requestTooLarge: 413,
+            .invalidRequest: 400, .authentication: 401, .permission: 403, .notFound: 404, .requestTimeout: 408, .requestTooLarge: 413,
             .rateLimited: 429, .internalFailure: 500, .upstreamFailed: 502, .upstreamTimedOut: 504, .overloaded: 529,
         ]
         #expect(Set(statuses.keys) == Set(SluiceError.Category.allCases))
@@ -21,7 +21,7 @@ import Testing
     @Test func categoriesUseTheAnthropicTypeNames() {
         #expect(SluiceError.Category.allCases.map(\.rawValue) == [
             "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
-            "rate_limit_error", "upstream_failed", "upstream_timed_out", "overloaded_error", "api_error",
+            "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out", "overloaded_error", "api_error",
         ])
     }
 

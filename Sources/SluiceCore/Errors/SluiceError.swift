@@ -10,6 +10,8 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case permission = "permission_error"
         case notFound = "not_found_error"
         case requestTooLarge = "request_too_large"
+        /// The client was too slow sending its request.
+        case requestTimeout = "request_timeout"
         case rateLimited = "rate_limit_error"
         case upstreamFailed = "upstream_failed"
         case upstreamTimedOut = "upstream_timed_out"
@@ -40,6 +42,7 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .authentication: 401
         case .permission: 403
         case .notFound: 404
+        case .requestTimeout: 408
         case .requestTooLarge: 413
         case .rateLimited: 429
         case .internalFailure: 500

@@ -49,6 +49,8 @@ public struct Dispatcher: Sendable {
         for name in route.backends {
             guard let target = targets[name] else { continue }
             for attempt in 1...target.maxAttempts {
+                // A client that has gone gets no further attempt or fallback.
+                try Task.checkCancellation()
                 do {
                     return Dispatch(backendName: name, events: try await target.backend.start(upstreamRequest))
                 } catch let error as SluiceError where error.isRetriable {

@@ -1,6 +1,7 @@
 internal import Hummingbird
 internal import Logging
 internal import NIOCore
+internal import NIOHTTP1
 internal import SluiceCore
 
 /// Turns every error thrown below it into a response in the caller's protocol: Sluice's own
@@ -12,6 +13,10 @@ struct ErrorResponseMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch is CancellationError {
+            // The client went away: there is no one to answer, and nothing went wrong here.
+            context.record.errorCategory = "client_closed_request"
+            return Response(status: .init(code: Gateway.Exchange.clientClosedRequest))
         } catch {
             let sluiceError = Self.sluiceError(for: error, request: request)
             if sluiceError.category == .internalFailure {
@@ -28,6 +33,8 @@ struct ErrorResponseMiddleware: RouterMiddleware {
         switch error {
         case let error as SluiceError: return error
         case is NIOTooManyBytesError: return SluiceError(.requestTooLarge, "request body is larger than the configured limit")
+        case let error as HTTPParserError: return .invalidRequest("malformed HTTP request: \(error.debugDescription)")
+        case is RequestBodyTimeout: return SluiceError(.requestTimeout, "the request body stopped arriving before its end")
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound("no route for \(target)")

@@ -17,6 +17,10 @@ struct Gateway: Sendable {
     let bodyLimit: Int
     /// How often an idle stream gets a keep-alive.
     let keepAliveInterval: Duration
+    /// The longest a request may take, backend included.
+    let requestTimeout: Duration
+    /// How long requests in flight may go on after shutdown begins.
+    let shutdownGrace: Duration
 
     /// The request body as JSON; 413 past the limit, 400 naming the problem when malformed.
     func readJSON(_ request: Request) async throws -> JSONValue {
@@ -44,6 +48,7 @@ struct Gateway: Sendable {
         to chatRequest: ChatRequest, request: Request, context: SluiceRequestContext, endpoint: String,
         streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
     ) async throws -> Response {
+        let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdownGrace: shutdownGrace)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
         let exchange = Exchange(
@@ -72,36 +77,38 @@ struct Gateway: Sendable {
             events = EventStream(events: answer.events)
         case .proceed:
             do {
-                let dispatch = try await dispatcher.start(upstreamRequest)
+                let dispatcher = dispatcher
+                let dispatch = try await cutoff.run { [upstreamRequest] in try await dispatcher.start(upstreamRequest) }
                 context.record.backend = dispatch.backendName
                 exchange.backend = dispatch.backendName
                 events = dispatch.events
             } catch {
-                let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
-                await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
-                return exchange.errorResponse(failure, request: request)
+                return await exchange.fail(error, request: request)
             }
         }
 
         let clientEvents = run.transform(events)
         if chatRequest.stream {
             let body = EventStreamResponse(
-                events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, logger: context.logger,
+                events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, cutoff: cutoff,
+                logger: context.logger,
                 onFinish: { summary in
-                    await exchange.finish(status: 200, usage: summary.usage, failure: summary.failure, clientSawEnd: summary.sawEnd)
+                    await exchange.finish(
+                        status: summary.clientLeft ? Exchange.clientClosedRequest : 200, usage: summary.usage,
+                        failure: summary.failure, clientSawEnd: summary.sawEnd)
                 })
             return body.response(headers: exchange.responseHeaders)
         }
-        var accumulator = ResponseAccumulator()
         do {
-            for try await event in clientEvents { try accumulator.consume(event) }
-            let response = try accumulator.response()
+            let response = try await cutoff.run {
+                var accumulator = ResponseAccumulator()
+                for try await event in clientEvents { try accumulator.consume(event) }
+                return try accumulator.response()
+            }
             await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)
             return Self.jsonResponse(encodeResponse(response), headers: exchange.responseHeaders)
         } catch {
-            let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
-            await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
-            return exchange.errorResponse(failure, request: request)
+            return await exchange.fail(error, request: request)
         }
     }
 
@@ -189,6 +196,21 @@ extension Gateway {
             return headers
         }
 
+        /// nginx's status for a request whose client went away before the answer; recorded, never sent.
+        static let clientClosedRequest = 499
+
+        /// Finishes with `error`, answering with it unless the client has gone.
+        func fail(_ error: any Error, request: Request) async -> Response {
+            if error is CancellationError {
+                await finish(status: Self.clientClosedRequest, usage: Usage(), failure: nil)
+                context.record.errorCategory = "client_closed_request"
+                return Response(status: .init(code: Self.clientClosedRequest))
+            }
+            let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
+            await finish(status: failure.httpStatus, usage: Usage(), failure: failure)
+            return errorResponse(failure, request: request)
+        }
+
         func errorResponse(_ error: SluiceError, request: Request) -> Response {
             context.record.errorCategory = error.category.rawValue
             var response = APIProtocol(for: request).response(for: error)
@@ -200,7 +222,7 @@ extension Gateway {
             await run.complete(clientSawEnd: clientSawEnd, failure: failure)
             let actions = run.actions
             let elapsed = ContinuousClock.now - started
-            gateway.usage.record(
+            await gateway.usage.record(
                 UsageRecord(
                     createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model, backend: backend,
                     endpoint: endpoint, stream: stream, status: failure?.httpStatus ?? status, inputTokens: usage.inputTokens,

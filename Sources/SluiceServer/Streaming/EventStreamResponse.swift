@@ -8,13 +8,18 @@ internal import SluiceCore
 /// Writes a canonical event stream to the client as server-sent events.
 ///
 /// Events are pulled only as fast as the client takes them. While the backend is silent (a long
-/// prefill) a keep-alive goes out every `keepAliveInterval`. A backend failure mid-stream becomes
-/// the protocol's in-stream error; a client that goes away ends the iteration, which drops the
-/// backend's stream and so cancels the upstream work.
+/// prefill) a keep-alive goes out every `keepAliveInterval`. A backend failure mid-stream, the
+/// request's deadline and the end of the shutdown grace period become the protocol's in-stream
+/// error; a client that goes away ends the iteration, which drops the backend's stream and so
+/// cancels the upstream work.
+///
+/// `onFinish` runs before the stream's last event goes out: the usage of an answered request is
+/// committed before the client learns it was answered, so a crash cannot lose it.
 struct EventStreamResponse<Encoder: StreamEncoding> {
     let events: EventStream
     let encoder: Encoder
     let keepAliveInterval: Duration
+    let cutoff: RequestCutoff
     let logger: Logger
     /// Called once when the stream is over, with how it ended.
     let onFinish: @Sendable (StreamSummary) async -> Void
@@ -22,6 +27,7 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
     private enum Item: Sendable {
         case event(StreamEvent)
         case tick
+        case cut(SluiceError)
         case end
     }
 
@@ -43,19 +49,23 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
         var encoder = encoder
         var lastWrite = ContinuousClock.now
         var summary = StreamSummary()
+        let cutoff = cutoff
         let items = merge(
             chain(events.map { Item.event($0) }, [Item.end].async),
-            AsyncTimerSequence(interval: keepAliveInterval, clock: .continuous).map { _ in Item.tick })
+            AsyncTimerSequence(interval: keepAliveInterval, clock: .continuous).map { _ in Item.tick },
+            [()].async.compactMap { await cutoff.wait().map(Item.cut) })
         do {
             for try await item in items {
                 let frames: [ServerSentEvent]
                 switch item {
                 case .event(let event):
                     summary.observe(event)
+                    if summary.sawEnd { await onFinish(summary) }
                     frames = encoder.encode(event)
                 case .tick:
                     guard ContinuousClock.now - lastWrite >= keepAliveInterval, let keepAlive = Encoder.keepAlive else { continue }
                     frames = [keepAlive]
+                case .cut(let reason): throw reason
                 case .end: frames = []
                 }
                 if !frames.isEmpty {
@@ -66,15 +76,30 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
             }
         } catch is ClientGone {
             logger.info("client went away mid-stream")
-            await onFinish(summary)
+            if !summary.sawEnd {
+                summary.clientLeft = true
+                await onFinish(summary)
+            }
+            return
+        } catch is CancellationError {
+            logger.info("client went away mid-stream")
+            if !summary.sawEnd {
+                summary.clientLeft = true
+                await onFinish(summary)
+            }
             return
         } catch {
             let failure = ErrorResponseMiddleware.sluiceError(for: error, request: nil)
-            summary.failure = failure
             logger.warning("stream failed", metadata: ["error": "\(failure.description)"])
+            if !summary.sawEnd {
+                summary.failure = failure
+                await onFinish(summary)
+            }
             try? await Self.send(encoder.fail(failure), to: &writer)
+            try await writer.finish(nil)
+            return
         }
-        await onFinish(summary)
+        if !summary.sawEnd { await onFinish(summary) }
         try await writer.finish(nil)
     }
 

@@ -5,6 +5,8 @@ struct StreamSummary: Sendable {
     var usage = Usage()
     var sawEnd = false
     var failure: SluiceError?
+    /// The client went away before the end.
+    var clientLeft = false
 
     mutating func observe(_ event: StreamEvent) {
         switch event {

@@ -14,10 +14,11 @@ public struct UsageSummary: Sendable, Hashable {
 }
 
 extension SluiceDatabase {
-    /// Records finished requests, all in one transaction.
-    public func recordUsage(_ records: [UsageRecord]) throws {
+    /// Records finished requests, all in one transaction, on GRDB's writer thread rather than
+    /// the caller's.
+    public func recordUsage(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
-        try pool.write { db in
+        try await pool.write { db in
             for var record in records { try record.insert(db) }
         }
     }
