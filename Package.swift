@@ -102,8 +102,8 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: [
-                "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceConfig", "SluiceStore", "SluicePolicy",
-                "SluiceLlama",
+                "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceCurl", "SluiceConfig", "SluiceStore",
+                "SluicePolicy", "SluiceLlama",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),

@@ -11,6 +11,7 @@ naming the file, and a client that leaves freeing its sequence.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -385,6 +386,38 @@ def test_a_client_that_disconnects_frees_its_sequence(srv, key, claude):
     reply = claude.messages.create(model="solo-tiny", max_tokens=4, messages=user("next"))
     assert reply.usage.output_tokens == 4
     assert time.monotonic() - started < 5.0
+
+
+def leave_after(srv, key, body: dict, seconds: float) -> None:
+    """Sends `body` on a raw socket and closes it after `seconds`, without reading the answer."""
+    data = json.dumps(body).encode()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    s.sendall((f"POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: {key}\r\n"
+               f"anthropic-version: 2023-06-01\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data)
+    time.sleep(seconds)
+    s.close()
+
+
+def test_a_client_that_leaves_a_non_streamed_answer_frees_its_sequence(srv, key, claude):
+    leave_after(srv, key, {"model": "solo-tiny", "max_tokens": 15000, "messages": user("a very long answer")}, 1.0)
+    started = time.monotonic()
+    reply = claude.messages.create(model="solo-tiny", max_tokens=4, messages=user("next"))
+    assert reply.usage.output_tokens == 4
+    assert time.monotonic() - started < 5.0, "the engine went on decoding for a client that had left"
+
+
+def test_a_client_that_leaves_the_queue_gives_up_its_place(srv, key, claude):
+    """The only sequence is busy; a queued request's client leaves; once the busy one ends, the
+    next request is served at once instead of waiting behind the abandoned one."""
+    busy = post_json(srv, "/v1/messages", key, {"model": "solo-tiny", "max_tokens": 15000, "stream": True,
+                                                  "messages": user("first")}, stream=True)
+    assert next(busy.iter_lines())
+    leave_after(srv, key, {"model": "solo-tiny", "max_tokens": 15000, "messages": user("queued")}, 0.5)
+    busy.close()
+    started = time.monotonic()
+    reply = claude.messages.create(model="solo-tiny", max_tokens=4, messages=user("next"))
+    assert reply.usage.output_tokens == 4
+    assert time.monotonic() - started < 5.0, "an abandoned queued request was decoded anyway"
 
 
 # --------------------------------------------------------------------------

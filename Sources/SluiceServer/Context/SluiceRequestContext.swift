@@ -1,19 +1,19 @@
-public import Hummingbird
+internal import Hummingbird
 internal import SluiceCore
-public import SluiceStore
+internal import SluiceStore
 internal import Synchronization
 
 /// The per-request context: who is calling, and what the outer middlewares should record.
-public struct SluiceRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+struct SluiceRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
     /// The authenticated key; set by ``AuthMiddleware`` on API routes.
-    public var caller: APIKey?
+    var caller: APIKey?
     /// Shared with the logging and metrics middlewares, which run outside the ones that learn these facts.
     let record = RequestRecord()
     /// Sent back as `request-id`, and logged, so a client's report can be matched to a log line.
     let requestID = "req_" + Identifiers.base62(count: 24)
 
-    public init(source: Source) {
+    init(source: Source) {
         coreContext = .init(source: source)
     }
 }
@@ -21,12 +21,19 @@ public struct SluiceRequestContext: RequestContext {
 /// Facts about a request learnt by inner middlewares and handlers, read by the outer ones when it ends.
 final class RequestRecord: Sendable {
     private struct Facts {
+        var api: APIProtocol?
         var keyName: String?
         var backend: String?
         var errorCategory: String?
     }
 
     private let facts = Mutex(Facts())
+
+    /// The protocol of the route that took the request, once one has.
+    var api: APIProtocol? {
+        get { facts.withLock { $0.api } }
+        set { facts.withLock { $0.api = newValue } }
+    }
 
     var keyName: String? {
         get { facts.withLock { $0.keyName } }

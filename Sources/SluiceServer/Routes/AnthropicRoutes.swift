@@ -13,14 +13,16 @@ struct AnthropicRoutes {
     }
 
     private func messages(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        context.record.api = .anthropic
         let body = try await gateway.readJSON(request)
         let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta])
         return try await gateway.respond(
-            to: chatRequest, request: request, context: context, endpoint: "messages",
+            to: chatRequest, api: .anthropic, request: request, context: context, endpoint: "messages",
             streamEncoder: AnthropicStreamEncoder(), encodeResponse: AnthropicResponseEncoder.encode)
     }
 
     private func countTokens(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        context.record.api = .anthropic
         let body = try await gateway.readJSON(request)
         let chatRequest = try AnthropicRequestDecoder.decode(body, betaHeader: request.headers[.anthropicBeta], endpoint: .countTokens)
         let tokens = try await gateway.countTokens(chatRequest, request: request, context: context)

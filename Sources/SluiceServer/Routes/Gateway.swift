@@ -45,14 +45,15 @@ struct Gateway: Sendable {
 
     /// Runs `chatRequest` through the caller's policy and a backend, answering in the caller's protocol.
     func respond<Encoder: StreamEncoding>(
-        to chatRequest: ChatRequest, request: Request, context: SluiceRequestContext, endpoint: String,
+        to chatRequest: ChatRequest, api: APIProtocol, request: Request, context: SluiceRequestContext, endpoint: String,
         streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
     ) async throws -> Response {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdownGrace: shutdownGrace)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
         let exchange = Exchange(
-            gateway: self, run: run, context: context, endpoint: endpoint, model: chatRequest.model, stream: chatRequest.stream)
+            gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: chatRequest.model,
+            stream: chatRequest.stream)
 
         var upstreamRequest = chatRequest
         let verdict: PolicyVerdict
@@ -60,30 +61,25 @@ struct Gateway: Sendable {
             verdict = try await run.prepare(&upstreamRequest)
         } catch {
             // A stage that cannot do its job refuses the request: nothing passes unchecked.
-            let failure = (error as? SluiceError) ?? SluiceError.internalFailure("a policy failed to check the request")
             context.logger.error("policy failed", metadata: ["error": "\(String(reflecting: error))"])
-            await exchange.finish(status: failure.httpStatus, usage: Usage(), failure: failure)
-            return exchange.errorResponse(failure, request: request)
+            return await exchange.fail((error as? SluiceError) ?? .internalFailure("a policy failed to check the request"))
         }
 
         let events: EventStream
         switch verdict {
         case .refuse(let refusal):
-            await exchange.finish(status: refusal.httpStatus, usage: Usage(), failure: refusal)
-            return exchange.errorResponse(refusal, request: request)
+            return await exchange.fail(refusal)
         case .respond(let answer):
             context.record.backend = "cache"
-            exchange.backend = "cache"
             events = EventStream(events: answer.events)
         case .proceed:
             do {
                 let dispatcher = dispatcher
                 let dispatch = try await cutoff.run { [upstreamRequest] in try await dispatcher.start(upstreamRequest) }
                 context.record.backend = dispatch.backendName
-                exchange.backend = dispatch.backendName
                 events = dispatch.events
             } catch {
-                return await exchange.fail(error, request: request)
+                return await exchange.fail(error)
             }
         }
 
@@ -108,7 +104,7 @@ struct Gateway: Sendable {
             await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)
             return Self.jsonResponse(encodeResponse(response), headers: exchange.responseHeaders)
         } catch {
-            return await exchange.fail(error, request: request)
+            return await exchange.fail(error)
         }
     }
 
@@ -124,7 +120,7 @@ struct Gateway: Sendable {
             await run.complete(clientSawEnd: true)
             return tokens
         } catch {
-            let failure = (error as? SluiceError) ?? ErrorResponseMiddleware.sluiceError(for: error, request: request)
+            let failure = SluiceError(reporting: error, request: request)
             await run.complete(clientSawEnd: false, failure: failure)
             throw failure
         }
@@ -167,53 +163,53 @@ struct Gateway: Sendable {
 extension Gateway {
     /// One request's way through the gateway, finished exactly once: the policy stages learn the
     /// outcome, and the usage record and metrics are written.
-    final class Exchange: @unchecked Sendable {
-        // `@unchecked Sendable`: `backend` is set before the response starts and read only after it ends.
+    struct Exchange: Sendable {
         let gateway: Gateway
         let run: PolicyRun
         let context: SluiceRequestContext
+        /// The caller's protocol, which shapes its error responses.
+        let api: APIProtocol
         let endpoint: String
         let model: String
         let stream: Bool
-        var backend: String?
         private let started = ContinuousClock.now
 
-        init(gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, endpoint: String, model: String, stream: Bool) {
+        init(
+            gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, api: APIProtocol, endpoint: String, model: String,
+            stream: Bool
+        ) {
             self.gateway = gateway
             self.run = run
             self.context = context
+            self.api = api
             self.endpoint = endpoint
             self.model = model
             self.stream = stream
         }
 
+        /// nginx's status for a request whose client went away before the answer; recorded, never sent.
+        static let clientClosedRequest = 499
+
         var responseHeaders: HTTPFields {
             var headers = HTTPFields()
-            if let backend { headers[.sluiceBackend] = backend }
+            if let backend = context.record.backend { headers[.sluiceBackend] = backend }
             for (name, value) in run.responseHeaders {
                 if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
             }
             return headers
         }
 
-        /// nginx's status for a request whose client went away before the answer; recorded, never sent.
-        static let clientClosedRequest = 499
-
-        /// Finishes with `error`, answering with it unless the client has gone.
-        func fail(_ error: any Error, request: Request) async -> Response {
+        /// Finishes with `error` and answers with it in the caller's protocol, unless the client has gone.
+        func fail(_ error: any Error) async -> Response {
             if error is CancellationError {
                 await finish(status: Self.clientClosedRequest, usage: Usage(), failure: nil)
                 context.record.errorCategory = "client_closed_request"
                 return Response(status: .init(code: Self.clientClosedRequest))
             }
-            let failure = ErrorResponseMiddleware.sluiceError(for: error, request: request)
+            let failure = SluiceError(reporting: error, request: nil)
             await finish(status: failure.httpStatus, usage: Usage(), failure: failure)
-            return errorResponse(failure, request: request)
-        }
-
-        func errorResponse(_ error: SluiceError, request: Request) -> Response {
-            context.record.errorCategory = error.category.rawValue
-            var response = APIProtocol(for: request).response(for: error)
+            context.record.errorCategory = failure.category.rawValue
+            var response = api.response(for: failure)
             response.headers.append(contentsOf: responseHeaders)
             return response
         }
@@ -224,10 +220,11 @@ extension Gateway {
             let elapsed = ContinuousClock.now - started
             await gateway.usage.record(
                 UsageRecord(
-                    createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model, backend: backend,
-                    endpoint: endpoint, stream: stream, status: failure?.httpStatus ?? status, inputTokens: usage.inputTokens,
-                    outputTokens: usage.outputTokens, cacheReadInputTokens: usage.cacheReadInputTokens,
-                    cacheCreationInputTokens: usage.cacheCreationInputTokens, cacheHit: actions.contains("cache:hit"),
+                    createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model,
+                    backend: context.record.backend, endpoint: endpoint, stream: stream, status: failure?.httpStatus ?? status,
+                    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+                    cacheReadInputTokens: usage.cacheReadInputTokens, cacheCreationInputTokens: usage.cacheCreationInputTokens,
+                    cacheHit: actions.contains("cache:hit"),
                     durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
                     policies: actions.joined(separator: " ")),
                 actions: actions)

@@ -12,11 +12,12 @@ struct OpenAIRoutes {
     }
 
     private func chatCompletions(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        context.record.api = .openai
         let body = try await gateway.readJSON(request)
         let (chatRequest, streamOptions) = try OpenAIRequestDecoder.decode(body)
         let created = Int(Date().timeIntervalSince1970)
         return try await gateway.respond(
-            to: chatRequest, request: request, context: context, endpoint: "chat/completions",
+            to: chatRequest, api: .openai, request: request, context: context, endpoint: "chat/completions",
             streamEncoder: OpenAIStreamEncoder(options: streamOptions, created: created),
             encodeResponse: { OpenAIResponseEncoder.encode($0, created: created) })
     }

@@ -45,65 +45,109 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
         })
     }
 
+    /// How the client side of the stream ended.
+    private enum Ending {
+        /// The backend's stream ended; the client has had all but `finalFrames`, which wait for the
+        /// usage to be recorded.
+        case delivered(finalFrames: [ServerSentEvent])
+        /// A write failed or the task was cancelled: the client is gone.
+        case clientGone
+        /// The stream failed or was cut; the client is owed this error event.
+        case failed(SluiceError)
+    }
+
+    /// The backend's events are pulled in one child task and handed over one at a time (the
+    /// channel waits for the writer), keep-alive ticks and the cutoff in two others. Every child
+    /// has finished before `onFinish` runs, so no policy stage is still processing an event when
+    /// it learns how the request ended.
     private func write(to writer: inout any ResponseBodyWriter) async throws {
         var encoder = encoder
-        var lastWrite = ContinuousClock.now
         var summary = StreamSummary()
-        let cutoff = cutoff
-        let items = merge(
-            chain(events.map { Item.event($0) }, [Item.end].async),
-            AsyncTimerSequence(interval: keepAliveInterval, clock: .continuous).map { _ in Item.tick },
-            [()].async.compactMap { await cutoff.wait().map(Item.cut) })
+        let items = AsyncThrowingChannel<Item, any Error>()
+        let ending: Ending = await withTaskGroup(of: Void.self) { group in
+            group.addTask { [events] in
+                do {
+                    for try await event in events {
+                        await items.send(.event(event))
+                        // The canonical stream ends here; nothing after it is read or processed.
+                        if case .messageEnd = event { break }
+                    }
+                    await items.send(.end)
+                } catch {
+                    items.fail(error)
+                }
+            }
+            group.addTask { [keepAliveInterval] in
+                while (try? await Task.sleep(for: keepAliveInterval)) != nil { await items.send(.tick) }
+            }
+            group.addTask { [cutoff] in
+                if let reason = await cutoff.wait() { await items.send(.cut(reason)) }
+            }
+            let ending = await forward(items, encoder: &encoder, summary: &summary, to: &writer)
+            group.cancelAll()
+            items.finish()
+            return ending
+        }
+        switch ending {
+        case .delivered(let finalFrames):
+            await onFinish(summary)
+            try await Self.send(finalFrames, to: &writer)
+            try await writer.finish(nil)
+        case .clientGone:
+            logger.info("client went away mid-stream")
+            summary.clientLeft = true
+            await onFinish(summary)
+        case .failed(let failure):
+            logger.warning("stream failed", metadata: ["error": "\(failure.description)"])
+            summary.failure = failure
+            await onFinish(summary)
+            try? await Self.send(encoder.fail(failure), to: &writer)
+            try await writer.finish(nil)
+        }
+    }
+
+    /// Writes the items as server-sent events until the stream ends, fails or loses its client;
+    /// the last event is held back, to go out once the usage is recorded.
+    private func forward(
+        _ items: AsyncThrowingChannel<Item, any Error>, encoder: inout Encoder, summary: inout StreamSummary,
+        to writer: inout any ResponseBodyWriter
+    ) async -> Ending {
+        var lastWrite = ContinuousClock.now
+        var finalFrames: [ServerSentEvent] = []
         do {
             for try await item in items {
                 let frames: [ServerSentEvent]
                 switch item {
                 case .event(let event):
                     summary.observe(event)
-                    if summary.sawEnd { await onFinish(summary) }
+                    if summary.sawEnd {
+                        finalFrames = encoder.encode(event)
+                        continue
+                    }
                     frames = encoder.encode(event)
                 case .tick:
                     guard ContinuousClock.now - lastWrite >= keepAliveInterval, let keepAlive = Encoder.keepAlive else { continue }
                     frames = [keepAlive]
-                case .cut(let reason): throw reason
-                case .end: frames = []
+                case .cut(let reason):
+                    return .failed(reason)
+                case .end:
+                    return .delivered(finalFrames: finalFrames)
                 }
-                if !frames.isEmpty {
-                    try await Self.send(frames, to: &writer)
-                    lastWrite = ContinuousClock.now
-                }
-                if case .end = item { break }
+                try await Self.send(frames, to: &writer)
+                lastWrite = ContinuousClock.now
             }
+            return .clientGone
         } catch is ClientGone {
-            logger.info("client went away mid-stream")
-            if !summary.sawEnd {
-                summary.clientLeft = true
-                await onFinish(summary)
-            }
-            return
+            return .clientGone
         } catch is CancellationError {
-            logger.info("client went away mid-stream")
-            if !summary.sawEnd {
-                summary.clientLeft = true
-                await onFinish(summary)
-            }
-            return
+            return .clientGone
         } catch {
-            let failure = ErrorResponseMiddleware.sluiceError(for: error, request: nil)
-            logger.warning("stream failed", metadata: ["error": "\(failure.description)"])
-            if !summary.sawEnd {
-                summary.failure = failure
-                await onFinish(summary)
-            }
-            try? await Self.send(encoder.fail(failure), to: &writer)
-            try await writer.finish(nil)
-            return
+            return .failed(SluiceError(reporting: error, request: nil))
         }
-        if !summary.sawEnd { await onFinish(summary) }
-        try await writer.finish(nil)
     }
 
     private static func send(_ frames: [ServerSentEvent], to writer: inout any ResponseBodyWriter) async throws {
+        guard !frames.isEmpty else { return }
         var bytes: [UInt8] = []
         for frame in frames { bytes.append(contentsOf: frame.encoded()) }
         do {
