@@ -1,14 +1,17 @@
 internal import Foundation
 internal import Hummingbird
 internal import SluiceCurl
+internal import Synchronization
 
-// sluice-bench [--sluice PATH] [--requests N] [--policies DIR]
+// sluice-bench [--sluice PATH] [--requests N] [--policies DIR] [--streams N]
 //
 // Measures one mock upstream on loopback directly and through Sluice, in the same run:
-// requests/s, p50 and p99 latency (time to first byte for streams), at concurrency 1 and 32,
-// and prints what Sluice adds. Sluice runs its default policy from DIR (default: policies, so
-// the shipped pii, content, rate-limit and cache stages are part of the figure); the benchmark's
-// key has limits high enough never to be refused. Build both in release: `swift build -c release`.
+// requests/s, p50 and p99 latency (time to first byte for streams) at concurrency 1, 8 and 64,
+// what Sluice adds, and the CPU time the sluice process spent per request (user + system, from
+// /proc). Then the memory (RSS) of sluice holding N concurrent slow streams (default 1000).
+// Sluice runs its default policy from DIR (default: policies, so the shipped pii, content,
+// rate-limit and cache stages are part of the figure); the benchmark's key has limits high
+// enough never to be refused. Build both in release: `swift build -c release`.
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
@@ -17,6 +20,39 @@ let executableFolder = URL(fileURLWithPath: arguments[0]).deletingLastPathCompon
 let sluicePath = option("--sluice") ?? executableFolder.appending(path: "sluice").path
 let requestCount = option("--requests").flatMap(Int.init) ?? 2000
 let policiesDirectory = URL(fileURLWithPath: option("--policies") ?? "policies").standardizedFileURL.path
+let slowStreamCount = option("--streams").flatMap(Int.init) ?? 1000
+
+// Each slow stream holds a client socket and the mock's end of Sluice's upstream connection here.
+var descriptorLimit = rlimit()
+getrlimit(Int32(RLIMIT_NOFILE.rawValue), &descriptorLimit)
+descriptorLimit.rlim_cur = descriptorLimit.rlim_max
+setrlimit(Int32(RLIMIT_NOFILE.rawValue), &descriptorLimit)
+
+/// User + system CPU time of process `pid` so far, from /proc/PID/stat.
+func cpuTime(of pid: Int32) -> Duration {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let afterName = stat.lastIndex(of: ")")
+    else { return .zero }
+    // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+    let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+    let ticks = (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    return .microseconds(ticks * 1_000_000 / sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// How many slow streams have sent their first bytes.
+final class StreamCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
+}
+
+/// Resident memory of process `pid`, in MiB.
+func residentMemory(of pid: Int32) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return 0 }
+    return Double(line.split(separator: " ")[1]).map { $0 / 1024 } ?? 0
+}
 
 func freePort() -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -93,8 +129,8 @@ try await CurlClient.withClient { client in
             try await Task.sleep(for: .milliseconds(100))
         }
     }
-    func request(stream: Bool, throughSluice: Bool) -> CurlRequest {
-        let body = #"{"model":"bench","max_tokens":64,"stream":\#(stream),"messages":[{"role":"user","content":"Say hello."}]}"#
+    func request(stream: Bool, throughSluice: Bool, model: String = "bench") -> CurlRequest {
+        let body = #"{"model":"\#(model)","max_tokens":64,"stream":\#(stream),"messages":[{"role":"user","content":"Say hello."}]}"#
         var headers: CurlHeaders = ["content-type": "application/json"]
         if throughSluice { headers.add(name: "authorization", value: "Bearer \(key)") }
         let port = throughSluice ? sluicePort : upstreamPort
@@ -103,15 +139,17 @@ try await CurlClient.withClient { client in
 
     print("sluice-bench: \(requestCount) requests per row, OpenAI chat completions, mock upstream on loopback")
     print("sluice runs the default policy of \(policiesDirectory)")
-    print("scenario                 conc  target   req/s      p50 ms   p99 ms   failures")
+    print("scenario                 conc  target   req/s      p50 ms   p99 ms   CPU µs/req  failures")
     for streaming in [false, true] {
-        for concurrency in [1, 32] {
+        for concurrency in [1, 8, 64] {
             var rows: [String: LoadRun.Result] = [:]
             for throughSluice in [false, true] {
                 let run = LoadRun(client: client, request: request(stream: streaming, throughSluice: throughSluice),
                                   streaming: streaming, concurrency: concurrency, count: requestCount)
                 _ = await LoadRun(client: client, request: run.request, streaming: streaming, concurrency: concurrency, count: min(200, requestCount)).run()
+                let cpuBefore = cpuTime(of: server.processIdentifier)
                 let result = await run.run()
+                let cpuPerRequest = seconds(cpuTime(of: server.processIdentifier) - cpuBefore) * 1e6 / Double(max(1, result.latencies.count))
                 rows[throughSluice ? "sluice" : "direct"] = result
                 let scenario = streaming ? "streaming (first byte)" : "non-streaming"
                 print(
@@ -121,12 +159,42 @@ try await CurlClient.withClient { client in
                     String(format: "%-10.0f", result.requestsPerSecond),
                     milliseconds(result.percentile(0.5)).padding(toLength: 8, withPad: " ", startingAt: 0),
                     milliseconds(result.percentile(0.99)).padding(toLength: 8, withPad: " ", startingAt: 0),
+                    (throughSluice ? String(format: "%.0f", cpuPerRequest) : "-").padding(toLength: 11, withPad: " ", startingAt: 0),
                     result.failures)
             }
             if let direct = rows["direct"], let sluice = rows["sluice"] {
                 print("  added by sluice: p50 \(milliseconds(sluice.percentile(0.5) - direct.percentile(0.5))) ms, p99 \(milliseconds(sluice.percentile(0.99) - direct.percentile(0.99))) ms")
             }
         }
+    }
+
+    // Memory with many open streams: start them all, measure once each has sent its first bytes.
+    let idleMemory = residentMemory(of: server.processIdentifier)
+    let started = StreamCount()
+    let slowRequest = request(stream: true, throughSluice: true, model: "slow")
+    await withTaskGroup(of: Void.self) { group in
+        for _ in 0..<slowStreamCount {
+            group.addTask {
+                guard let response = try? await client.execute(slowRequest),
+                    response.status == 200
+                else { return }
+                var counted = false
+                do {
+                    for try await chunk in response.body where !chunk.isEmpty && !counted {
+                        started.increment()
+                        counted = true
+                    }
+                } catch {}
+            }
+        }
+        let deadline = ContinuousClock.now + MockUpstream.slowStreamDuration
+        while started.value < slowStreamCount, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let open = started.value
+        let memory = residentMemory(of: server.processIdentifier)
+        print(String(format: "RSS of sluice: %.1f MiB idle after the load, %.1f MiB with %d concurrent streams open (%.1f KiB per stream)",
+                     idleMemory, memory, open, (memory - idleMemory) * 1024 / Double(max(1, open))))
     }
 }
 upstream.cancel()
