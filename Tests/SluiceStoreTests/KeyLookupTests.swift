@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SluiceCore
 import Testing
 
@@ -47,12 +48,15 @@ import Testing
         try withTemporaryDatabase { database, _ in
             let key = try database.createKey(name: "ci", now: referenceDate).record
             database.recordUse(of: key, now: referenceDate)
+            try database.waitForQueuedWrites()
             #expect(try database.findKey("ci").lastUsedAt == referenceDate)
 
             database.recordUse(of: key, now: referenceDate.addingTimeInterval(10))
+            try database.waitForQueuedWrites()
             #expect(try database.findKey("ci").lastUsedAt == referenceDate)
 
             database.recordUse(of: key, now: referenceDate.addingTimeInterval(61))
+            try database.waitForQueuedWrites()
             #expect(try database.findKey("ci").lastUsedAt == referenceDate.addingTimeInterval(61))
         }
     }
@@ -63,6 +67,7 @@ import Testing
             let second = try database.createKey(name: "two", now: referenceDate).record
             database.recordUse(of: first, now: referenceDate)
             database.recordUse(of: second, now: referenceDate.addingTimeInterval(5))
+            try database.waitForQueuedWrites()
             #expect(try database.findKey("one").lastUsedAt == referenceDate)
             #expect(try database.findKey("two").lastUsedAt == referenceDate.addingTimeInterval(5))
         }
@@ -84,5 +89,12 @@ extension KeyLookupTests {
             #expect(try database.authenticate(secret: alice.secret) == .failure(.revoked))
             #expect(try database.authenticate(secret: impostor.secret) == .success(try database.findKey(impostor.record.id)))
         }
+    }
+}
+
+extension SluiceDatabase {
+    /// Returns once the writes queued before it (``recordUse(of:now:)``'s) are done.
+    func waitForQueuedWrites() throws {
+        try pool.barrierWriteWithoutTransaction { _ in }
     }
 }

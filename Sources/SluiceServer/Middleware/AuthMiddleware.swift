@@ -17,7 +17,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard let secret = Self.presentedKey(in: request.headers) else {
             throw SluiceError(.authentication, "missing API key: send it in the x-api-key header or as Authorization: Bearer")
         }
-        switch try cache.authenticate(secret: secret) {
+        switch try await cache.authenticate(secret: secret) {
         case .failure(let rejection):
             throw SluiceError(.authentication, rejection.description)
         case .success(let key):

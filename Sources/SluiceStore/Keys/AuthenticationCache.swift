@@ -23,14 +23,14 @@ public final class AuthenticationCache: Sendable {
         self.maximumAge = maximumAge
     }
 
-    public func authenticate(secret: String, now: Date = Date()) throws -> Result<APIKey, KeyRejection> {
+    public func authenticate(secret: String, now: Date = Date()) async throws -> Result<APIKey, KeyRejection> {
         let hash = KeyHash.sha256(secret)
         let clock = ContinuousClock.now
         if let entry = entries.withLock({ $0[hash] }), clock - entry.fetched < maximumAge {
             if case .success(let key) = entry.result, let expiresAt = key.expiresAt, expiresAt <= now { return .failure(.expired) }
             return entry.result
         }
-        let result = try database.authenticate(secret: secret, now: now)
+        let result = try await database.authentication(of: secret, now: now)
         entries.withLock { entries in
             // Unknown keys are cached too (a client retrying a bad key costs nothing), but the
             // map stays bounded: at the limit it starts over.

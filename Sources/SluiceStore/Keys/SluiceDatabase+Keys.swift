@@ -93,9 +93,21 @@ extension SluiceDatabase {
     /// The key `secret` belongs to, if it may be used now.
     public func authenticate(secret: String, now: Date = Date()) throws -> Result<APIKey, KeyRejection> {
         let hash = KeyHash.sha256(secret)
-        let candidate = try pool.read { db in
-            try APIKey.filter(Column("key_hash") == Data(hash) || Column("previous_key_hash") == Data(hash)).fetchOne(db)
-        }
+        return Self.check(hash, against: try pool.read { db in try Self.candidate(for: hash, in: db) }, now: now)
+    }
+
+    /// ``authenticate(secret:now:)`` for the server: the read runs on GRDB's reader, never blocking
+    /// a thread of Swift's cooperative pool.
+    public func authentication(of secret: String, now: Date = Date()) async throws -> Result<APIKey, KeyRejection> {
+        let hash = KeyHash.sha256(secret)
+        return Self.check(hash, against: try await pool.read { db in try Self.candidate(for: hash, in: db) }, now: now)
+    }
+
+    private static func candidate(for hash: [UInt8], in db: Database) throws -> APIKey? {
+        try APIKey.filter(Column("key_hash") == Data(hash) || Column("previous_key_hash") == Data(hash)).fetchOne(db)
+    }
+
+    private static func check(_ hash: [UInt8], against candidate: APIKey?, now: Date) -> Result<APIKey, KeyRejection> {
         guard let key = candidate else { return .failure(.unknown) }
         if key.revokedAt != nil { return .failure(.revoked) }
         if let expiresAt = key.expiresAt, expiresAt <= now { return .failure(.expired) }
@@ -107,12 +119,13 @@ extension SluiceDatabase {
         return .success(key)
     }
 
-    /// Records that a key was used, at most once a minute per key so the hot path rarely writes.
+    /// Records that a key was used, at most once a minute per key so the hot path rarely writes,
+    /// and then without waiting for the write.
     public func recordUse(of key: APIKey, now: Date = Date()) {
         guard lastUsedThrottle.shouldRecord(keyID: key.id, now: now) else { return }
-        try? pool.write { db in
+        pool.asyncWrite({ db in
             try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [now, key.id])
-        }
+        }, completion: { _, _ in })
     }
 
     /// Whether any key exists (an empty database gets first-run instructions).
