@@ -5,11 +5,8 @@ internal import SluiceCore
 /// the decode thread never waits on parsing or on a slow client.
 ///
 /// Dropping the stream (or cancelling its task) cancels the job, which frees its sequence at the
-/// engine's next step.
-///
-/// `@unchecked Sendable`: `AsyncThrowingStream(unfolding:)` calls `next()` from one consumer at
-/// a time, never concurrently.
-final class ResponseStream: @unchecked Sendable {
+/// engine's next step. A class for that: its `deinit` is where a dropped stream is noticed.
+final class ResponseStream: EventBatchProducer {
     private let engine: LlamaEngine
     private let jobID: GenerationJob.ID
     private let mailbox: JobMailbox
@@ -20,7 +17,6 @@ final class ResponseStream: @unchecked Sendable {
     private let promptTokens: Int
     private var cachedTokens = 0
     private var pending: [StreamEvent] = []
-    private var pendingIndex = 0
     private var started = false
     /// The job reported its end (or failure): nothing is left to cancel.
     private var jobEnded = false
@@ -40,25 +36,20 @@ final class ResponseStream: @unchecked Sendable {
     }
 
     static func make(engine: LlamaEngine, job: GenerationJob, parser: ChatOutputParser?, model: String) -> EventStream {
-        let stream = ResponseStream(engine: engine, job: job, parser: parser, model: model)
-        return EventStream(unfolding: { try await stream.next() })
+        .pulling(ResponseStream(engine: engine, job: job, parser: parser, model: model))
     }
 
-    private func next() async throws -> StreamEvent? {
-        while pendingIndex == pending.count {
-            if jobEnded { return nil }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            let outputs = await mailbox.take()
-            guard !outputs.isEmpty else {
-                jobEnded = true
-                engine.cancel(jobID)
-                throw CancellationError()
-            }
-            try handle(outputs)
+    func nextBatch() async throws -> [StreamEvent]? {
+        if jobEnded { return nil }
+        let outputs = await mailbox.take()
+        guard !outputs.isEmpty else {
+            jobEnded = true
+            engine.cancel(jobID)
+            throw CancellationError()
         }
-        defer { pendingIndex += 1 }
-        return pending[pendingIndex]
+        pending.removeAll(keepingCapacity: true)
+        try handle(outputs)
+        return pending
     }
 
     private func handle(_ outputs: [JobOutput]) throws {
