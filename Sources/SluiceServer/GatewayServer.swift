@@ -41,11 +41,12 @@ public enum GatewayServer {
                 routes: routes, targets: targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
             let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
+            let shutdownCut = ShutdownCut(grace: configuration.shutdownGracePeriod)
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
                 usage: usage, bodyLimit: configuration.bodyLimit,
                 keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
-                shutdownGrace: configuration.shutdownGracePeriod)
+                shutdownCut: shutdownCut)
             let router = makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
@@ -61,8 +62,9 @@ public enum GatewayServer {
                 },
                 logger: logger)
             var serviceConfiguration = ServiceGroupConfiguration(
-                // Shut down in reverse: the server drains first, then the last usage batch is written.
-                services: [usage, PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application],
+                // Shut down in reverse: the cut learns the time first, the server drains, then the last
+                // usage is written.
+                services: [usage, PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application, shutdownCut],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // Requests still running when the grace period ends are cut with an error (RequestCutoff);
             // the extra moment lets those answers and their usage rows go out before the hard stop.

@@ -19,8 +19,8 @@ struct Gateway: Sendable {
     let keepAliveInterval: Duration
     /// The longest a request may take, backend included.
     let requestTimeout: Duration
-    /// How long requests in flight may go on after shutdown begins.
-    let shutdownGrace: Duration
+    /// When requests still in flight at shutdown are cut.
+    let shutdownCut: ShutdownCut
 
     /// The request body as JSON; 413 past the limit, 400 naming the problem when malformed.
     func readJSON(_ request: Request) async throws -> JSONValue {
@@ -48,7 +48,7 @@ struct Gateway: Sendable {
         to chatRequest: ChatRequest, api: APIProtocol, request: Request, context: SluiceRequestContext, endpoint: String,
         streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
     ) async throws -> Response {
-        let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdownGrace: shutdownGrace)
+        let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
         let exchange = Exchange(
@@ -65,26 +65,31 @@ struct Gateway: Sendable {
             return await exchange.fail((error as? SluiceError) ?? .internalFailure("a policy failed to check the request"))
         }
 
-        let events: EventStream
+        let cached: EventStream?
         switch verdict {
-        case .refuse(let refusal):
-            return await exchange.fail(refusal)
-        case .respond(let answer):
-            context.record.backend = "cache"
-            events = EventStream(events: answer.events)
-        case .proceed:
+        case .refuse(let refusal): return await exchange.fail(refusal)
+        case .respond(let answer): cached = EventStream(events: answer.events)
+        case .proceed: cached = nil
+        }
+        // The answer's events as the client must see them: from the cache, or from the backend
+        // the dispatcher starts (retrying and falling back before the first byte).
+        let start: @Sendable () async throws -> EventStream = { [dispatcher, upstreamRequest] in
+            if let cached {
+                context.record.backend = "cache"
+                return run.transform(cached)
+            }
+            let dispatch = try await dispatcher.start(upstreamRequest)
+            context.record.backend = dispatch.backendName
+            return run.transform(dispatch.events)
+        }
+
+        if chatRequest.stream {
+            let clientEvents: EventStream
             do {
-                let dispatcher = dispatcher
-                let dispatch = try await cutoff.run { [upstreamRequest] in try await dispatcher.start(upstreamRequest) }
-                context.record.backend = dispatch.backendName
-                events = dispatch.events
+                clientEvents = try await cutoff.run(start)
             } catch {
                 return await exchange.fail(error)
             }
-        }
-
-        let clientEvents = run.transform(events)
-        if chatRequest.stream {
             let body = EventStreamResponse(
                 events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, cutoff: cutoff,
                 logger: context.logger,
@@ -98,7 +103,7 @@ struct Gateway: Sendable {
         do {
             let response = try await cutoff.run {
                 var accumulator = ResponseAccumulator()
-                for try await event in clientEvents { try accumulator.consume(event) }
+                for try await event in try await start() { try accumulator.consume(event) }
                 return try accumulator.response()
             }
             await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)

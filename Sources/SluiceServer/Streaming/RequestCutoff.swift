@@ -1,4 +1,3 @@
-internal import ServiceLifecycle
 internal import SluiceCore
 
 /// When a request must end whatever its backend is doing: at its overall deadline
@@ -9,15 +8,19 @@ internal import SluiceCore
 struct RequestCutoff: Sendable {
     let deadline: ContinuousClock.Instant
     let requestTimeout: Duration
-    let shutdownGrace: Duration
+    let shutdown: ShutdownCut
 
-    init(requestTimeout: Duration, shutdownGrace: Duration, now: ContinuousClock.Instant = .now) {
+    init(requestTimeout: Duration, shutdown: ShutdownCut, now: ContinuousClock.Instant = .now) {
         deadline = now.advanced(by: requestTimeout)
         self.requestTimeout = requestTimeout
-        self.shutdownGrace = shutdownGrace
+        self.shutdown = shutdown
     }
 
     static let shuttingDown = SluiceError(.overloaded, "server shutting down", retryAfter: 1)
+
+    /// How often a waiting request looks whether shutdown has cut it: once a second is one timer
+    /// per short request and at most a second late for a long one.
+    private static let shutdownCheckInterval: Duration = .seconds(1)
 
     var timedOut: SluiceError {
         SluiceError(.upstreamTimedOut, "the request took longer than the gateway's request_timeout (\(requestTimeout))")
@@ -25,27 +28,15 @@ struct RequestCutoff: Sendable {
 
     /// Waits for the cutoff and returns its reason; `nil` when the task is cancelled first.
     func wait() async -> SluiceError? {
-        await withTaskGroup(of: SluiceError?.self) { group in
-            group.addTask {
-                do {
-                    try await Task.sleep(until: deadline, clock: .continuous)
-                    return timedOut
-                } catch {
-                    return nil
-                }
+        while true {
+            let now = ContinuousClock.now
+            if now >= deadline { return timedOut }
+            if shutdown.hasPassed { return Self.shuttingDown }
+            do {
+                try await Task.sleep(until: min(deadline, now.advanced(by: Self.shutdownCheckInterval)), clock: .continuous)
+            } catch {
+                return nil
             }
-            group.addTask {
-                do {
-                    try await gracefulShutdown()
-                    try await Task.sleep(for: shutdownGrace)
-                    return Self.shuttingDown
-                } catch {
-                    return nil
-                }
-            }
-            let reason = await group.next() ?? nil
-            group.cancelAll()
-            return reason
         }
     }
 
