@@ -93,6 +93,32 @@ def test_80000_keys_under_the_cap_travel_the_whole_path_quickly(srv, key, mock, 
     assert len(schema["properties"]) == KEYS_PER_OBJECT_CAP
 
 
+@proto_param
+def test_80000_keys_in_a_tool_call_of_the_history_travel_the_whole_path_quickly(srv, key, mock, proto):
+    """Tool inputs are walked by the PII stage and re-encoded as argument strings for OpenAI upstreams
+    (OpenAI clients send them as strings, which the decoder parses)."""
+    tool_input = {f"a{i}": many_keys(KEYS_PER_OBJECT_CAP, prefix=f"k{i}_") for i in range(8)}
+    if proto.is_anthropic:
+        messages = [
+            {"role": "user", "content": "go"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "write", "input": tool_input}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "done"}]},
+        ]
+    else:
+        messages = [
+            {"role": "user", "content": "go"},
+            {"role": "assistant", "tool_calls": [
+                {"id": "t1", "type": "function", "function": {"name": "write", "arguments": json.dumps(tool_input)}}]},
+            {"role": "tool", "tool_call_id": "t1", "content": "done"},
+        ]
+    r, elapsed = timed_post(proto, srv, key, proto.body(messages=messages))
+    proto.assert_ok(r)
+    assert elapsed < 4 * FAST, f"80,000 keys took {elapsed:.2f} s"
+    (up,) = mock.model_requests()
+    (call,) = up.json["messages"][1]["tool_calls"]
+    assert json.loads(call["function"]["arguments"]) == tool_input
+
+
 def test_thousands_of_unknown_top_level_fields_reach_an_anthropic_upstream_quickly(srv, key, mock):
     """Unknown top-level fields are kept for Anthropic upstreams one by one: that must not be quadratic."""
     body = ANTHROPIC.body(model="claude-anth-x", **many_keys(KEYS_PER_OBJECT_CAP - 10, prefix="x_"))
