@@ -25,7 +25,10 @@ import Testing
 
     @Test func paramNamesTheFieldAtFault() {
         let body = OpenAIErrorBody.encode(.invalidField("temperature", "must be between 0 and 2"))
-        #expect(body == ["error": ["message": "temperature: must be between 0 and 2", "type": "invalid_request_error", "param": "temperature", "code": nil]])
+        let expected: JSONValue = [
+            "error": ["message": "temperature: must be between 0 and 2", "type": "invalid_request_error", "param": "temperature", "code": nil]
+        ]
+        #expect(body == expected)
     }
 
     @Test func everyCategoryHasAType() {
