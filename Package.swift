@@ -146,9 +146,12 @@ let package = Package(
         // `sluice-pii-bench`: time of the pii and content stages on a Claude-Code-sized request and a streamed response.
         .executableTarget(name: "SluicePIIBench", dependencies: ["SluiceCore", "SluicePolicy"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SluiceAnthropicTests", dependencies: ["SluiceAnthropic"], swiftSettings: swiftSettings),
-        .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI"], swiftSettings: swiftSettings),
+        // Seeded fuzzing and the corpus of tricky inputs, shared by the parser and decoder tests.
+        .target(name: "SluiceTestSupport", dependencies: ["SluiceCore"], path: "Tests/SluiceTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceAnthropicTests", dependencies: ["SluiceAnthropic", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCurlTests", dependencies: ["SluiceCurl"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
         .testTarget(

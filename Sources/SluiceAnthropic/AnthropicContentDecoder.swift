@@ -74,7 +74,7 @@ enum AnthropicContentDecoder {
             return .url(try source.required("url").string())
         default:
             // Dropping an image would silently change the question, so this one is refused.
-            throw .invalidRequest("\(source.path).type: image source \"\(type)\" is not supported; use base64 or url")
+            throw .invalidField("\(source.path).type", "image source \"\(type)\" is not supported; use base64 or url")
         }
     }
 

@@ -43,9 +43,10 @@ public enum AnthropicRequestDecoder {
         if let system = try root.optional("system") { request.system = try self.system(system) }
         request.stream = try root.optional("stream")?.bool() ?? false
         request.stopSequences = try root.optional("stop_sequences")?.strings() ?? []
-        request.temperature = try root.optional("temperature")?.double()
-        request.topP = try root.optional("top_p")?.double()
-        request.topK = try root.optional("top_k")?.int()
+        // Ranges as Anthropic enforces them.
+        request.temperature = try root.optional("temperature")?.double(in: 0...1)
+        request.topP = try root.optional("top_p")?.double(in: 0...1)
+        request.topK = try root.optional("top_k")?.int(atLeast: 0)
         // Not Anthropic's: open-model servers' sampling extensions (and a seed), for the engine and
         // vLLM-style upstreams.
         request.minP = try SamplingExtensions.minP(root.optional("min_p"))
@@ -72,21 +73,19 @@ public enum AnthropicRequestDecoder {
     }
 
     private static func maxTokens(_ field: JSONCursor) throws(SluiceError) -> Int {
-        let count = try field.int()
-        guard count >= 1 else { throw .invalidRequest("\(field.path): must be at least 1") }
-        return count
+        try field.int(atLeast: 1)
     }
 
     private static func messages(_ field: JSONCursor) throws(SluiceError) -> [Message] {
         let elements = try field.array()
-        guard !elements.isEmpty else { throw .invalidRequest("\(field.path): at least one message is required") }
+        guard !elements.isEmpty else { throw .invalidField(field.path, "at least one message is required") }
         var messages: [Message] = []
         messages.reserveCapacity(elements.count)
         for element in elements {
             let roleField = try element.required("role")
             // System messages after the first turn are real (Claude Code sends them) and stay in place.
             guard let role = Message.Role(rawValue: try roleField.string()) else {
-                throw .invalidRequest("\(roleField.path): expected \"user\", \"assistant\" or \"system\"")
+                throw .invalidField(roleField.path, "expected \"user\", \"assistant\" or \"system\"")
             }
             messages.append(
                 Message(
@@ -123,7 +122,7 @@ public enum AnthropicRequestDecoder {
                 serverTools.append(element.value)
                 continue
             }
-            guard let schema else { throw .invalidRequest("\(element.path).input_schema: field required") }
+            guard let schema else { throw .invalidField("\(element.path).input_schema", "field required") }
             _ = try schema.object()
             tools.append(
                 ToolDefinition(
@@ -146,7 +145,7 @@ public enum AnthropicRequestDecoder {
         case "any": choice = .any
         case "none": choice = .none
         case "tool": choice = .tool(name: try field.required("name").string())
-        default: throw .invalidRequest("\(typeField.path): expected \"auto\", \"any\", \"tool\" or \"none\"")
+        default: throw .invalidField(typeField.path, "expected \"auto\", \"any\", \"tool\" or \"none\"")
         }
         guard let disableParallel = try field.optional("disable_parallel_tool_use")?.bool() else { return (choice, nil) }
         return (choice, !disableParallel)
@@ -158,7 +157,7 @@ public enum AnthropicRequestDecoder {
         case "enabled": return .enabled(budgetTokens: try field.optional("budget_tokens")?.int())
         case "adaptive": return .adaptive
         case "disabled": return .disabled
-        default: throw .invalidRequest("\(typeField.path): expected \"enabled\", \"adaptive\" or \"disabled\"")
+        default: throw .invalidField(typeField.path, "expected \"enabled\", \"adaptive\" or \"disabled\"")
         }
     }
 

@@ -8,6 +8,8 @@ extension SluiceError.Category {
         case .upstreamFailed, .upstreamTimedOut: "api_error"
         case .requestTooLarge: "request_too_large"
         case .requestTimeout: "invalid_request_error"
+        // Anthropic has no type of its own for 415; the status says what is wrong.
+        case .unsupportedMediaType: "invalid_request_error"
         case .overloaded: "overloaded_error"
         default: rawValue
         }

@@ -6,7 +6,7 @@ public import SluiceCore
 /// `error.type` and `error.code`; retry logic keys on `code` (`rate_limit_exceeded`), so the
 /// categories map onto the codes OpenAI itself uses.
 public enum OpenAIErrorBody {
-    /// `{"error":{"message","type","param":null,"code"}}`
+    /// `{"error":{"message","type","param","code"}}`, `param` naming the field at fault or `null`
     ///
     /// An explicit `error.code` wins over the category's default code, so a policy can say
     /// more precisely why it refused (`budget_exceeded` rather than `model_not_allowed`).
@@ -16,7 +16,7 @@ public enum OpenAIErrorBody {
             "error": [
                 "message": .string(error.message),
                 "type": .string(type(error.category)),
-                "param": nil,
+                "param": error.param.map(JSONValue.string) ?? .null,
                 "code": code.map(JSONValue.string) ?? .null,
             ]
         ]
@@ -24,7 +24,7 @@ public enum OpenAIErrorBody {
 
     static func type(_ category: SluiceError.Category) -> String {
         switch category {
-        case .requestTooLarge, .requestTimeout: "invalid_request_error"
+        case .requestTooLarge, .requestTimeout, .unsupportedMediaType: "invalid_request_error"
         case .upstreamFailed, .upstreamTimedOut: "api_error"
         default: category.rawValue
         }
@@ -37,6 +37,7 @@ public enum OpenAIErrorBody {
         case .rateLimited: "rate_limit_exceeded"
         case .requestTooLarge: "request_too_large"
         case .requestTimeout: "request_timeout"
+        case .unsupportedMediaType: "unsupported_media_type"
         default: nil
         }
     }

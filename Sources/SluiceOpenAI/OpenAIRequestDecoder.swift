@@ -21,20 +21,18 @@ public enum OpenAIRequestDecoder {
         _ = try root.object()
         let model = try root.required("model").string()
         if let n = try root.optional("n"), try n.int() != 1 {
-            throw .invalidRequest("n: only 1 is supported")
+            throw .invalidField(n.path, "only 1 is supported")
         }
         let (system, messages) = try decodeMessages(try root.required("messages"))
         var request = ChatRequest(model: model, system: system, messages: messages)
 
-        if let maxTokens = try root.optional("max_completion_tokens") {
-            request.maxTokens = try maxTokens.int()
-        } else if let maxTokens = try root.optional("max_tokens") {
-            request.maxTokens = try maxTokens.int()
-        }
-        request.temperature = try root.optional("temperature")?.double()
-        request.topP = try root.optional("top_p")?.double()
-        // vLLM and llama-server take `top_k`; -1 and 0 mean "no limit" there, which is no top-k at all.
-        if let topK = try root.optional("top_k")?.int(), topK > 0 { request.topK = topK }
+        // Ranges as OpenAI enforces them; both token fields are checked, the newer one wins.
+        let maxTokens = try root.optional("max_tokens")?.int(atLeast: 1)
+        request.maxTokens = try root.optional("max_completion_tokens")?.int(atLeast: 1) ?? maxTokens
+        request.temperature = try root.optional("temperature")?.double(in: 0...2)
+        request.topP = try root.optional("top_p")?.double(in: 0...1)
+        // vLLM and llama-server take `top_k`, where 0 means "no limit": no top-k at all.
+        if let topK = try root.optional("top_k")?.int(atLeast: 0), topK > 0 { request.topK = topK }
         request.minP = try SamplingExtensions.minP(root.optional("min_p"))
         // vLLM and SGLang call it `repetition_penalty`, llama-server `repeat_penalty`.
         let penalty = try root.optional("repetition_penalty")
@@ -47,8 +45,8 @@ public enum OpenAIRequestDecoder {
         request.effort = try root.optional("reasoning_effort")?.string()
         request.user = try root.optional("user")?.string()
         request.seed = try root.optional("seed")?.int()
-        request.frequencyPenalty = try root.optional("frequency_penalty")?.double()
-        request.presencePenalty = try root.optional("presence_penalty")?.double()
+        request.frequencyPenalty = try root.optional("frequency_penalty")?.double(in: -2...2)
+        request.presencePenalty = try root.optional("presence_penalty")?.double(in: -2...2)
 
         var streamOptions = OpenAIStreamOptions()
         if let options = try root.optional("stream_options") {
@@ -61,7 +59,7 @@ public enum OpenAIRequestDecoder {
 
     private static func decodeMessages(_ cursor: JSONCursor) throws(SluiceError) -> (system: [TextContent], messages: [Message]) {
         let elements = try cursor.array()
-        guard !elements.isEmpty else { throw .invalidRequest("messages: at least one message is required") }
+        guard !elements.isEmpty else { throw .invalidField(cursor.path, "at least one message is required") }
         var system: [TextContent] = []
         var messages: [Message] = []
         var previousWasTool = false
@@ -88,7 +86,7 @@ public enum OpenAIRequestDecoder {
                     messages.append(Message(role: .user, content: [result]))
                 }
             default:
-                throw .invalidRequest("\(roleCursor.path): unsupported role '\(role)'")
+                throw .invalidField(roleCursor.path, "unsupported role '\(role)'")
             }
             previousWasTool = role == "tool"
         }
@@ -104,7 +102,7 @@ public enum OpenAIRequestDecoder {
         for part in try content.array() {
             let type = try part.required("type")
             guard try type.string() == "text" else {
-                throw .invalidRequest("\(type.path): unsupported content part type '\(try type.string())' here")
+                throw .invalidField(type.path, "unsupported content part type '\(try type.string())' here")
             }
             let text = try part.required("text").string()
             if !text.isEmpty { blocks.append(TextContent(text)) }
@@ -126,7 +124,7 @@ public enum OpenAIRequestDecoder {
                 let url = if case .string(let url) = image.value { url } else { try image.required("url").string() }
                 blocks.append(.image(ImageContent(source: imageSource(url))))
             default:
-                throw .invalidRequest("\(type.path): unsupported content part type '\(try type.string())'")
+                throw .invalidField(type.path, "unsupported content part type '\(try type.string())'")
             }
         }
         return blocks
@@ -158,7 +156,7 @@ public enum OpenAIRequestDecoder {
                     switch try type.string() {
                     case "text": field = "text"
                     case "refusal": field = "refusal"
-                    default: throw .invalidRequest("\(type.path): unsupported content part type '\(try type.string())' here")
+                    default: throw .invalidField(type.path, "unsupported content part type '\(try type.string())' here")
                     }
                     let text = try part.required(field).string()
                     if !text.isEmpty { blocks.append(.text(TextContent(text))) }
@@ -199,7 +197,7 @@ public enum OpenAIRequestDecoder {
         var tools: [ToolDefinition] = []
         for tool in try cursor.array() {
             if let type = try tool.optional("type"), try type.string() != "function" {
-                throw .invalidRequest("\(type.path): only function tools are supported")
+                throw .invalidField(type.path, "only function tools are supported")
             }
             let function = try tool.required("function")
             var parameters = emptyParameters
@@ -225,7 +223,7 @@ public enum OpenAIRequestDecoder {
         case "required": return .any
         case .object:
             if let type = try cursor.optional("type"), try type.string() != "function" {
-                throw .invalidRequest("\(type.path): only function tool choices are supported")
+                throw .invalidField(type.path, "only function tool choices are supported")
             }
             return .tool(name: try cursor.required("function").required("name").string())
         default:

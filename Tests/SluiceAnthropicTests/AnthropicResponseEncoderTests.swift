@@ -42,6 +42,7 @@ import Testing
             (.permission, "permission_error"),
             (.notFound, "not_found_error"),
             (.requestTooLarge, "request_too_large"),
+            (.unsupportedMediaType, "invalid_request_error"),
             (.rateLimited, "rate_limit_error"),
             (.upstreamFailed, "api_error"),
             (.upstreamTimedOut, "api_error"),

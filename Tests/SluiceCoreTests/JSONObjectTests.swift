@@ -88,3 +88,44 @@ import Testing
         #expect(JSONValue.array([])["s"] == nil)
     }
 }
+
+/// Objects past the scan limit keep an index; they must behave exactly like small ones.
+@Suite struct LargeJSONObjectTests {
+    private let keys = (0..<100).map { "key\($0)" }
+
+    @Test func lookupsReplacementsAdditionsAndRemovalsMatchASmallObjectsRules() {
+        var object = JSONObject(keys.map { ($0, JSONValue.integer(0)) })
+        object["key50"] = "replaced"
+        object["new"] = true
+        object["key10"] = nil
+        object["key11"] = nil
+        #expect(object.count == 99)
+        #expect(object["key50"] == "replaced" && object["new"] == true && object["key99"] == 0)
+        #expect(object["key10"] == nil && object["key11"] == nil)
+        #expect(Array(object.keys.prefix(11)) == Array(keys.prefix(10)) + ["key12"])
+        #expect(object.keys.last == "new")
+        object["key10"] = 1
+        #expect(object.keys.last == "key10" && object["key10"] == 1)
+    }
+
+    @Test func theFirstOfDuplicateKeysWinsLikeInASmallObject() {
+        var object = JSONObject(keys.map { ($0, JSONValue.integer(0)) } + [("key3", 1)])
+        #expect(object["key3"] == 0)
+        object["key3"] = nil
+        #expect(object["key3"] == 1)
+    }
+
+    @Test func shrinkingBelowTheScanLimitKeepsLookupsRight() {
+        var object = JSONObject(keys.prefix(20).map { ($0, JSONValue.integer(0)) })
+        for key in keys.prefix(15) { object[key] = nil }
+        #expect(object.keys == Array(keys[15..<20]))
+        #expect(object["key19"] == 0 && object["key0"] == nil)
+    }
+
+    @Test func equalityIgnoresHowTheObjectWasBuilt() {
+        var grown = JSONObject()
+        for key in keys { grown[key] = 0 }
+        let built = JSONObject(keys.map { ($0, JSONValue.integer(0)) })
+        #expect(grown == built && grown.hashValue == built.hashValue)
+    }
+}

@@ -5,7 +5,8 @@ import Testing
     @Test func everyCategoryHasItsStatus() {
         let statuses: [SluiceError.Category: Int] = [
             .invalidRequest: 400, .authentication: 401, .permission: 403, .notFound: 404, .requestTimeout: 408, .requestTooLarge: 413,
-            .rateLimited: 429, .internalFailure: 500, .upstreamFailed: 502, .upstreamTimedOut: 504, .overloaded: 529,
+            .unsupportedMediaType: 415, .rateLimited: 429, .internalFailure: 500, .upstreamFailed: 502, .upstreamTimedOut: 504,
+            .overloaded: 529,
         ]
         #expect(Set(statuses.keys) == Set(SluiceError.Category.allCases))
         for category in SluiceError.Category.allCases {
@@ -21,8 +22,16 @@ import Testing
     @Test func categoriesUseTheAnthropicTypeNames() {
         #expect(SluiceError.Category.allCases.map(\.rawValue) == [
             "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
-            "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out", "overloaded_error", "api_error",
+            "unsupported_media_type", "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out",
+            "overloaded_error", "api_error",
         ])
+    }
+
+    @Test func aFieldErrorNamesTheFieldInMessageAndParam() {
+        let error = SluiceError.invalidField("messages[1].content", "expected a string")
+        #expect(error.message == "messages[1].content: expected a string")
+        #expect(error.param == "messages[1].content")
+        #expect(error.category == .invalidRequest)
     }
 
     @Test func promptTooLongUsesTheWordingClaudeCodeRecognises() {

@@ -178,8 +178,8 @@ import Testing
         #expect(try OpenAIRequestDecoder.decode(body).request.toolChoice == expected)
     }
 
-    @Test func nonPositiveTopKMeansNone() throws {
-        let body = json(#"{"model":"m","messages":[{"role":"user","content":"hi"}],"top_k":-1}"#)
+    @Test func topKZeroMeansNone() throws {
+        let body = json(#"{"model":"m","messages":[{"role":"user","content":"hi"}],"top_k":0}"#)
         #expect(try OpenAIRequestDecoder.decode(body).request.topK == nil)
     }
 
@@ -238,7 +238,8 @@ import Testing
             "stream_options.include_usage: expected a boolean"
         ),
     ])
-    func invalidRequestsNameTheField(body: String, message: String) {
-        #expect(throws: SluiceError.invalidRequest(message)) { try OpenAIRequestDecoder.decode(json(body)) }
+    func invalidRequestsNameTheField(body: String, message: String) throws {
+        let error = try #require(throws: SluiceError.self) { try OpenAIRequestDecoder.decode(json(body)) }
+        #expect(error.message == message && error.category == .invalidRequest)
     }
 }

@@ -8,13 +8,15 @@ import Testing
     @Test func aRevocationIsSeenOnceTheCachedResultIsOlderThanItsMaximumAge() async throws {
         try await withTemporaryDatabaseAsync { database in
             let minted = try database.createKey(name: "alice")
-            let cache = AuthenticationCache(database: database, maximumAge: .seconds(1))
-            #expect(try await cache.authenticate(secret: minted.secret).map(\.name) == .success("alice"))
+            let cache = AuthenticationCache(database: database, maximumAge: .milliseconds(200))
+            let start = ContinuousClock.now
+            #expect(try await cache.authenticate(secret: minted.secret, instant: start).map(\.name) == .success("alice"))
             try database.revokeKey("alice")
             // Within the window the cached answer stands; after it, the revocation applies.
-            #expect(try await cache.authenticate(secret: minted.secret).map(\.name) == .success("alice"))
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await cache.authenticate(secret: minted.secret) == .failure(.revoked))
+            let within = start.advanced(by: .milliseconds(150))
+            #expect(try await cache.authenticate(secret: minted.secret, instant: within).map(\.name) == .success("alice"))
+            let after = start.advanced(by: .milliseconds(250))
+            #expect(try await cache.authenticate(secret: minted.secret, instant: after) == .failure(.revoked))
         }
     }
 

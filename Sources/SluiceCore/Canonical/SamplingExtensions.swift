@@ -5,14 +5,14 @@ public enum SamplingExtensions {
     public static func minP(_ field: JSONCursor?) throws(SluiceError) -> Double? {
         guard let field else { return nil }
         let value = try field.double()
-        guard (0...1).contains(value) else { throw .invalidRequest("\(field.path): must be between 0 and 1") }
+        guard (0...1).contains(value) else { throw .invalidField(field.path, "must be between 0 and 1") }
         return value
     }
 
     public static func repetitionPenalty(_ field: JSONCursor?) throws(SluiceError) -> Double? {
         guard let field else { return nil }
         let value = try field.double()
-        guard value > 0, value.isFinite else { throw .invalidRequest("\(field.path): must be greater than 0") }
+        guard value > 0, value.isFinite else { throw .invalidField(field.path, "must be greater than 0") }
         return value
     }
 }

@@ -10,6 +10,7 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case permission = "permission_error"
         case notFound = "not_found_error"
         case requestTooLarge = "request_too_large"
+        case unsupportedMediaType = "unsupported_media_type"
         /// The client was too slow sending its request.
         case requestTimeout = "request_timeout"
         case rateLimited = "rate_limit_error"
@@ -25,12 +26,16 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
     public let retryAfter: Double?
     /// A machine-readable detail for protocols that carry one (OpenAI's `code`).
     public let code: String?
+    /// The request field at fault, as a path (`temperature`, `messages[1].content`), for protocols
+    /// that carry one (OpenAI's `param`).
+    public let param: String?
 
-    public init(_ category: Category, _ message: String, retryAfter: Double? = nil, code: String? = nil) {
+    public init(_ category: Category, _ message: String, retryAfter: Double? = nil, code: String? = nil, param: String? = nil) {
         self.category = category
         self.message = message
         self.retryAfter = retryAfter
         self.code = code
+        self.param = param
     }
 
     public var description: String { "\(category.rawValue): \(message)" }
@@ -44,6 +49,7 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound: 404
         case .requestTimeout: 408
         case .requestTooLarge: 413
+        case .unsupportedMediaType: 415
         case .rateLimited: 429
         case .internalFailure: 500
         case .upstreamFailed: 502
@@ -61,6 +67,10 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func invalidRequest(_ message: String) -> SluiceError { SluiceError(.invalidRequest, message) }
+    /// A 400 about one field; the message starts with its path, as every decoder error does.
+    public static func invalidField(_ path: String, _ problem: String) -> SluiceError {
+        SluiceError(.invalidRequest, "\(path): \(problem)", param: path)
+    }
     public static func notFound(_ message: String) -> SluiceError { SluiceError(.notFound, message) }
     public static func internalFailure(_ message: String) -> SluiceError { SluiceError(.internalFailure, message) }
     public static func upstreamFailed(_ message: String) -> SluiceError { SluiceError(.upstreamFailed, message) }

@@ -33,7 +33,7 @@ public struct JSONCursor: Sendable {
     /// The field `name`, which must be present and not `null`.
     public func required(_ name: String) throws(SluiceError) -> JSONCursor {
         guard let child = try optional(name) else {
-            throw .invalidRequest("\(childPath(name)): field required")
+            throw .invalidField(childPath(name), "field required")
         }
         return child
     }
@@ -77,6 +77,6 @@ public struct JSONCursor: Sendable {
     }
 
     public func mismatch(_ expected: String) -> SluiceError {
-        .invalidRequest("\(path.isEmpty ? "body" : path): expected \(expected)")
+        path.isEmpty ? .invalidRequest("body: expected \(expected)") : .invalidField(path, "expected \(expected)")
     }
 }

@@ -1,9 +1,16 @@
 /// Parses UTF-8 JSON text into a ``JSONValue``, keeping object key order.
 ///
 /// Errors name the line and column, so a client sending a malformed body learns where it broke.
-/// Nesting is capped so hostile input cannot exhaust the stack.
+/// Parsing is linear in the input, and hostile shapes are capped: nesting (so it cannot exhaust
+/// the stack), keys per object and key length. String values are bounded by the body limit alone,
+/// as base64 documents legitimately fill most of it.
 public struct JSONParser {
     public static let maximumDepth = 512
+    /// No API object has more than a few hundred keys; this leaves room for big tool schemas and
+    /// metadata while bounding what any one object costs the decoders and policy walkers.
+    public static let maximumKeysPerObject = 10_000
+    /// In UTF-8 bytes, as written (escapes count as written). Property names and metadata keys are short.
+    public static let maximumKeyLength = 4096
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let contiguous = Array(bytes)
@@ -56,34 +63,42 @@ public struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         position += 1
-        var entries: [(String, JSONValue)] = []
+        var object = JSONObject()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
-            return .object(JSONObject())
+            return .object(object)
         }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyPosition = position
             let key = try parseString()
-            // Duplicate keys are refused: parsers disagree on which one wins, so a policy could
-            // check one value while the upstream acts on the other.
-            if entries.contains(where: { $0.0 == key }) {
+            guard position - keyPosition - 2 <= Self.maximumKeyLength else {
                 position = keyPosition
-                throw error("duplicate key '\(key)'")
+                throw error("an object key is longer than \(Self.maximumKeyLength) bytes, the limit")
+            }
+            guard object.count < Self.maximumKeysPerObject else {
+                position = keyPosition
+                throw error("an object has more than \(Self.maximumKeysPerObject) keys, the limit")
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             position += 1
             skipWhitespace()
-            entries.append((key, try parseValue(depth: depth + 1)))
+            // Duplicate keys are refused: parsers disagree on which one wins, so a policy could
+            // check one value while the upstream acts on the other.
+            let appended = try object.appendIfAbsent(key) { () throws(JSONParseError) in try parseValue(depth: depth + 1) }
+            guard appended else {
+                position = keyPosition
+                throw error("duplicate key '\(key)'")
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):
                 position += 1
-                return .object(JSONObject(entries))
+                return .object(object)
             default: throw error("expected ',' or '}' in an object")
             }
         }

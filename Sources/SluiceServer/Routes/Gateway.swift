@@ -22,8 +22,11 @@ struct Gateway: Sendable {
     /// When requests still in flight at shutdown are cut.
     let shutdownCut: ShutdownCut
 
-    /// The request body as JSON; 413 past the limit, 400 naming the problem when malformed.
+    /// The request body as JSON; 415 unless sent as JSON, 413 past the limit, 400 naming the problem when malformed.
     func readJSON(_ request: Request) async throws -> JSONValue {
+        guard JSONMediaType.matches(request.headers[.contentType]) else {
+            throw SluiceError(.unsupportedMediaType, "the request body must be JSON, sent with content-type: application/json")
+        }
         var request = request
         let buffer = try await request.collectBody(upTo: bodyLimit)
         guard buffer.readableBytes > 0 else { throw SluiceError.invalidRequest("request body is empty; expected a JSON object") }

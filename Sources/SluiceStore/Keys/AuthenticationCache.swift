@@ -23,9 +23,14 @@ public final class AuthenticationCache: Sendable {
         self.maximumAge = maximumAge
     }
 
-    public func authenticate(secret: String, now: Date = Date()) async throws -> Result<APIKey, KeyRejection> {
+    /// - Parameters:
+    ///   - now: the wall-clock time, for expiries.
+    ///   - instant: the monotonic time, for the cache's age.
+    public func authenticate(
+        secret: String, now: Date = Date(), instant: ContinuousClock.Instant = .now
+    ) async throws -> Result<APIKey, KeyRejection> {
         let hash = KeyHash.sha256(secret)
-        let clock = ContinuousClock.now
+        let clock = instant
         if let entry = entries.withLock({ $0[hash] }), clock - entry.fetched < maximumAge {
             if case .success(let key) = entry.result, let expiresAt = key.expiresAt, expiresAt <= now { return .failure(.expired) }
             return entry.result
