@@ -1,50 +1,7 @@
 import SluiceCore
+import SluiceTestSupport
 import Synchronization
 import Testing
-
-/// A backend that fails its first `failures` starts with `error`, then answers; it records what it was asked.
-private final class ScriptedBackend: Backend {
-    private struct State {
-        var failuresLeft: Int
-        var startedModels: [String] = []
-        var countedModels: [String] = []
-    }
-
-    let name: String
-    private let error: any Error
-    private let tokens: Int
-    private let state: Mutex<State>
-
-    init(_ name: String, failures: Int = 0, with error: any Error = SluiceError.upstreamFailed("HTTP 502"), tokens: Int = 0) {
-        self.name = name
-        self.error = error
-        self.tokens = tokens
-        self.state = Mutex(State(failuresLeft: failures))
-    }
-
-    /// The model of every start, failed or not.
-    var startedModels: [String] { state.withLock { $0.startedModels } }
-    var countedModels: [String] { state.withLock { $0.countedModels } }
-
-    func start(_ request: ChatRequest) async throws -> EventStream {
-        let fails = state.withLock { state in
-            state.startedModels.append(request.model)
-            guard state.failuresLeft > 0 else { return false }
-            state.failuresLeft -= 1
-            return true
-        }
-        if fails { throw error }
-        let (stream, continuation) = EventStream.makeStream()
-        continuation.yield(.messageStart(id: "msg_\(name)", model: request.model, usage: Usage()))
-        continuation.finish()
-        return stream
-    }
-
-    func countTokens(_ request: ChatRequest) async throws -> Int {
-        state.withLock { $0.countedModels.append(request.model) }
-        return tokens
-    }
-}
 
 /// Stands in for `Task.sleep`: records the waits instead of sleeping.
 private final class PauseRecorder: Sendable {
