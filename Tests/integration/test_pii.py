@@ -339,6 +339,25 @@ def test_no_planted_secret_reaches_the_upstream_under_the_default_policy(srv, ke
         ("pii", "JWT"): 1, ("pii", "US_SSN"): 1, ("pii", "PRIVATE_KEY"): 1}, found
 
 
+CARD_CONTEXTS = {
+    "after a secret ending in a digit": f"tool says sk-proj-Q2x9Lm4Pz8Rt1Vb6Nc3Kd7Hf0Jg5I9j0 {CARD}",
+    "after a row number": f"1 {CARD} 12/27",
+    "after an amount": f"paid 30 {CARD.replace(' ', '-')}",
+    "in a table": f"| id | card |\n|----|------|\n| 7 | {CARD} |",
+    "in JSON": json.dumps({"id": 7, "card": CARD}),
+    "in code": f'charge(amount=30, card="{CARD}")',
+}
+
+
+@pytest.mark.parametrize("text", CARD_CONTEXTS.values(), ids=CARD_CONTEXTS.keys())
+def test_a_card_is_redacted_whatever_number_comes_before_it(srv, keys, mock, text):
+    mock.enqueue(text_stream(["ok"]))
+    assert reply(OPENAI, post(OPENAI, srv, keys[None], body(OPENAI, user(text))))["text"] == "ok"
+    up = upstream_request(mock)
+    (sent,) = [t for r, t in role_texts(up) if r == "user"]
+    assert sent.count("[PAYMENT_CARD]") == 1, sent
+
+
 @proto_param
 def test_the_default_policy_scrubs_streamed_requests_too(srv, keys, mock, proto):
     system, messages = _secret_history(proto)
