@@ -595,6 +595,9 @@ def test_a_default_policy_that_does_not_load_refuses_requests_instead_of_failing
     (srv.policies_dir / "default.yaml").write_text("stages: [pii]\npii:\n  detectors:\n    email: shout\n")
     srv.start()
     srv.wait_for_log(r"policy file rejected file=\S+default\.yaml line=4 ", timeout=5)
+    srv.wait_for_log(r"the default policy file was rejected: requests of keys without a policy are refused \(403\) "
+                     r"until it is fixed", timeout=5)
+    assert "run with no policy stages" not in srv.log()
     key = srv.create_key()
     planted = "AKIAIOSFODNN7EXAMPLE"
     for proto in (ANTHROPIC, OPENAI):
@@ -605,6 +608,16 @@ def test_a_default_policy_that_does_not_load_refuses_requests_instead_of_failing
             message = assert_openai_error(r, 403, "permission_error", "policy_unavailable")
         assert message == "the default policy 'default' failed to load; ask the admin to run sluice policies check"
     assert mock.model_requests() == []
+
+
+def test_without_a_default_policy_file_the_start_up_warning_says_requests_run_with_no_stages(sluice, mock):
+    srv = sluice(start=False)
+    (srv.policies_dir / "default.yaml").unlink()
+    srv.start()
+    srv.wait_for_log(r"the default policy file is missing: keys without a policy run with no policy stages", timeout=5)
+    assert "refused (403)" not in srv.log()
+    mock.enqueue(JSONResponse(openai_text("unchecked")))
+    assert anthropic_text(post(ANTHROPIC, srv, srv.create_key(), body(ANTHROPIC))) == "unchecked"
 
 
 # --------------------------------------------------------------------------
