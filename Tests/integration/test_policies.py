@@ -544,6 +544,18 @@ def test_a_saved_policy_applies_without_a_signal_and_sighup_applies_at_once(slui
     assert srv.log().count("loaded policy file=") >= 3
 
 
+def test_a_yaml_syntax_error_is_logged_on_one_line_with_its_line_and_column(sluice, mock):
+    srv = sluice(start=False)
+    path = srv.policies_dir / "live.yaml"
+    _write_rpm(path, 5)
+    srv.start()
+    write_text(path, "stages: [content]\ncontent: [\n")
+    srv.send_signal(signal.SIGHUP)
+    m = srv.wait_for_log(r"policy file rejected; the previous version stays in force column=(\d+) file=(\S+) line=(\d+) "
+                         r"reason=\"(invalid YAML: [^\"\n]+)\"\n", timeout=5)
+    assert m.group(2) == str(path) and int(m.group(3)) in (2, 3) and int(m.group(1)) >= 1, m.group(0)
+
+
 def test_an_invalid_policy_file_is_rejected_with_its_line_and_the_old_version_stays(sluice, mock):
     srv = sluice(start=False)
     path = srv.policies_dir / "live.yaml"
@@ -672,6 +684,13 @@ def test_policies_check_names_file_and_line_and_exits_1(srv, tmp_path):
     assert m and {"cache", "rate_limit"} <= set(m.group(1).split(", ")), lines[2]
     assert cp.stderr == "", f"stray error output on stderr: {cp.stderr!r}"
 
+    syntax = write_text(tmp_path / "syntax.yaml", "stages: [content]\ncontent: [\n")
+    cp = srv.cli("policies", "check", syntax, check=False, database=False)
+    assert cp.returncode == 1, cp
+    assert re.fullmatch(re.escape(str(syntax)) + r":[23]:\d+: invalid YAML: [^\n]+\n", cp.stdout), cp.stdout
+    (row,) = srv.cli_json("policies", "check", syntax, check=False, database=False)
+    assert row["line"] in (2, 3) and row["column"] >= 1 and "\n" not in row["error"], row
+
     cp = srv.cli("policies", "check", "--json", good, bad, check=False, database=False)
     assert cp.returncode == 1, cp
     assert json.loads(cp.stdout) == [
@@ -679,6 +698,13 @@ def test_policies_check_names_file_and_line_and_exits_1(srv, tmp_path):
         {"file": str(bad), "valid": False, "line": 4, "error": "rate_limit.concurrency: expected a positive integer or null"},
     ]
     assert cp.stderr == "", f"stray error output on stderr: {cp.stderr!r}"
+
+
+def test_a_yaml_syntax_error_in_the_configuration_is_one_line_with_its_line_and_column(srv, tmp_path):
+    broken = write_text(tmp_path / "sluice.yaml", "database: x.sqlite\nbackends: [\n")
+    cp = srv.cli("policies", "list", "--config", broken, check=False)
+    assert cp.returncode != 0, cp
+    assert re.fullmatch(r"sluice: " + re.escape(str(broken)) + r":[23]:\d+: invalid YAML: [^\n]+\n", cp.stderr), cp.stderr
 
 
 def policies_test(srv, name: str, text: str, *flags: str):

@@ -69,9 +69,11 @@ public final class PolicyRegistry: Sendable {
                     if $0.policies[name] == nil { $0.rejected.insert(name) }
                 }
                 let kept = policy(named: name) != nil ? "; the previous version stays in force" : ""
-                logger.error("policy file rejected\(kept)", metadata: [
+                var metadata: Logger.Metadata = [
                     "file": "\(error.file ?? path)", "line": "\(error.line.map(String.init) ?? "-")", "reason": "\(error.message)",
-                ])
+                ]
+                if let column = error.column { metadata["column"] = "\(column)" }
+                logger.error("policy file rejected\(kept)", metadata: metadata)
                 problems.append(error)
             }
         }
