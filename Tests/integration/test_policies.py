@@ -10,6 +10,7 @@ test uses fresh keys, so counters and cache entries of one test never reach anot
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import time
@@ -542,6 +543,23 @@ def test_a_saved_policy_applies_without_a_signal_and_sighup_applies_at_once(slui
     assert time.monotonic() - t0 < 1.5
     assert srv.running, "SIGHUP stopped the server"
     assert srv.log().count("loaded policy file=") >= 3
+
+
+def test_sighup_reloads_a_file_whose_size_and_modification_time_did_not_change(sluice, mock):
+    srv = sluice(start=False)
+    path = srv.policies_dir / "live.yaml"
+    _write_rpm(path, 50)
+    srv.start()
+    key = make_key(srv, "live")
+    assert _limit(srv, key) == "50"
+
+    before = os.stat(path)
+    _write_rpm(path, 60)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(path).st_size, os.stat(path).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    srv.send_signal(signal.SIGHUP)
+    got, _ = poll(lambda: _limit(srv, key) == "60", timeout=1.5, interval=0.05)
+    assert got, f"SIGHUP did not reload an edit that kept size and time (limit {_limit(srv, key)})"
 
 
 def test_a_yaml_syntax_error_is_logged_on_one_line_with_its_line_and_column(sluice, mock):
