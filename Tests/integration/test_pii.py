@@ -585,7 +585,7 @@ def test_a_content_output_rule_cuts_the_stream_and_closes_the_upstream(srv, keys
     before = action_counts(srv)
     r = post(proto, srv, keys["content"], body(proto, user("the plan?"), stream=True), stream=True)
     raw, got = read_stream(proto, r)
-    assert got["text"] == "Here is the plan. ", got
+    assert got["text"] == "Here is the plan. Refused.", got
     assert got["stop"] == ("refusal" if proto.is_anthropic else "content_filter"), got
     assert got["complete"]
     for word in (b"BEGIN", b"SECRET", b"payload", b"end."):
@@ -594,6 +594,15 @@ def test_a_content_output_rule_cuts_the_stream_and_closes_the_upstream(srv, keys
     (up,) = mock.model_requests()
     assert up.outcome == "client_disconnected" and up.chunks_sent < len(frames), (up.outcome, up.chunks_sent)
     assert delta(before, action_counts(srv)) == {("content", "output"): 1}
+
+
+def test_the_rule_message_of_a_cut_stream_is_a_text_block_of_its_own(srv, keys, mock):
+    mock.enqueue(text_stream(PIECES))
+    r = post(ANTHROPIC, srv, keys["content"], body(ANTHROPIC, user("the plan?"), stream=True), stream=True)
+    assert r.status_code == 200, describe(r)
+    events = [(f["event"], json.loads(f["data"])) for f in parse_sse(b"".join(r.iter_content(chunk_size=None)))]
+    blocks = check_anthropic_stream(events)
+    assert [(b["start"]["type"], block_text(b)) for b in blocks] == [("text", "Here is the plan. "), ("text", "Refused.")]
 
 
 def test_a_response_cut_by_a_content_rule_is_not_cached(srv, keys, mock):
@@ -611,7 +620,7 @@ def test_a_response_cut_by_a_content_rule_is_not_cached(srv, keys, mock):
 def test_a_content_output_rule_cuts_a_plain_response(srv, keys, mock, proto):
     mock.enqueue(text_stream(PIECES))
     got = reply(proto, post(proto, srv, keys["content"], body(proto, user("the plan?"))))
-    assert got == {"text": "Here is the plan. ", "tools": [],
+    assert got == {"text": "Here is the plan. Refused.", "tools": [],
                    "stop": "refusal" if proto.is_anthropic else "content_filter"}, got
 
 
