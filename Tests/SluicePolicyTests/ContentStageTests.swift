@@ -148,7 +148,9 @@ import Testing
                 .blockStart(.text),
                 .blockDelta(.text(Self.projectXMessage)),
                 .blockStop,
-                .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)),
+                .messageEnd(
+                    stopReason: .refusal, stopSequence: nil,
+                    usage: Usage(inputTokens: 5, outputTokens: TokenEstimate.outputTokens(utf8Count: (sent + Self.projectXMessage).utf8.count))),
             ]
         )
     }
@@ -187,6 +189,31 @@ import Testing
     @Test func anOutputRuleWithoutMessageGivesTheDefaultOne() async throws {
         let events = try await clientEvents(["a BEGIN SECRET b"], output: [["pattern": "BEGIN SECRET"]])
         #expect(deltaText(events) == "a " + ContentRule.defaultOutputMessage)
+    }
+
+    @Test func aStoppedStreamCountsWhatWasProducedAndSent() async throws {
+        let words = String(repeating: "word ", count: 800)
+        let events = try await clientEvents([words, "BEGIN SECRET and more"], output: [["pattern": "BEGIN SECRET", "message": "Refused."]])
+        #expect(deltaText(events) == words + "Refused.")
+        let usage = try #require(end(of: events)?.usage)
+        #expect(usage.inputTokens == 5, "the input the upstream reported at the start stays")
+        // The upstream produced more than the client got (the match and what followed it).
+        #expect(usage.outputTokens == TokenEstimate.outputTokens(utf8Count: (words + "BEGIN SECRET and more").utf8.count))
+        #expect(usage.outputTokens >= TokenEstimate.outputTokens(utf8Count: words.utf8.count))
+    }
+
+    @Test func aStoppedStreamWithoutReportedInputEstimatesItFromTheRequest() async throws {
+        let run = PolicyRun(stages: [try stage(output: [["pattern": "BEGIN SECRET"]])], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+        var request = piiRequest("tell me the secret")
+        _ = try await run.prepare(&request)
+        let (stream, continuation) = EventStream.makeStream()
+        for event: StreamEvent in [.messageStart(id: "m", model: "m", usage: Usage()), .blockStart(.text), .blockDelta(.text("BEGIN SECRET"))] {
+            continuation.yield(event)
+        }
+        continuation.finish()
+        var events: [StreamEvent] = []
+        for try await event in run.transform(stream) { events.append(event) }
+        #expect(end(of: events)?.usage.inputTokens == TokenEstimate.inputTokens(of: request))
     }
 
     @Test func aResponseWithoutMatchesPassesWhole() async throws {

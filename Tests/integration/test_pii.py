@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any, Iterator
 from unittest.mock import ANY
 
@@ -43,6 +44,7 @@ from sluice_harness import (
     backend,
     describe,
     parse_prometheus,
+    poll,
     route,
     run_sluice,
     unique_name,
@@ -102,6 +104,12 @@ stages: [content, cache]
 content:
   output: [{pattern: 'BEGIN SECRET', message: "Refused."}]
 cache: {enabled: true}
+""",
+    "content_tpm": """\
+stages: [rate_limit, content]
+rate_limit: {tokens_per_minute: 6000}
+content:
+  output: [{pattern: 'BEGIN SECRET', message: "Refused."}]
 """,
     "content": """\
 stages: [content]
@@ -622,6 +630,62 @@ def test_a_content_output_rule_cuts_a_plain_response(srv, keys, mock, proto):
     got = reply(proto, post(proto, srv, keys["content"], body(proto, user("the plan?"))))
     assert got == {"text": "Here is the plan. Refused.", "tools": [],
                    "stop": "refusal" if proto.is_anthropic else "content_filter"}, got
+
+
+WORDS = ["word "] * 800
+
+
+def usage_rows(srv, key_name: str, requests: int) -> dict[str, Any]:
+    rows, _ = poll(lambda: (lambda rs: rs if rs and rs[0]["requests"] == requests else None)(
+        srv.cli_json("usage", "--key", key_name)), timeout=3.0, interval=0.1)
+    assert rows is not None and len(rows) == 1, srv.cli_json("usage", "--key", key_name)
+    return rows[0]
+
+
+def test_a_stream_cut_by_a_content_rule_counts_its_output_in_the_stream_usage_and_the_ledger(srv, mock):
+    name = unique_name("pii-content-usage")
+    key = srv.create_key(name, policy="content_tpm")
+    mock.enqueue(anthropic_stream(anthropic_events(WORDS + ["BEGIN SECRET", " and the rest"],
+                                                   usage=anthropic_usage(30, 900))))
+    t0 = time.monotonic()
+    r = post(ANTHROPIC, srv, key, body(ANTHROPIC, user("go"), stream=True, model=ANTH_MODEL), stream=True)
+    assert r.status_code == 200, describe(r)
+    reserved = 6000 - int(r.headers["anthropic-ratelimit-tokens-remaining"])
+    events = [(f["event"], json.loads(f["data"])) for f in parse_sse(b"".join(r.iter_content(chunk_size=None)))]
+    text = "".join(block_text(b) for b in check_anthropic_stream(events))
+    assert text.startswith("".join(WORDS)) and "SECRET" not in text, text[-100:]
+    end = next(d for n, d in events if n == "message_delta")
+    assert end["delta"]["stop_reason"] == "refusal", end
+    output = end["usage"]["output_tokens"]
+    # At least the client's text at three bytes a token (the upstream's own count never came).
+    assert output >= (len(text) + 2) // 3, end
+
+    row = usage_rows(srv, name, 1)
+    assert (row["input_tokens"], row["output_tokens"]) == (30, output), row
+
+    # The ledger was settled at input + output: the next request, reserving as much as the
+    # first, finds that much less left (give or take the 100 tokens a second the bucket refills).
+    mock.enqueue(anthropic_stream(anthropic_events("fine", usage=anthropic_usage(30, 1))))
+    r2 = post(ANTHROPIC, srv, key, body(ANTHROPIC, user("go"), stream=True, model=ANTH_MODEL), stream=True)
+    assert r2.status_code == 200, describe(r2)
+    b"".join(r2.iter_content(chunk_size=None))
+    settled = 6000 - reserved - int(r2.headers["anthropic-ratelimit-tokens-remaining"])
+    refill = int((time.monotonic() - t0) * 100) + 1
+    assert 30 + output - refill <= settled <= 30 + output, (settled, output, refill)
+
+
+@proto_param
+def test_a_plain_response_cut_by_a_content_rule_counts_its_output(srv, mock, proto):
+    name = unique_name("pii-content-usage")
+    key = srv.create_key(name, policy="content")
+    mock.enqueue(text_stream(WORDS + ["BEGIN SECRET", " and the rest"]))
+    r = post(proto, srv, key, body(proto, user("go")))
+    got = reply(proto, r)
+    assert got["text"].startswith("".join(WORDS)) and "SECRET" not in got["text"], got["text"][-100:]
+    usage = r.json()["usage"]
+    output = usage["output_tokens"] if proto.is_anthropic else usage["completion_tokens"]
+    assert output >= (len(got["text"]) + 2) // 3, usage
+    assert usage_rows(srv, name, 1)["output_tokens"] == output
 
 
 # --------------------------------------------------------------------------
