@@ -39,10 +39,8 @@ public enum ConfigurationLoader {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ConfigurationError("invalid YAML: \(error)", file: file)
         } catch {
-            throw ConfigurationError("invalid YAML", file: file)
+            throw .invalidYAML(error, file: file)
         }
         guard let root else { return configuration }
         let document = YAMLCursor(node: root, path: "", file: file)

@@ -31,7 +31,7 @@ public struct PolicyDocument: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigurationError("invalid YAML: \(error)", file: file)
+            throw .invalidYAML(error, file: file)
         }
         guard let root else { throw ConfigurationError("the policy is empty; it needs at least `stages:`", file: file) }
         guard case .mapping(let mapping) = root else {

@@ -25,10 +25,17 @@ public enum GatewayServer {
             compiler: PolicyCompiler(factories: policyStages, environment: BuiltInPolicyStages.environment(database: database)),
             logger: logger)
         policies.reload()
-        if policies.policy(named: configuration.defaultPolicy) == nil {
-            logger.warning("the default policy is not loaded: keys without a policy run with no policy stages", metadata: [
-                "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
-            ])
+        // Say what `Gateway.policyRun` will do with keys that name no policy.
+        let defaultPolicyMetadata: Logger.Metadata = [
+            "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
+        ]
+        if policies.hasRejectedFile(named: configuration.defaultPolicy) {
+            logger.error(
+                "the default policy file was rejected: requests of keys without a policy are refused (403) until it is fixed",
+                metadata: defaultPolicyMetadata)
+        } else if policies.policy(named: configuration.defaultPolicy) == nil {
+            logger.warning(
+                "the default policy file is missing: keys without a policy run with no policy stages", metadata: defaultPolicyMetadata)
         }
         try await CurlClient.withClient(logger: logger) { client in
             let metrics = GatewayMetrics()

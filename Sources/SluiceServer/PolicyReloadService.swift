@@ -2,8 +2,8 @@ internal import ServiceLifecycle
 internal import SluicePolicy
 internal import UnixSignals
 
-/// Keeps the policies current without a restart: reloads on SIGHUP, and notices edited files
-/// by polling their modification times.
+/// Keeps the policies current without a restart: reloads every file on SIGHUP, and notices
+/// edited files by polling their modification times and sizes.
 struct PolicyReloadService: Service {
     let registry: PolicyRegistry
     let pollInterval: Duration
@@ -14,7 +14,7 @@ struct PolicyReloadService: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                        registry.reload()
+                        registry.reload(everyFile: true)
                     }
                 }
                 group.addTask {

@@ -108,11 +108,13 @@ struct PoliciesCheckCommand: ParsableCommand {
                 if !json { print("\(file): ok") }
             } catch {
                 failed = true
-                results.append([
+                var result: JSONObject = [
                     "file": .string(file), "valid": false, "line": error.line.map(JSONValue.integer) ?? .null,
                     "error": .string(error.message),
-                ])
-                if !json { print(ConfigurationError(error.message, file: error.file ?? file, line: error.line).description) }
+                ]
+                if let column = error.column { result["column"] = .integer(column) }
+                results.append(.object(result))
+                if !json { print(ConfigurationError(error.message, file: error.file ?? file, line: error.line, column: error.column).description) }
             }
         }
         if json { print(Output.json(.array(results))) }

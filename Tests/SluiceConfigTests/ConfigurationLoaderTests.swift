@@ -363,6 +363,24 @@ import Testing
         #expect(error.message.hasPrefix("invalid YAML"))
     }
 
+    @Test func aYAMLSyntaxErrorGivesTheParsersLineAndColumnOnOneLine() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.parse(yaml: "database: x\nbackends: [\n", file: "/etc/sluice/sluice.yaml")
+        }
+        #expect((error.line, error.column) == (3, 1))
+        #expect(error.description.hasPrefix("/etc/sluice/sluice.yaml:3:1: invalid YAML: "))
+        #expect(!error.description.contains("\n"))
+    }
+
+    @Test func aPolicyFileSyntaxErrorGivesTheParsersLineAndColumnOnOneLine() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try PolicyDocument.parse(yaml: "stages: [content]\ncontent: [\n", name: "p", file: "policies/p.yaml")
+        }
+        #expect((error.line, error.column) == (3, 1))
+        #expect(error.description.hasPrefix("policies/p.yaml:3:1: invalid YAML: "))
+        #expect(!error.description.contains("\n"))
+    }
+
     // MARK: References
 
     @Test func routeToAMissingBackendIsAnError() throws {

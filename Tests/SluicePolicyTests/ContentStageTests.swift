@@ -87,7 +87,7 @@ import Testing
 
     @Test func aRuleWithoutMessageGetsTheDefaultOne() async throws {
         let error = try #require(refusal(try await prepared(piiRequest("nope"), input: [["words": ["nope"]]]).verdict))
-        #expect(error.message == ContentRule.defaultMessage)
+        #expect(error.message == ContentRule.defaultInputMessage)
     }
 
     @Test func aRunawayPatternRefusesTheRequest() async throws {
@@ -128,44 +128,92 @@ import Testing
         return events
     }
 
+    private static let projectXMessage = "Project X may not be discussed with the model."
+
+    /// The stop reason and usage of the message's end.
+    private func end(of events: [StreamEvent]) -> (stop: StopReason?, usage: Usage)? {
+        guard case .messageEnd(let stop, _, let usage) = events.last else { return nil }
+        return (stop, usage)
+    }
+
     @Test func aMatchMidStreamStopsWithNothingOfTheMatchEmitted() async throws {
         let events = try await clientEvents(["All fine so far. The plan for Proj", "ect", " X is: step one"], output: [Self.projectX])
+        let sent = "All fine so far. The plan for "
         #expect(
             events == [
                 .messageStart(id: "m", model: "m", usage: Usage(inputTokens: 5)),
                 .blockStart(.text),
-                .blockDelta(.text("All fine so far. The plan for ")),
+                .blockDelta(.text(sent)),
                 .blockStop,
-                .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)),
+                .blockStart(.text),
+                .blockDelta(.text(Self.projectXMessage)),
+                .blockStop,
+                .messageEnd(
+                    stopReason: .refusal, stopSequence: nil,
+                    usage: Usage(inputTokens: 5, outputTokens: TokenEstimate.outputTokens(utf8Count: (sent + Self.projectXMessage).utf8.count))),
             ]
         )
     }
 
-    @Test func everySplitStopsBeforeTheMatch() async throws {
+    @Test func everySplitStopsBeforeTheMatchAndGivesTheRuleMessage() async throws {
         let text = "We can talk, but project x is off limits."
         for cut in characterBoundaries(text) {
             let events = try await clientEvents(split(text, at: [cut]), output: [Self.projectX])
-            #expect(deltaText(events) == "We can talk, but ", "cut at \(cut)")
-            #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)))
+            #expect(deltaText(events) == "We can talk, but " + Self.projectXMessage, "cut at \(cut)")
+            #expect(end(of: events)?.stop == .refusal)
             expectWellFormed(events, block: .text)
         }
     }
 
     @Test func aMatchAtTheVeryEndIsCaughtWhenTheBlockStops() async throws {
         let events = try await clientEvents(["ok then: project ", "x"], output: [Self.projectX])
-        #expect(deltaText(events) == "ok then: ")
-        #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)))
+        #expect(deltaText(events) == "ok then: " + Self.projectXMessage)
+        #expect(end(of: events)?.stop == .refusal)
         expectWellFormed(events, block: .text)
     }
 
-    @Test func aMatchInToolArgumentsStopsTheStream() async throws {
+    @Test func aMatchInToolArgumentsClosesTheCallAndGivesTheMessageAsText() async throws {
         let events = try await clientEvents(
             [#"{"command":"grep -r 'pro"#, #"ject x' ."}"#],
             output: [Self.projectX],
             block: .toolUse(id: "t", name: "Bash")
         )
-        #expect(deltaText(events) == #"{"command":"grep -r '"#)
-        #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage(inputTokens: 5)))
+        #expect(
+            Array(events.dropFirst(2).dropLast()) == [
+                .blockDelta(.toolInput(partialJSON: #"{"command":"grep -r '"#)), .blockStop,
+                .blockStart(.text), .blockDelta(.text(Self.projectXMessage)), .blockStop,
+            ])
+        #expect(end(of: events)?.stop == .refusal)
+    }
+
+    @Test func anOutputRuleWithoutMessageGivesTheDefaultOne() async throws {
+        let events = try await clientEvents(["a BEGIN SECRET b"], output: [["pattern": "BEGIN SECRET"]])
+        #expect(deltaText(events) == "a " + ContentRule.defaultOutputMessage)
+    }
+
+    @Test func aStoppedStreamCountsWhatWasProducedAndSent() async throws {
+        let words = String(repeating: "word ", count: 800)
+        let events = try await clientEvents([words, "BEGIN SECRET and more"], output: [["pattern": "BEGIN SECRET", "message": "Refused."]])
+        #expect(deltaText(events) == words + "Refused.")
+        let usage = try #require(end(of: events)?.usage)
+        #expect(usage.inputTokens == 5, "the input the upstream reported at the start stays")
+        // The upstream produced more than the client got (the match and what followed it).
+        #expect(usage.outputTokens == TokenEstimate.outputTokens(utf8Count: (words + "BEGIN SECRET and more").utf8.count))
+        #expect(usage.outputTokens >= TokenEstimate.outputTokens(utf8Count: words.utf8.count))
+    }
+
+    @Test func aStoppedStreamWithoutReportedInputEstimatesItFromTheRequest() async throws {
+        let run = PolicyRun(stages: [try stage(output: [["pattern": "BEGIN SECRET"]])], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+        var request = piiRequest("tell me the secret")
+        _ = try await run.prepare(&request)
+        let (stream, continuation) = EventStream.makeStream()
+        for event: StreamEvent in [.messageStart(id: "m", model: "m", usage: Usage()), .blockStart(.text), .blockDelta(.text("BEGIN SECRET"))] {
+            continuation.yield(event)
+        }
+        continuation.finish()
+        var events: [StreamEvent] = []
+        for try await event in run.transform(stream) { events.append(event) }
+        #expect(end(of: events)?.usage.inputTokens == TokenEstimate.inputTokens(of: request))
     }
 
     @Test func aResponseWithoutMatchesPassesWhole() async throws {
@@ -201,8 +249,8 @@ import Testing
         continuation.finish()
         var events: [StreamEvent] = []
         for try await event in run.transform(stream) { events.append(event) }
-        #expect(deltaText(events) == "Sure, john@example.com has the ")
-        #expect(events.last == .messageEnd(stopReason: .refusal, stopSequence: nil, usage: Usage()))
+        #expect(deltaText(events) == "Sure, john@example.com has the " + ContentRule.defaultOutputMessage)
+        #expect(end(of: events)?.stop == .refusal)
         expectWellFormed(events, block: .text)
         #expect(run.actions == ["pii:EMAIL=1", "content:output"])
         await run.complete(clientSawEnd: true)

@@ -139,6 +139,41 @@ import Testing
         #expect(try findings(text).filter { $0.hasPrefix("\(detector)=") } == [])
     }
 
+    /// A card among other numbers, in tables, JSON and code: found whole, whatever precedes it.
+    static let cardsInContext: [String] = [
+        "tool says sk-proj-Q2x9Lm4Pz8Rt1Vb6Nc3Kd7Hf0Jg5I9j0 4111 1111 1111 1111",
+        "order 12345 4111 1111 1111 1111 paid",
+        "qty 2 4111-1111-1111-1111",
+        "7 4111111111111111",
+        "| 3 | 4111 1111 1111 1111 | 12/27 |",
+        "1  4111 1111 1111 1111  visa",
+        "id,card\n42,4111 1111 1111 1111\n",
+        #"{"id": 7, "card": "4111 1111 1111 1111"}"#,
+        "[1, 4111111111111111]",
+        #"pay(amount: 30, card: "4111 1111 1111 1111")"#,
+        "card_number = 4111111111111111  # test 99",
+    ]
+
+    @Test(arguments: cardsInContext)
+    func findsACardWhateverNumberComesBefore(text: String) throws {
+        let found = try findings(text)
+        let cards = found.filter { $0.hasPrefix("payment_card=") }
+        #expect(cards.count == 1, "\(found)")
+        #expect(cards.first.map { $0.filter(\.isNumber) } == "4111111111111111")
+    }
+
+    /// Runs of digit groups hold Luhn-valid stretches that are no card.
+    static let groupRuns: [String] = [
+        "1234 4111 1111 1111 1111",
+        "ref 0000-4111-1111-1111-1111",
+        "DE89 4111 1111 1111 1111 00",
+    ]
+
+    @Test(arguments: groupRuns)
+    func findsNoCardInsideARunOfGroups(text: String) throws {
+        #expect(try findings(text).filter { $0.hasPrefix("payment_card=") } == [])
+    }
+
     @Test func findsEveryValueInAMixedText() throws {
         let text = "Mail john@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE."
         #expect(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any, Iterator
 from unittest.mock import ANY
 
@@ -43,6 +44,7 @@ from sluice_harness import (
     backend,
     describe,
     parse_prometheus,
+    poll,
     route,
     run_sluice,
     unique_name,
@@ -102,6 +104,12 @@ stages: [content, cache]
 content:
   output: [{pattern: 'BEGIN SECRET', message: "Refused."}]
 cache: {enabled: true}
+""",
+    "content_tpm": """\
+stages: [rate_limit, content]
+rate_limit: {tokens_per_minute: 6000}
+content:
+  output: [{pattern: 'BEGIN SECRET', message: "Refused."}]
 """,
     "content": """\
 stages: [content]
@@ -339,6 +347,25 @@ def test_no_planted_secret_reaches_the_upstream_under_the_default_policy(srv, ke
         ("pii", "JWT"): 1, ("pii", "US_SSN"): 1, ("pii", "PRIVATE_KEY"): 1}, found
 
 
+CARD_CONTEXTS = {
+    "after a secret ending in a digit": f"tool says sk-proj-Q2x9Lm4Pz8Rt1Vb6Nc3Kd7Hf0Jg5I9j0 {CARD}",
+    "after a row number": f"1 {CARD} 12/27",
+    "after an amount": f"paid 30 {CARD.replace(' ', '-')}",
+    "in a table": f"| id | card |\n|----|------|\n| 7 | {CARD} |",
+    "in JSON": json.dumps({"id": 7, "card": CARD}),
+    "in code": f'charge(amount=30, card="{CARD}")',
+}
+
+
+@pytest.mark.parametrize("text", CARD_CONTEXTS.values(), ids=CARD_CONTEXTS.keys())
+def test_a_card_is_redacted_whatever_number_comes_before_it(srv, keys, mock, text):
+    mock.enqueue(text_stream(["ok"]))
+    assert reply(OPENAI, post(OPENAI, srv, keys[None], body(OPENAI, user(text))))["text"] == "ok"
+    up = upstream_request(mock)
+    (sent,) = [t for r, t in role_texts(up) if r == "user"]
+    assert sent.count("[PAYMENT_CARD]") == 1, sent
+
+
 @proto_param
 def test_the_default_policy_scrubs_streamed_requests_too(srv, keys, mock, proto):
     system, messages = _secret_history(proto)
@@ -566,7 +593,7 @@ def test_a_content_output_rule_cuts_the_stream_and_closes_the_upstream(srv, keys
     before = action_counts(srv)
     r = post(proto, srv, keys["content"], body(proto, user("the plan?"), stream=True), stream=True)
     raw, got = read_stream(proto, r)
-    assert got["text"] == "Here is the plan. ", got
+    assert got["text"] == "Here is the plan. Refused.", got
     assert got["stop"] == ("refusal" if proto.is_anthropic else "content_filter"), got
     assert got["complete"]
     for word in (b"BEGIN", b"SECRET", b"payload", b"end."):
@@ -575,6 +602,15 @@ def test_a_content_output_rule_cuts_the_stream_and_closes_the_upstream(srv, keys
     (up,) = mock.model_requests()
     assert up.outcome == "client_disconnected" and up.chunks_sent < len(frames), (up.outcome, up.chunks_sent)
     assert delta(before, action_counts(srv)) == {("content", "output"): 1}
+
+
+def test_the_rule_message_of_a_cut_stream_is_a_text_block_of_its_own(srv, keys, mock):
+    mock.enqueue(text_stream(PIECES))
+    r = post(ANTHROPIC, srv, keys["content"], body(ANTHROPIC, user("the plan?"), stream=True), stream=True)
+    assert r.status_code == 200, describe(r)
+    events = [(f["event"], json.loads(f["data"])) for f in parse_sse(b"".join(r.iter_content(chunk_size=None)))]
+    blocks = check_anthropic_stream(events)
+    assert [(b["start"]["type"], block_text(b)) for b in blocks] == [("text", "Here is the plan. "), ("text", "Refused.")]
 
 
 def test_a_response_cut_by_a_content_rule_is_not_cached(srv, keys, mock):
@@ -592,8 +628,64 @@ def test_a_response_cut_by_a_content_rule_is_not_cached(srv, keys, mock):
 def test_a_content_output_rule_cuts_a_plain_response(srv, keys, mock, proto):
     mock.enqueue(text_stream(PIECES))
     got = reply(proto, post(proto, srv, keys["content"], body(proto, user("the plan?"))))
-    assert got == {"text": "Here is the plan. ", "tools": [],
+    assert got == {"text": "Here is the plan. Refused.", "tools": [],
                    "stop": "refusal" if proto.is_anthropic else "content_filter"}, got
+
+
+WORDS = ["word "] * 800
+
+
+def usage_rows(srv, key_name: str, requests: int) -> dict[str, Any]:
+    rows, _ = poll(lambda: (lambda rs: rs if rs and rs[0]["requests"] == requests else None)(
+        srv.cli_json("usage", "--key", key_name)), timeout=3.0, interval=0.1)
+    assert rows is not None and len(rows) == 1, srv.cli_json("usage", "--key", key_name)
+    return rows[0]
+
+
+def test_a_stream_cut_by_a_content_rule_counts_its_output_in_the_stream_usage_and_the_ledger(srv, mock):
+    name = unique_name("pii-content-usage")
+    key = srv.create_key(name, policy="content_tpm")
+    mock.enqueue(anthropic_stream(anthropic_events(WORDS + ["BEGIN SECRET", " and the rest"],
+                                                   usage=anthropic_usage(30, 900))))
+    t0 = time.monotonic()
+    r = post(ANTHROPIC, srv, key, body(ANTHROPIC, user("go"), stream=True, model=ANTH_MODEL), stream=True)
+    assert r.status_code == 200, describe(r)
+    reserved = 6000 - int(r.headers["anthropic-ratelimit-tokens-remaining"])
+    events = [(f["event"], json.loads(f["data"])) for f in parse_sse(b"".join(r.iter_content(chunk_size=None)))]
+    text = "".join(block_text(b) for b in check_anthropic_stream(events))
+    assert text.startswith("".join(WORDS)) and "SECRET" not in text, text[-100:]
+    end = next(d for n, d in events if n == "message_delta")
+    assert end["delta"]["stop_reason"] == "refusal", end
+    output = end["usage"]["output_tokens"]
+    # At least the client's text at three bytes a token (the upstream's own count never came).
+    assert output >= (len(text) + 2) // 3, end
+
+    row = usage_rows(srv, name, 1)
+    assert (row["input_tokens"], row["output_tokens"]) == (30, output), row
+
+    # The ledger was settled at input + output: the next request, reserving as much as the
+    # first, finds that much less left (give or take the 100 tokens a second the bucket refills).
+    mock.enqueue(anthropic_stream(anthropic_events("fine", usage=anthropic_usage(30, 1))))
+    r2 = post(ANTHROPIC, srv, key, body(ANTHROPIC, user("go"), stream=True, model=ANTH_MODEL), stream=True)
+    assert r2.status_code == 200, describe(r2)
+    b"".join(r2.iter_content(chunk_size=None))
+    settled = 6000 - reserved - int(r2.headers["anthropic-ratelimit-tokens-remaining"])
+    refill = int((time.monotonic() - t0) * 100) + 1
+    assert 30 + output - refill <= settled <= 30 + output, (settled, output, refill)
+
+
+@proto_param
+def test_a_plain_response_cut_by_a_content_rule_counts_its_output(srv, mock, proto):
+    name = unique_name("pii-content-usage")
+    key = srv.create_key(name, policy="content")
+    mock.enqueue(text_stream(WORDS + ["BEGIN SECRET", " and the rest"]))
+    r = post(proto, srv, key, body(proto, user("go")))
+    got = reply(proto, r)
+    assert got["text"].startswith("".join(WORDS)) and "SECRET" not in got["text"], got["text"][-100:]
+    usage = r.json()["usage"]
+    output = usage["output_tokens"] if proto.is_anthropic else usage["completion_tokens"]
+    assert output >= (len(got["text"]) + 2) // 3, usage
+    assert usage_rows(srv, name, 1)["output_tokens"] == output
 
 
 # --------------------------------------------------------------------------

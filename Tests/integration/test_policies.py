@@ -10,6 +10,7 @@ test uses fresh keys, so counters and cache entries of one test never reach anot
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import time
@@ -544,6 +545,35 @@ def test_a_saved_policy_applies_without_a_signal_and_sighup_applies_at_once(slui
     assert srv.log().count("loaded policy file=") >= 3
 
 
+def test_sighup_reloads_a_file_whose_size_and_modification_time_did_not_change(sluice, mock):
+    srv = sluice(start=False)
+    path = srv.policies_dir / "live.yaml"
+    _write_rpm(path, 50)
+    srv.start()
+    key = make_key(srv, "live")
+    assert _limit(srv, key) == "50"
+
+    before = os.stat(path)
+    _write_rpm(path, 60)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(path).st_size, os.stat(path).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    srv.send_signal(signal.SIGHUP)
+    got, _ = poll(lambda: _limit(srv, key) == "60", timeout=1.5, interval=0.05)
+    assert got, f"SIGHUP did not reload an edit that kept size and time (limit {_limit(srv, key)})"
+
+
+def test_a_yaml_syntax_error_is_logged_on_one_line_with_its_line_and_column(sluice, mock):
+    srv = sluice(start=False)
+    path = srv.policies_dir / "live.yaml"
+    _write_rpm(path, 5)
+    srv.start()
+    write_text(path, "stages: [content]\ncontent: [\n")
+    srv.send_signal(signal.SIGHUP)
+    m = srv.wait_for_log(r"policy file rejected; the previous version stays in force column=(\d+) file=(\S+) line=(\d+) "
+                         r"reason=\"(invalid YAML: [^\"\n]+)\"\n", timeout=5)
+    assert m.group(2) == str(path) and int(m.group(3)) in (2, 3) and int(m.group(1)) >= 1, m.group(0)
+
+
 def test_an_invalid_policy_file_is_rejected_with_its_line_and_the_old_version_stays(sluice, mock):
     srv = sluice(start=False)
     path = srv.policies_dir / "live.yaml"
@@ -595,6 +625,9 @@ def test_a_default_policy_that_does_not_load_refuses_requests_instead_of_failing
     (srv.policies_dir / "default.yaml").write_text("stages: [pii]\npii:\n  detectors:\n    email: shout\n")
     srv.start()
     srv.wait_for_log(r"policy file rejected file=\S+default\.yaml line=4 ", timeout=5)
+    srv.wait_for_log(r"the default policy file was rejected: requests of keys without a policy are refused \(403\) "
+                     r"until it is fixed", timeout=5)
+    assert "run with no policy stages" not in srv.log()
     key = srv.create_key()
     planted = "AKIAIOSFODNN7EXAMPLE"
     for proto in (ANTHROPIC, OPENAI):
@@ -605,6 +638,16 @@ def test_a_default_policy_that_does_not_load_refuses_requests_instead_of_failing
             message = assert_openai_error(r, 403, "permission_error", "policy_unavailable")
         assert message == "the default policy 'default' failed to load; ask the admin to run sluice policies check"
     assert mock.model_requests() == []
+
+
+def test_without_a_default_policy_file_the_start_up_warning_says_requests_run_with_no_stages(sluice, mock):
+    srv = sluice(start=False)
+    (srv.policies_dir / "default.yaml").unlink()
+    srv.start()
+    srv.wait_for_log(r"the default policy file is missing: keys without a policy run with no policy stages", timeout=5)
+    assert "refused (403)" not in srv.log()
+    mock.enqueue(JSONResponse(openai_text("unchecked")))
+    assert anthropic_text(post(ANTHROPIC, srv, srv.create_key(), body(ANTHROPIC))) == "unchecked"
 
 
 # --------------------------------------------------------------------------
@@ -659,6 +702,13 @@ def test_policies_check_names_file_and_line_and_exits_1(srv, tmp_path):
     assert m and {"cache", "rate_limit"} <= set(m.group(1).split(", ")), lines[2]
     assert cp.stderr == "", f"stray error output on stderr: {cp.stderr!r}"
 
+    syntax = write_text(tmp_path / "syntax.yaml", "stages: [content]\ncontent: [\n")
+    cp = srv.cli("policies", "check", syntax, check=False, database=False)
+    assert cp.returncode == 1, cp
+    assert re.fullmatch(re.escape(str(syntax)) + r":[23]:\d+: invalid YAML: [^\n]+\n", cp.stdout), cp.stdout
+    (row,) = srv.cli_json("policies", "check", syntax, check=False, database=False)
+    assert row["line"] in (2, 3) and row["column"] >= 1 and "\n" not in row["error"], row
+
     cp = srv.cli("policies", "check", "--json", good, bad, check=False, database=False)
     assert cp.returncode == 1, cp
     assert json.loads(cp.stdout) == [
@@ -666,6 +716,13 @@ def test_policies_check_names_file_and_line_and_exits_1(srv, tmp_path):
         {"file": str(bad), "valid": False, "line": 4, "error": "rate_limit.concurrency: expected a positive integer or null"},
     ]
     assert cp.stderr == "", f"stray error output on stderr: {cp.stderr!r}"
+
+
+def test_a_yaml_syntax_error_in_the_configuration_is_one_line_with_its_line_and_column(srv, tmp_path):
+    broken = write_text(tmp_path / "sluice.yaml", "database: x.sqlite\nbackends: [\n")
+    cp = srv.cli("policies", "list", "--config", broken, check=False)
+    assert cp.returncode != 0, cp
+    assert re.fullmatch(r"sluice: " + re.escape(str(broken)) + r":[23]:\d+: invalid YAML: [^\n]+\n", cp.stderr), cp.stderr
 
 
 def policies_test(srv, name: str, text: str, *flags: str):

@@ -18,6 +18,20 @@ public enum TokenEstimate {
         return overhead + (bytes + 2) / 3
     }
 
+    /// The output tokens of `utf8Count` bytes of generated text, for a response whose usage never
+    /// came (a stream cut off before its end): three bytes a token, as for input.
+    public static func outputTokens(utf8Count: Int) -> Int {
+        (utf8Count + 2) / 3
+    }
+
+    /// The bytes of generated text `event` carries: text, thinking and tool-call arguments.
+    public static func generatedUTF8Count(of event: StreamEvent) -> Int {
+        switch event {
+        case .blockDelta(.text(let text)), .blockDelta(.thinking(let text)), .blockDelta(.toolInput(let text)): text.utf8.count
+        case .messageStart, .blockStart, .blockStop, .messageEnd, .blockDelta(.signature), .blockDelta(.citation): 0
+        }
+    }
+
     private static func byteCount(of block: ContentBlock) -> Int {
         switch block {
         case .text(let text): text.text.utf8.count

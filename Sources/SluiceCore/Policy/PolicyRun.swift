@@ -13,6 +13,8 @@ public final class PolicyRun: @unchecked Sendable {
     private var respondingCount: Int
     private var stoppedBy: String?
     private var completed = false
+    /// The request as it left the stages, for estimating the input of a stream cut off early.
+    private var preparedRequest: ChatRequest?
 
     public init(stages: [any PolicyStage], context: PolicyContext) {
         sessions = stages.map { ($0.name, $0.makeSession(for: context)) }
@@ -39,6 +41,7 @@ public final class PolicyRun: @unchecked Sendable {
                 return verdict
             }
         }
+        preparedRequest = request
         return .proceed
     }
 
@@ -70,6 +73,18 @@ public final class PolicyRun: @unchecked Sendable {
         sessions.flatMap { $0.session.actions }
     }
 
+    /// The usage of a stream a stage stopped: the upstream was cancelled before it reported its
+    /// own, so the output is estimated from the larger of what it produced and what the client
+    /// received, and the input, when the message's start reported none, from the request.
+    fileprivate func usageAtStop(reported: Usage, upstreamBytes: Int, clientBytes: Int) -> Usage {
+        var usage = reported
+        usage.outputTokens = max(usage.outputTokens, TokenEstimate.outputTokens(utf8Count: max(upstreamBytes, clientBytes)))
+        if usage.totalInputTokens == 0, let preparedRequest {
+            usage.inputTokens = TokenEstimate.inputTokens(of: preparedRequest)
+        }
+        return usage
+    }
+
     /// Runs `event` through the responding stages, last to first, collecting what comes out.
     fileprivate func process(_ event: StreamEvent) throws -> (events: [StreamEvent], stop: StopReason?) {
         var events = [event]
@@ -96,6 +111,9 @@ public final class PolicyRun: @unchecked Sendable {
         private var pending: [StreamEvent] = []
         private var blockOpen = false
         private var usage = Usage()
+        /// Generated text from the backend, and passed on to the client, in UTF-8 bytes.
+        private var upstreamBytes = 0
+        private var clientBytes = 0
 
         init(run: PolicyRun, base: EventStream.AsyncIterator) {
             self.run = run
@@ -106,12 +124,14 @@ public final class PolicyRun: @unchecked Sendable {
             while pending.isEmpty {
                 guard var iterator = base, let event = try await iterator.next() else { return nil }
                 base = iterator
+                upstreamBytes += TokenEstimate.generatedUTF8Count(of: event)
                 let (events, stop) = try run.process(event)
                 emit(events)
                 if let stop {
                     // Drop the backend's stream first: that cancels the upstream generation.
                     base = nil
                     if blockOpen { emit(try run.process(.blockStop).events) }
+                    let usage = run.usageAtStop(reported: usage, upstreamBytes: upstreamBytes, clientBytes: clientBytes)
                     emit(try run.process(.messageEnd(stopReason: stop, stopSequence: nil, usage: usage)).events)
                 }
             }
@@ -120,6 +140,7 @@ public final class PolicyRun: @unchecked Sendable {
 
         private func emit(_ events: [StreamEvent]) {
             for event in events {
+                clientBytes += TokenEstimate.generatedUTF8Count(of: event)
                 switch event {
                 case .messageStart(_, _, let startUsage): usage = startUsage
                 case .blockStart: blockOpen = true

@@ -1,7 +1,8 @@
 import SluiceCore
 
 /// One rule of a policy's `content` section: a PCRE2 pattern, or a list of words matched whole
-/// and regardless of case, and the message a refused client is given.
+/// and regardless of case, and the message the client is given: as the error of a refused
+/// request (input rules), or as the last text of a stopped response (output rules).
 ///
 /// ```yaml
 /// - words: [confidential-project-x, "project x"]
@@ -10,14 +11,15 @@ import SluiceCore
 ///   message: "Internal-only material may not be sent."
 /// ```
 struct ContentRule: Sendable {
-    static let defaultMessage = "The request was refused by the content policy."
+    static let defaultInputMessage = "The request was refused by the content policy."
+    static let defaultOutputMessage = "The response was stopped by the content policy."
 
     let regex: PCRE2Regex
     let message: String
 
-    init(settings: JSONCursor, limits: PCRE2Regex.Limits = PCRE2Regex.Limits()) throws(SluiceError) {
+    init(settings: JSONCursor, defaultMessage: String, limits: PCRE2Regex.Limits = PCRE2Regex.Limits()) throws(SluiceError) {
         try settings.rejectUnknownFields(allowing: ["pattern", "words", "message"])
-        message = try settings.optional("message")?.string() ?? Self.defaultMessage
+        message = try settings.optional("message")?.string() ?? defaultMessage
         switch (try settings.optional("pattern"), try settings.optional("words")) {
         case (let pattern?, nil):
             do {

@@ -11,11 +11,11 @@ struct ContentRuleSet: Sendable {
         self.scanner = PatternScanner(rules.enumerated().map { PatternScanner.Pattern($1.regex, tag: $0) })
     }
 
-    /// Reads the list at `cursor` (absent: no rules).
-    init(settings cursor: JSONCursor?, limits: PCRE2Regex.Limits = PCRE2Regex.Limits()) throws(SluiceError) {
+    /// Reads the list at `cursor` (absent: no rules); a rule without `message` gets `defaultMessage`.
+    init(settings cursor: JSONCursor?, defaultMessage: String, limits: PCRE2Regex.Limits = PCRE2Regex.Limits()) throws(SluiceError) {
         var rules: [ContentRule] = []
         for entry in try cursor?.array() ?? [] {
-            rules.append(try ContentRule(settings: entry, limits: limits))
+            rules.append(try ContentRule(settings: entry, defaultMessage: defaultMessage, limits: limits))
         }
         self.init(rules)
     }

@@ -7,6 +7,8 @@ struct ContentSession: PolicySession {
     private let input: ContentRuleSet
     private let output: ContentRuleSet
     private var openBlock: StreamedTextBlock?
+    /// Whether the client has a block open (also one without text to scan, such as redacted thinking).
+    private var blockOpen = false
     /// Set once a rule matched: `content:input` or `content:output`.
     private var outcome: String?
     /// The response was stopped: what is held back is dropped, and nothing more is let through.
@@ -50,6 +52,7 @@ struct ContentSession: PolicySession {
             return PolicyOutput([event])
         case .blockStart(let start):
             openBlock = StreamedTextBlock(start)
+            blockOpen = true
             return PolicyOutput([event])
         case .blockDelta(.text(let text)):
             return try streamed(text, in: .text)
@@ -62,7 +65,10 @@ struct ContentSession: PolicySession {
         case .blockDelta(.citation):
             return PolicyOutput([event])
         case .blockStop:
-            defer { openBlock = nil }
+            defer {
+                openBlock = nil
+                blockOpen = false
+            }
             return try flushed(then: event)
         case .messageEnd:
             return try flushed(then: event)
@@ -98,8 +104,9 @@ struct ContentSession: PolicySession {
         return passed
     }
 
-    /// The released text up to the first match; at a match, a stop. The chain then closes the
-    /// open block and ends the message with stop reason `refusal`.
+    /// The released text up to the first match; at a match, a stop: the open block closes, the
+    /// rule's message follows as a text block of its own, and the chain ends the message with
+    /// stop reason `refusal`.
     private mutating func passing(_ release: PartialMatchBuffer.Release, kind: StreamedTextBlock.Kind) -> PolicyOutput {
         guard let match = release.matches.first else {
             return PolicyOutput(kind.deltas(String(decoding: release.bytes, as: UTF8.self)))
@@ -107,6 +114,10 @@ struct ContentSession: PolicySession {
         stopped = true
         outcome = "content:output"
         openBlock = nil
-        return PolicyOutput(kind.deltas(String(decoding: release.bytes[..<match.range.lowerBound], as: UTF8.self)), stop: .refusal)
+        var events = kind.deltas(String(decoding: release.bytes[..<match.range.lowerBound], as: UTF8.self))
+        if blockOpen { events.append(.blockStop) }
+        blockOpen = false
+        events += [.blockStart(.text), .blockDelta(.text(output.rules[match.tag].message)), .blockStop]
+        return PolicyOutput(events, stop: .refusal)
     }
 }

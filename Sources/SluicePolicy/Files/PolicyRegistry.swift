@@ -5,7 +5,8 @@ internal import Synchronization
 
 /// The policies of `policies_dir`, compiled and kept current.
 ///
-/// `reload()` re-reads files that changed since the last load. A file that fails to load is
+/// `reload()` re-reads files whose modification time or size changed since the last load, and
+/// `reload(everyFile: true)` (SIGHUP) re-reads them all. A file that fails to load is
 /// reported (file, line, reason) and its previous version stays in force, so a typo in a
 /// running gateway's policy never switches a policy off.
 public final class PolicyRegistry: Sendable {
@@ -47,13 +48,17 @@ public final class PolicyRegistry: Sendable {
     }
 
     /// Loads new and changed files and forgets deleted ones. Returns the problems found.
+    ///
+    /// - Parameter everyFile: re-read unchanged files too. A change that keeps a file's size and
+    ///   modification time (an edit with the time restored, a coarse file-system clock) is
+    ///   invisible to the cheap check the watcher uses; an explicit reload must not miss it.
     @discardableResult
-    public func reload() -> [ConfigurationError] {
+    public func reload(everyFile: Bool = false) -> [ConfigurationError] {
         let files = Self.policyFiles(in: directory)
         var problems: [ConfigurationError] = []
         for (name, path) in files {
             let stamp = Self.stamp(of: path)
-            if let stamp, state.withLock({ $0.stamps[path] == stamp }) { continue }
+            if !everyFile, let stamp, state.withLock({ $0.stamps[path] == stamp }) { continue }
             do throws(ConfigurationError) {
                 let policy = try compiler.compile(try PolicyDocument.load(path: path))
                 state.withLock {
@@ -69,9 +74,11 @@ public final class PolicyRegistry: Sendable {
                     if $0.policies[name] == nil { $0.rejected.insert(name) }
                 }
                 let kept = policy(named: name) != nil ? "; the previous version stays in force" : ""
-                logger.error("policy file rejected\(kept)", metadata: [
+                var metadata: Logger.Metadata = [
                     "file": "\(error.file ?? path)", "line": "\(error.line.map(String.init) ?? "-")", "reason": "\(error.message)",
-                ])
+                ]
+                if let column = error.column { metadata["column"] = "\(column)" }
+                logger.error("policy file rejected\(kept)", metadata: metadata)
                 problems.append(error)
             }
         }

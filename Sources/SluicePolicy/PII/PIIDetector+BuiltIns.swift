@@ -70,12 +70,16 @@ extension PIIDetector {
 
     /// Card numbers: 13 to 19 digits starting 2–6 (Mastercard, Amex, Visa, Discover, UnionPay…),
     /// unbroken or in the printed groups (4-4-4-4…, Amex 4-6-5), passing the Luhn check. Not a
-    /// digit run inside a longer number, a decimal, or a run of groups.
+    /// digit run inside a longer number or a decimal, and grouped not right after another group
+    /// of four (`1234 4111 1111 1111 1111`, an IBAN's `DE89 3704 …`): that is a longer run of
+    /// groups. A card after any other number (`row 7 4111 …`, `… I9j0 4111 …`) is still found.
     static let paymentCard = PIIDetector(
         name: "payment_card",
         matcher: .builtIn(
-            pattern: wordStart(notAfter: #"A-Za-z0-9_.\-"#) + #"(?<![0-9][ \-])"#
-                + #"(?:[2-6][0-9]{12,18}|[2-6][0-9]{3}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,7}|3[0-9]{3}[ \-][0-9]{6}[ \-][0-9]{4,5})"#
+            pattern: wordStart(notAfter: #"A-Za-z0-9_.\-"#)
+                + #"(?:[2-6][0-9]{12,18}|"#
+                + #"(?<!^[A-Za-z0-9]{3}[0-9][ \-])(?<![^A-Za-z0-9_][A-Za-z0-9]{3}[0-9][ \-])"#
+                + #"(?:[2-6][0-9]{3}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,7}|3[0-9]{3}[ \-][0-9]{6}[ \-][0-9]{4,5}))"#
                 + #"(?![0-9])(?C1)"#
         ),
         defaultAction: .redact,

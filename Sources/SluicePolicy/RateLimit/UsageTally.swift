@@ -10,9 +10,7 @@ struct UsageTally: Sendable {
         switch event {
         case .messageStart(_, _, let usage): start = usage
         case .messageEnd(_, _, let usage): end = usage
-        case .blockDelta(.text(let text)), .blockDelta(.thinking(let text)), .blockDelta(.toolInput(let text)):
-            outputBytes += text.utf8.count
-        case .blockStart, .blockStop, .blockDelta(.signature), .blockDelta(.citation): break
+        case .blockStart, .blockDelta, .blockStop: outputBytes += TokenEstimate.generatedUTF8Count(of: event)
         }
     }
 
@@ -28,7 +26,7 @@ struct UsageTally: Sendable {
         if let end { return Self.countable(end) }
         if let start {
             let input = Self.countable(start)
-            return (input > 0 ? input : inputEstimate) + (outputBytes + 2) / 3
+            return (input > 0 ? input : inputEstimate) + TokenEstimate.outputTokens(utf8Count: outputBytes)
         }
         return outcome == .abandoned ? inputEstimate : 0
     }
