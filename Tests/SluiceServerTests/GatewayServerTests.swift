@@ -14,10 +14,10 @@ import Testing
         try await RunningGateway.run(backends: [ScriptedBackend("quick", answer: scriptedAnswer("Hello."))]) { gateway in
             let anthropic = try await gateway.post("/v1/messages", body: anthropicBody, key: gateway.key)
             #expect(anthropic.status == 200)
-            #expect(anthropic.json["content"]?[0]?["text"] == "Hello.")
+            #expect(anthropic.json["content"]?.arrayValue?.first?["text"] == "Hello.")
             let openAI = try await gateway.post("/v1/chat/completions", body: openAIBody, key: gateway.key, anthropic: false)
             #expect(openAI.status == 200)
-            #expect(openAI.json["choices"]?[0]?["message"]?["content"] == "Hello.")
+            #expect(openAI.json["choices"]?.arrayValue?.first?["message"]?["content"] == "Hello.")
         }
     }
 

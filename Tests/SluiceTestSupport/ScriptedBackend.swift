@@ -1,8 +1,8 @@
 public import SluiceCore
 internal import Synchronization
 
-/// A backend that fails its first `failures` starts with `error`, then answers with `answer` (or,
-/// with `hangs`, never finishes its answer); it records what it was asked and whether the answer
+/// A backend that fails its first `failures` starts with `error`, then answers with `answer` (by
+/// default a bare `messageStart`; with `hangs`, never finishing); it records what it was asked and whether the answer
 /// was abandoned by its consumer.
 public final class ScriptedBackend: Backend {
     private struct State {
@@ -15,7 +15,7 @@ public final class ScriptedBackend: Backend {
     public let name: String
     private let error: any Error
     private let tokens: Int
-    private let answer: [StreamEvent]
+    private let answer: [StreamEvent]?
     private let hangs: Bool
     private let state: Mutex<State>
 
@@ -26,7 +26,7 @@ public final class ScriptedBackend: Backend {
         self.name = name
         self.error = error
         self.tokens = tokens
-        self.answer = answer ?? [.messageStart(id: "msg_\(name)", model: name, usage: Usage())]
+        self.answer = answer
         self.hangs = hangs
         self.state = Mutex(State(failuresLeft: failures))
     }
@@ -46,10 +46,12 @@ public final class ScriptedBackend: Backend {
         }
         if fails { throw error }
         let (stream, continuation) = EventStream.makeStream()
-        for event in answer { continuation.yield(event) }
+        for event in answer ?? [.messageStart(id: "msg_\(name)", model: request.model, usage: Usage())] {
+            continuation.yield(event)
+        }
         if !hangs { continuation.finish() }
-        continuation.onTermination = { [state] termination in
-            if case .cancelled = termination { state.withLock { $0.abandonedAnswers += 1 } }
+        continuation.onTermination = { [self] termination in
+            if case .cancelled = termination { self.state.withLock { $0.abandonedAnswers += 1 } }
         }
         return stream
     }
