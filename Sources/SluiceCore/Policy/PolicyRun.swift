@@ -5,8 +5,11 @@
 /// stages before the one that answered, when one did — and ends the stream cleanly when a stage
 /// says stop. `complete` tells every prepared stage how the request ended; call it exactly once.
 ///
-/// `@unchecked Sendable`: a run belongs to one request; its phases happen one after another
-/// (the event stream is pulled by a single consumer), never concurrently.
+/// `@unchecked Sendable`: a run belongs to one request, whose phases happen one after another:
+/// `prepare`, then the transformed stream pulled by its single consumer, then `complete`. The
+/// gateway pulls the stream in a child task and calls `complete` only once that task has ended
+/// (a stream's writer and a plain request's deadline both wait for it), so a client leaving
+/// cannot make `complete` overlap the processing of an event.
 public final class PolicyRun: @unchecked Sendable {
     private var sessions: [(name: String, session: any PolicySession)]
     /// How many sessions take part in the response: all, or those before the stage that answered.
@@ -48,8 +51,7 @@ public final class PolicyRun: @unchecked Sendable {
     /// The events as the client must see them.
     public func transform(_ events: EventStream) -> EventStream {
         guard respondingCount > 0 else { return events }
-        let pump = Pump(run: self, base: events.makeAsyncIterator())
-        return EventStream(unfolding: { try await pump.next() })
+        return .pulling(Pump(run: self, base: events.makeAsyncIterator()))
     }
 
     /// Tells every stage how the request ended. `clientSawEnd` is whether the whole stream went out.
@@ -104,41 +106,34 @@ public final class PolicyRun: @unchecked Sendable {
         return (events, stop)
     }
 
-    /// Pulls backend events through the stages one at a time.
-    private final class Pump: @unchecked Sendable {
-        private let run: PolicyRun
-        private var base: EventStream.AsyncIterator?
-        private var pending: [StreamEvent] = []
-        private var blockOpen = false
-        private var usage = Usage()
+    /// Pulls backend events through the stages, one backend event per batch.
+    private struct Pump: EventBatchProducer {
+        let run: PolicyRun
+        var base: EventStream.AsyncIterator?
+        var blockOpen = false
+        var usage = Usage()
         /// Generated text from the backend, and passed on to the client, in UTF-8 bytes.
-        private var upstreamBytes = 0
-        private var clientBytes = 0
+        var upstreamBytes = 0
+        var clientBytes = 0
 
-        init(run: PolicyRun, base: EventStream.AsyncIterator) {
-            self.run = run
-            self.base = base
-        }
-
-        func next() async throws -> StreamEvent? {
-            while pending.isEmpty {
-                guard var iterator = base, let event = try await iterator.next() else { return nil }
-                base = iterator
-                upstreamBytes += TokenEstimate.generatedUTF8Count(of: event)
-                let (events, stop) = try run.process(event)
-                emit(events)
-                if let stop {
-                    // Drop the backend's stream first: that cancels the upstream generation.
-                    base = nil
-                    if blockOpen { emit(try run.process(.blockStop).events) }
-                    let usage = run.usageAtStop(reported: usage, upstreamBytes: upstreamBytes, clientBytes: clientBytes)
-                    emit(try run.process(.messageEnd(stopReason: stop, stopSequence: nil, usage: usage)).events)
-                }
+        mutating func nextBatch() async throws -> [StreamEvent]? {
+            guard var iterator = base, let event = try await iterator.next() else { return nil }
+            base = iterator
+            upstreamBytes += TokenEstimate.generatedUTF8Count(of: event)
+            let (events, stop) = try run.process(event)
+            var batch = observe(events)
+            if let stop {
+                // Drop the backend's stream first: that cancels the upstream generation.
+                base = nil
+                if blockOpen { batch += observe(try run.process(.blockStop).events) }
+                let usage = run.usageAtStop(reported: usage, upstreamBytes: upstreamBytes, clientBytes: clientBytes)
+                batch += observe(try run.process(.messageEnd(stopReason: stop, stopSequence: nil, usage: usage)).events)
             }
-            return pending.removeFirst()
+            return batch
         }
 
-        private func emit(_ events: [StreamEvent]) {
+        /// Keeps track of what the client is sent: the open block, the usage, the bytes.
+        private mutating func observe(_ events: [StreamEvent]) -> [StreamEvent] {
             for event in events {
                 clientBytes += TokenEstimate.generatedUTF8Count(of: event)
                 switch event {
@@ -149,7 +144,7 @@ public final class PolicyRun: @unchecked Sendable {
                 case .blockDelta: break
                 }
             }
-            pending += events
+            return events
         }
     }
 }
