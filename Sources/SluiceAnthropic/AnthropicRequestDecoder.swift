@@ -130,7 +130,8 @@ public enum AnthropicRequestDecoder {
                     description: try element.optional("description")?.string(),
                     inputSchema: schema.value,
                     cacheControl: try element.optional("cache_control")?.value,
-                    anthropicExtraFields: try extraFields(of: element, interpreted: ["name", "description", "input_schema", "cache_control"])
+                    anthropicExtraFields: try extraFields(
+                        of: element, interpreted: ["name", "description", "input_schema", "cache_control"])
                 )
             )
         }

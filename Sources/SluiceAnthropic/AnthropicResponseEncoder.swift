@@ -21,7 +21,8 @@ public enum AnthropicResponseEncoder {
         case .text(let text) where text.citations.isEmpty: ["type": "text", "text": .string(text.text)]
         case .text(let text): ["type": "text", "text": .string(text.text), "citations": .array(text.citations)]
         // Clients read `signature` as a string; answers from backends that do not sign have none.
-        case .thinking(let thinking): ["type": "thinking", "thinking": .string(thinking.text), "signature": .string(thinking.signature ?? "")]
+        case .thinking(let thinking):
+            ["type": "thinking", "thinking": .string(thinking.text), "signature": .string(thinking.signature ?? "")]
         case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
         case .toolUse(let call): ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input]
         case .anthropicOnly(let block): .object(block.anthropicBlock)

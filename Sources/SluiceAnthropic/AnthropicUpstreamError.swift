@@ -51,7 +51,7 @@ public enum AnthropicUpstreamError {
     static func decodingUpstream<T>(_ what: String, _ decode: () throws(SluiceError) -> T) throws(SluiceError) -> T {
         do {
             return try decode()
-        } catch where error.category == .invalidRequest {
+        } catch  where error.category == .invalidRequest {
             throw .upstreamFailed("upstream sent a malformed \(what): \(error.message)")
         }
     }

@@ -5,18 +5,22 @@ internal import NIOCore
 /// so the benchmark measures the path through Sluice and not a model; model `slow` streams for a
 /// while instead, for the memory held by many open streams.
 enum MockUpstream {
-    static let completion = #"{"id":"chatcmpl-bench","object":"chat.completion","created":1735689600,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the benchmark upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}"#
+    static let completion =
+        #"{"id":"chatcmpl-bench","object":"chat.completion","created":1735689600,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the benchmark upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}"#
 
     /// Sixteen content chunks, a finish chunk, a usage chunk and `[DONE]`.
     static let stream: String = {
         var frames = ""
         func chunk(_ delta: String, finish: String = "null") -> String {
-            #"data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1735689600,"model":"bench","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(finish)}]}"# + "\n\n"
+            #"data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1735689600,"model":"bench","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(finish)}]}"#
+                + "\n\n"
         }
         frames += chunk(#"{"role":"assistant","content":""}"#)
         for index in 0..<16 { frames += chunk(#"{"content":"token\#(index) "}"#) }
         frames += chunk("{}", finish: #""stop""#)
-        frames += #"data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1735689600,"model":"bench","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":16,"total_tokens":28}}"# + "\n\n"
+        frames +=
+            #"data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1735689600,"model":"bench","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":16,"total_tokens":28}}"#
+            + "\n\n"
         frames += "data: [DONE]\n\n"
         return frames
     }()

@@ -57,7 +57,9 @@ func residentMemory(of pid: Int32) -> Double {
 func freePort() -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socket) }
-    var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+    var address = sockaddr_in(
+        sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0)
+    )
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -88,17 +90,17 @@ defer { try? FileManager.default.removeItem(at: workspace) }
 let database = workspace.appending(path: "sluice.sqlite").path
 let configuration = workspace.appending(path: "sluice.yaml")
 try """
-    listen: 127.0.0.1:\(sluicePort)
-    database: \(database)
-    policies_dir: \(policiesDirectory)
-    backends:
-      - name: mock
-        type: openai
-        url: http://127.0.0.1:\(upstreamPort)/v1
-    routes:
-      - match: "*"
-        backend: mock
-    """.write(to: configuration, atomically: true, encoding: .utf8)
+listen: 127.0.0.1:\(sluicePort)
+database: \(database)
+policies_dir: \(policiesDirectory)
+backends:
+  - name: mock
+    type: openai
+    url: http://127.0.0.1:\(upstreamPort)/v1
+routes:
+  - match: "*"
+    backend: mock
+""".write(to: configuration, atomically: true, encoding: .utf8)
 
 let keyPipe = Pipe()
 let create = Process()
@@ -144,12 +146,16 @@ try await CurlClient.withClient { client in
         for concurrency in [1, 8, 64] {
             var rows: [String: LoadRun.Result] = [:]
             for throughSluice in [false, true] {
-                let run = LoadRun(client: client, request: request(stream: streaming, throughSluice: throughSluice),
-                                  streaming: streaming, concurrency: concurrency, count: requestCount)
-                _ = await LoadRun(client: client, request: run.request, streaming: streaming, concurrency: concurrency, count: min(200, requestCount)).run()
+                let run = LoadRun(
+                    client: client, request: request(stream: streaming, throughSluice: throughSluice),
+                    streaming: streaming, concurrency: concurrency, count: requestCount)
+                _ = await LoadRun(
+                    client: client, request: run.request, streaming: streaming, concurrency: concurrency, count: min(200, requestCount)
+                ).run()
                 let cpuBefore = cpuTime(of: server.processIdentifier)
                 let result = await run.run()
-                let cpuPerRequest = seconds(cpuTime(of: server.processIdentifier) - cpuBefore) * 1e6 / Double(max(1, result.latencies.count))
+                let cpuPerRequest =
+                    seconds(cpuTime(of: server.processIdentifier) - cpuBefore) * 1e6 / Double(max(1, result.latencies.count))
                 rows[throughSluice ? "sluice" : "direct"] = result
                 let scenario = streaming ? "streaming (first byte)" : "non-streaming"
                 print(
@@ -163,7 +169,9 @@ try await CurlClient.withClient { client in
                     result.failures)
             }
             if let direct = rows["direct"], let sluice = rows["sluice"] {
-                print("  added by sluice: p50 \(milliseconds(sluice.percentile(0.5) - direct.percentile(0.5))) ms, p99 \(milliseconds(sluice.percentile(0.99) - direct.percentile(0.99))) ms")
+                print(
+                    "  added by sluice: p50 \(milliseconds(sluice.percentile(0.5) - direct.percentile(0.5))) ms, p99 \(milliseconds(sluice.percentile(0.99) - direct.percentile(0.99))) ms"
+                )
             }
         }
     }
@@ -193,8 +201,10 @@ try await CurlClient.withClient { client in
         }
         let open = started.value
         let memory = residentMemory(of: server.processIdentifier)
-        print(String(format: "RSS of sluice: %.1f MiB idle after the load, %.1f MiB with %d concurrent streams open (%.1f KiB per stream)",
-                     idleMemory, memory, open, (memory - idleMemory) * 1024 / Double(max(1, open))))
+        print(
+            String(
+                format: "RSS of sluice: %.1f MiB idle after the load, %.1f MiB with %d concurrent streams open (%.1f KiB per stream)",
+                idleMemory, memory, open, (memory - idleMemory) * 1024 / Double(max(1, open))))
     }
 }
 upstream.cancel()

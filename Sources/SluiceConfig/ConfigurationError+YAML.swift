@@ -19,7 +19,8 @@ extension ConfigurationError {
                 "invalid YAML: duplicate keys \(duplicates.sorted().joined(separator: ", "))", file: file,
                 line: context.mark.line, column: context.mark.column)
         default:
-            return ConfigurationError("invalid YAML: \(String(describing: yamlError).split(separator: "\n").joined(separator: " "))", file: file)
+            return ConfigurationError(
+                "invalid YAML: \(String(describing: yamlError).split(separator: "\n").joined(separator: " "))", file: file)
         }
     }
 }

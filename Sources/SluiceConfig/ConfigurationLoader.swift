@@ -79,13 +79,15 @@ public enum ConfigurationLoader {
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
             "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
-            "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch", "max_output_tokens", "ca_file",
+            "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch",
+            "max_output_tokens", "ca_file",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
         }
         guard let kindNode = entries.first(where: { $0.key == "type" })?.value else {
-            throw node.error("backend '\(name)' needs a type (\(BackendConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw node.error(
+                "backend '\(name)' needs a type (\(BackendConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         var backend = BackendConfiguration(name: name, kind: try kindNode.oneOf(BackendConfiguration.Kind.self))
         for (key, value) in entries {

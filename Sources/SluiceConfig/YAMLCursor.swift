@@ -57,7 +57,8 @@ struct YAMLCursor {
         return value
     }
 
-    func oneOf<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) throws(ConfigurationError) -> Choice where Choice.RawValue == String {
+    func oneOf<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) throws(ConfigurationError) -> Choice
+    where Choice.RawValue == String {
         let text = try string()
         guard let choice = Choice(rawValue: text) else {
             throw error("\(describe) must be one of: \(Choice.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")

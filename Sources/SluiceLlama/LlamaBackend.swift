@@ -65,10 +65,12 @@ public final class LlamaBackend: Backend {
             logger: logger, metrics: LlamaMetrics(backend: name, factory: metricsFactory ?? MetricsSystem.factory),
             progress: progress.report)
         progress.done()
-        logger.info("model loaded", metadata: [
-            "backend": "\(name)", "model": "\(configuration.modelPath)", "context": "\(engine.contextLength)",
-            "parallel": "\(engine.snapshot.sequences)", "seconds": "\(started.duration(to: .now))",
-        ])
+        logger.info(
+            "model loaded",
+            metadata: [
+                "backend": "\(name)", "model": "\(configuration.modelPath)", "context": "\(engine.contextLength)",
+                "parallel": "\(engine.snapshot.sequences)", "seconds": "\(started.duration(to: .now))",
+            ])
     }
 
     /// The engine's counters (prompt tokens evaluated and reused, generation speed, queue).
@@ -92,11 +94,13 @@ public final class LlamaBackend: Backend {
             throw error.sluiceError
         }
         let rendered = prepared.rendered
-        let stops = request.stopSequences.map { StopSequenceMatcher.Stop(text: $0, isClientStop: true) }
+        let stops =
+            request.stopSequences.map { StopSequenceMatcher.Stop(text: $0, isClientStop: true) }
             + rendered.additionalStops.map { StopSequenceMatcher.Stop(text: $0, isClientStop: false) }
         let preserved = engine.model.controlTokens(in: rendered.preservedTokens)
         let job = GenerationJob(
-            id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler, maxTokens: max(1, min(request.maxTokens ?? .max, maxOutputTokens)),
+            id: engine.makeJobID(), promptTokens: prepared.tokens, sampler: sampler,
+            maxTokens: max(1, min(request.maxTokens ?? .max, maxOutputTokens)),
             stops: stops, preservedTokens: preserved, mailbox: JobMailbox())
         let stream = ResponseStream.make(engine: engine, job: job, parser: parser, model: request.model)
         engine.submit(job)

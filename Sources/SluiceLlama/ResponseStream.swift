@@ -105,9 +105,10 @@ final class ResponseStream: EventBatchProducer {
             stopSequence = sequence
         }
         // A tool call that ended the turn makes it a `tool_use` stop; one cut short by max_tokens does not.
-        pending.append(.messageEnd(
-            stopReason: builder.toolCalls > 0 && stopReason == .endTurn ? .toolUse : stopReason, stopSequence: stopSequence,
-            usage: usage(outputTokens: completion.generatedTokens)))
+        pending.append(
+            .messageEnd(
+                stopReason: builder.toolCalls > 0 && stopReason == .endTurn ? .toolUse : stopReason, stopSequence: stopSequence,
+                usage: usage(outputTokens: completion.generatedTokens)))
     }
 
     /// Input tokens the cache did not hold, those it did, and the answer's tokens.

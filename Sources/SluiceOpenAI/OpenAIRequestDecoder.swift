@@ -172,7 +172,8 @@ public enum OpenAIRequestDecoder {
                 case .object(let arguments)?: .object(arguments)  // a lenient client's already-parsed arguments
                 default: .object(JSONObject())
                 }
-            blocks.append(.toolUse(ToolUse(id: try call.required("id").string(), name: try function.required("name").string(), input: input)))
+            blocks.append(
+                .toolUse(ToolUse(id: try call.required("id").string(), name: try function.required("name").string(), input: input)))
         }
         return blocks
     }

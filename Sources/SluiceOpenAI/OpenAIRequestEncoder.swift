@@ -162,13 +162,16 @@ public enum OpenAIRequestEncoder {
         for block in message.content {
             switch block {
             case .toolResult(let result):
-                var content = ([result.text] + result.content.compactMap { block in
-                    if case .anthropicOnly(let block) = block { block.textForOtherBackends } else { nil }
-                }).filter { !$0.isEmpty }.joined(separator: "\n")
+                var content =
+                    ([result.text]
+                    + result.content.compactMap { block in
+                        if case .anthropicOnly(let block) = block { block.textForOtherBackends } else { nil }
+                    }).filter { !$0.isEmpty }.joined(separator: "\n")
                 let images = result.content.filter { if case .image = $0 { true } else { false } }
                 if !images.isEmpty {
                     movedImages += images
-                    let note = images.count == 1 ? "(the image is in the next message)" : "(the \(images.count) images are in the next message)"
+                    let note =
+                        images.count == 1 ? "(the image is in the next message)" : "(the \(images.count) images are in the next message)"
                     content = content.isEmpty ? note : content + "\n" + note
                 }
                 // The model must see that the call failed; `tool` messages have no error flag.

@@ -54,7 +54,8 @@ public enum OpenAIResponseDecoder {
 
         let sawToolCall = content.contains { if case .toolUse = $0 { true } else { false } }
         let finishReason = try choice.optional("finish_reason")?.string()
-        let (stopReason, stopSequence) = FinishReason.decode(finishReason, stopReason: choice.value["stop_reason"], sawToolCall: sawToolCall)
+        let (stopReason, stopSequence) = FinishReason.decode(
+            finishReason, stopReason: choice.value["stop_reason"], sawToolCall: sawToolCall)
         return ChatResponse(id: messageID, model: model, content: content, stopReason: stopReason, stopSequence: stopSequence, usage: usage)
     }
 

@@ -7,8 +7,9 @@ enum ClaudeCodeRequest {
     static let request: ChatRequest = {
         var system = [TextContent("x-anthropic-billing-header: cc_version=2.1.3.a1b; cc_entrypoint=cli; cch=9f86d081884c7d65;")]
         system.append(TextContent(instructions, cacheControl: ["type": "ephemeral"]))
-        let tools = ["Task", "Bash", "Glob", "Grep", "Read", "Edit", "Write", "NotebookEdit", "WebFetch", "TodoWrite", "WebSearch", "BashOutput"].map
-        { name in
+        let tools = [
+            "Task", "Bash", "Glob", "Grep", "Read", "Edit", "Write", "NotebookEdit", "WebFetch", "TodoWrite", "WebSearch", "BashOutput",
+        ].map { name in
             ToolDefinition(
                 name: name,
                 description: "Use the \(name) tool when it helps. " + String(repeating: "It has careful rules. ", count: 20),
@@ -24,7 +25,9 @@ enum ClaudeCodeRequest {
                             "<system-reminder>\nAs you answer the user's questions, you can use the following context:\n# claudeMd\n\(claudeMD)\n</system-reminder>"
                         )
                     ),
-                    .text(TextContent("The server crashes on startup since the last deploy; the on-call is dana.ops@example.com. Can you look?")),
+                    .text(
+                        TextContent(
+                            "The server crashes on startup since the last deploy; the on-call is dana.ops@example.com. Can you look?")),
                 ]
             ),
             Message(role: .system, content: [.text(TextContent("Effort: medium. Today's date is 2025-10-09."))]),
@@ -55,7 +58,8 @@ enum ClaudeCodeRequest {
             Message(
                 role: .assistant,
                 content: [
-                    .toolUse(ToolUse(id: "toolu_03", name: "Read", input: ["file_path": "/Users/dev/acme/config/production.yaml", "limit": 400]))
+                    .toolUse(
+                        ToolUse(id: "toolu_03", name: "Read", input: ["file_path": "/Users/dev/acme/config/production.yaml", "limit": 400]))
                 ]
             ),
             Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_03", content: [.text(TextContent(configFile))]))]),
@@ -134,7 +138,8 @@ enum ClaudeCodeRequest {
             switch index % 6 {
             case 0: lines.append("    let port\(index): Int = \(8000 + index) // bind 127.0.0.1:\(8000 + index)")
             case 1: lines.append("    func handler\(index)(_ request: Request, context: some RequestContext) async throws -> Response {")
-            case 2: lines.append("        logger.info(\"request \\(request.uri.path) took \\(elapsed) ms\", metadata: [\"id\": \"\\(id)\"])")
+            case 2:
+                lines.append("        logger.info(\"request \\(request.uri.path) took \\(elapsed) ms\", metadata: [\"id\": \"\\(id)\"])")
             case 3: lines.append("        let timeout = Duration.seconds(\(index)) + .milliseconds(250); let ratio = 0.\(index)5")
             case 4:
                 lines.append(

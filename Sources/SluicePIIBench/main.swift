@@ -38,7 +38,8 @@ func prepare(_ stage: any PolicyStage, _ request: ChatRequest) async throws -> [
 let every: JSONValue = [
     "detectors": [
         "private_key": "tokenize", "aws_access_key": "tokenize", "provider_secret": "tokenize", "jwt": "tokenize",
-        "payment_card": "redact", "us_ssn": "redact", "iban": "redact", "email": "tokenize", "phone": "redact", "ipv4": "redact", "ipv6": "redact",
+        "payment_card": "redact", "us_ssn": "redact", "iban": "redact", "email": "tokenize", "phone": "redact", "ipv4": "redact",
+        "ipv6": "redact",
     ]
 ]
 let request = ClaudeCodeRequest.request
@@ -63,7 +64,8 @@ func streamResponse() async throws {
     var prepared = stage.makeSession(for: context)
     var request = ChatRequest(model: "m", messages: [.user("mail dana.ops@example.com")])
     _ = try await prepared.prepare(&request)
-    let reply = String(repeating: "The handler at Server.swift:112 force-unwraps the id; I mailed <EMAIL_1> about v2.3.1 and port 8080. ", count: 100)
+    let reply = String(
+        repeating: "The handler at Server.swift:112 force-unwraps the id; I mailed <EMAIL_1> about v2.3.1 and port 8080. ", count: 100)
     let bytes = Array(reply.utf8)
     let deltas = stride(from: 0, to: bytes.count, by: 24).map { String(decoding: bytes[$0..<min($0 + 24, bytes.count)], as: UTF8.self) }
     let timing = try await measure(rounds: 100) {

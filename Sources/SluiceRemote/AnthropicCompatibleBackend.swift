@@ -35,7 +35,8 @@ public struct AnthropicCompatibleBackend: Backend {
         if case .object(var object) = body {
             // count_tokens refuses the generation-only fields.
             for field in [
-                "max_tokens", "stream", "temperature", "top_p", "top_k", "min_p", "repetition_penalty", "seed", "stop_sequences", "metadata",
+                "max_tokens", "stream", "temperature", "top_p", "top_k", "min_p", "repetition_penalty", "seed", "stop_sequences",
+                "metadata",
             ] {
                 object[field] = nil
             }

@@ -41,9 +41,10 @@ public enum GatewayServer {
             let metrics = GatewayMetrics()
             let targets = try BackendFactory(client: client, environment: environment, metricsFactory: metrics.metricsFactory)
                 .makeTargets(configuration.backends)
-            let routes = RouteTable(routes: configuration.routes.map {
-                RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
-            })
+            let routes = RouteTable(
+                routes: configuration.routes.map {
+                    RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
+                })
             let dispatcher = Dispatcher(
                 routes: routes, targets: targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })

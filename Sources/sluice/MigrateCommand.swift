@@ -14,7 +14,11 @@ struct MigrateCommand: ParsableCommand {
         let database = try store.openDatabase()
         let applied = database.appliedMigrations
         if json {
-            print(Output.json(["applied": .array(applied.map { .string($0.name) }), "versions": .array(try database.migrationVersions().map { .integer($0) })]))
+            print(
+                Output.json([
+                    "applied": .array(applied.map { .string($0.name) }),
+                    "versions": .array(try database.migrationVersions().map { .integer($0) }),
+                ]))
         } else if applied.isEmpty {
             print("The database is up to date (version \(try database.migrationVersions().last ?? 0)).")
         } else {

@@ -40,8 +40,10 @@ enum Output {
     static func keyTable(_ keys: [APIKey]) -> String {
         let header = ["NAME", "ID", "PREFIX", "STATUS", "POLICY", "MODELS", "LIMITS", "EXPIRES", "LAST USED"]
         let rows = keys.map { key in
-            [key.name, key.id, key.keyPrefix + "…", status(of: key), key.policy ?? "(default)",
-             key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), text(key.expiresAt), text(key.lastUsedAt)]
+            [
+                key.name, key.id, key.keyPrefix + "…", status(of: key), key.policy ?? "(default)",
+                key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), text(key.expiresAt), text(key.lastUsedAt),
+            ]
         }
         return table([header] + rows)
     }
@@ -56,18 +58,22 @@ enum Output {
     }
 
     private static func limits(of key: APIKey) -> String {
-        let parts = [key.requestsPerMinute.map { "rpm=\($0)" }, key.tokensPerMinute.map { "tpm=\($0)" }, key.concurrency.map { "concurrency=\($0)" }]
-            .compactMap { $0 }
+        let parts = [
+            key.requestsPerMinute.map { "rpm=\($0)" }, key.tokensPerMinute.map { "tpm=\($0)" }, key.concurrency.map { "concurrency=\($0)" },
+        ]
+        .compactMap { $0 }
         return parts.isEmpty ? "(policy)" : parts.joined(separator: ",")
     }
 
     static func keyDetails(_ key: APIKey) -> String {
-        [("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
-         ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
-         ("limits", limits(of: key)),
-         ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
-         ("last used", text(key.lastUsedAt))]
-            .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
+        [
+            ("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
+            ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
+            ("limits", limits(of: key)),
+            ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
+            ("last used", text(key.lastUsedAt)),
+        ]
+        .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
     }
 
     private static func text(_ date: Date?) -> String { date?.formatted(.iso8601) ?? "-" }

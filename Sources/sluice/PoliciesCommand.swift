@@ -56,11 +56,13 @@ struct PoliciesListCommand: ParsableCommand {
             print("No policies in \(configuration.policiesDirectory).")
             return
         }
-        let table = [["NAME", "STAGES", "FILE", "STATUS"]] + rows.map { row in
-            let name = (row["name"]?.stringValue ?? "") + (row["default"]?.boolValue == true ? " (default)" : "")
-            let stages = row["stages"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " → ") ?? ""
-            return [name, stages, row["file"]?.stringValue ?? "", row["error"]?.stringValue ?? "ok"]
-        }
+        let table =
+            [["NAME", "STAGES", "FILE", "STATUS"]]
+            + rows.map { row in
+                let name = (row["name"]?.stringValue ?? "") + (row["default"]?.boolValue == true ? " (default)" : "")
+                let stages = row["stages"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " → ") ?? ""
+                return [name, stages, row["file"]?.stringValue ?? "", row["error"]?.stringValue ?? "ok"]
+            }
         print(Output.table(table))
     }
 }
@@ -77,8 +79,11 @@ struct PoliciesShowCommand: ParsableCommand {
         var settings = JSONObject()
         for stage in document.stages { settings[stage] = document.sections[stage] ?? .object(JSONObject()) }
         if json {
-            print(Output.json(["name": .string(policy.name), "file": .string(policy.file),
-                               "stages": .array(document.stages.map(JSONValue.string)), "settings": .object(settings)]))
+            print(
+                Output.json([
+                    "name": .string(policy.name), "file": .string(policy.file),
+                    "stages": .array(document.stages.map(JSONValue.string)), "settings": .object(settings),
+                ]))
             return
         }
         print("policy \(policy.name) (\(policy.file))")
@@ -114,7 +119,9 @@ struct PoliciesCheckCommand: ParsableCommand {
                 ]
                 if let column = error.column { result["column"] = .integer(column) }
                 results.append(.object(result))
-                if !json { print(ConfigurationError(error.message, file: error.file ?? file, line: error.line, column: error.column).description) }
+                if !json {
+                    print(ConfigurationError(error.message, file: error.file ?? file, line: error.line, column: error.column).description)
+                }
             }
         }
         if json { print(Output.json(.array(results))) }
@@ -137,16 +144,18 @@ struct PoliciesTestCommand: AsyncParsableCommand {
         while let line = readLine(strippingNewline: false) { text += line }
         var request = ChatRequest(model: "policy-test", messages: [.user(text)])
         let run = PolicyRun(
-            stages: policy.stages, context: PolicyContext(keyID: "policy-test", keyName: "policy-test", policyName: name, requestID: "policy-test"))
+            stages: policy.stages,
+            context: PolicyContext(keyID: "policy-test", keyName: "policy-test", policyName: name, requestID: "policy-test"))
         let verdict = try await run.prepare(&request)
         let refusal: SluiceError? = if case .refuse(let error) = verdict { error } else { nil }
         await run.complete(clientSawEnd: false, failure: refusal)
         let upstream = request.messages.first?.text ?? ""
         if json {
-            print(Output.json([
-                "policy": .string(name), "refused": .bool(refusal != nil), "reason": refusal.map { .string($0.message) } ?? .null,
-                "upstream": refusal == nil ? .string(upstream) : .null, "found": .array(run.actions.map(JSONValue.string)),
-            ]))
+            print(
+                Output.json([
+                    "policy": .string(name), "refused": .bool(refusal != nil), "reason": refusal.map { .string($0.message) } ?? .null,
+                    "upstream": refusal == nil ? .string(upstream) : .null, "found": .array(run.actions.map(JSONValue.string)),
+                ]))
         } else if let refusal {
             print("refused: \(refusal.message)")
             if !run.actions.isEmpty { print("found: \(run.actions.joined(separator: " "))") }

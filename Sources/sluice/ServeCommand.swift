@@ -25,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("model"),
-        help: ArgumentHelp("Serve this GGUF model with the embedded engine: a backend 'local' and a catch-all route to it.", valueName: "path"))
+        help: ArgumentHelp(
+            "Serve this GGUF model with the embedded engine: a backend 'local' and a catch-all route to it.", valueName: "path"))
     var modelPath: String?
 
     func run() async throws {
@@ -46,11 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if try !database.hasKeys() {
             logger.warning("no API keys yet: every API request will be refused until one exists")
-            FileHandle.standardError.write(Data("""
-                No API keys yet. Create the first one (it is printed once) with:
-                  sluice keys create --name NAME --database \(configuration.database)
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    No API keys yet. Create the first one (it is printed once) with:
+                      sluice keys create --name NAME --database \(configuration.database)
 
-                """.utf8))
+                    """.utf8))
         }
         try await GatewayServer.run(
             configuration: configuration, database: database, policyStages: PolicyStages.registered, environment: environment,

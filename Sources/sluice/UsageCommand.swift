@@ -21,14 +21,17 @@ struct UsageCommand: ParsableCommand {
         let start = Date().addingTimeInterval(-period.timeInterval)
         let rows = try store.openDatabase().usageSummary(since: start, keyName: key)
         if json {
-            print(Output.json(.array(rows.map { row in
-                [
-                    "key": .string(row.keyName), "model": .string(row.model), "requests": .integer(row.requests),
-                    "errors": .integer(row.errors), "input_tokens": .integer(row.inputTokens),
-                    "output_tokens": .integer(row.outputTokens), "cache_read_input_tokens": .integer(row.cacheReadInputTokens),
-                    "cache_hits": .integer(row.cacheHits),
-                ]
-            })))
+            print(
+                Output.json(
+                    .array(
+                        rows.map { row in
+                            [
+                                "key": .string(row.keyName), "model": .string(row.model), "requests": .integer(row.requests),
+                                "errors": .integer(row.errors), "input_tokens": .integer(row.inputTokens),
+                                "output_tokens": .integer(row.outputTokens), "cache_read_input_tokens": .integer(row.cacheReadInputTokens),
+                                "cache_hits": .integer(row.cacheHits),
+                            ]
+                        })))
             return
         }
         guard !rows.isEmpty else {
@@ -36,10 +39,14 @@ struct UsageCommand: ParsableCommand {
             return
         }
         let header = ["KEY", "MODEL", "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED INPUT", "CACHE HITS"]
-        let table = [header] + rows.map {
-            [$0.keyName, $0.model, "\($0.requests)", "\($0.errors)", "\($0.inputTokens)", "\($0.outputTokens)",
-             "\($0.cacheReadInputTokens)", "\($0.cacheHits)"]
-        }
+        let table =
+            [header]
+            + rows.map {
+                [
+                    $0.keyName, $0.model, "\($0.requests)", "\($0.errors)", "\($0.inputTokens)", "\($0.outputTokens)",
+                    "\($0.cacheReadInputTokens)", "\($0.cacheHits)",
+                ]
+            }
         print(Output.table(table))
     }
 }

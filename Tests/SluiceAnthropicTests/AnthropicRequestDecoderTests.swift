@@ -43,13 +43,16 @@ import Testing
                 .thinking(Thinking("I should read the parser first.", signature: "EqQBCkYIBxgCKkBsig==")),
                 .text(TextContent("Let me look at the parser.")),
                 .toolUse(
-                    ToolUse(id: "toolu_01A09q90qw90lq917835lq9", name: "Read", input: ["file_path": "/repo/Sources/App/Parser.swift", "limit": 200])
+                    ToolUse(
+                        id: "toolu_01A09q90qw90lq917835lq9", name: "Read",
+                        input: ["file_path": "/repo/Sources/App/Parser.swift", "limit": 200])
                 ),
             ]
         )
         #expect(
             request.messages[3].content == [
-                .toolResult(ToolResult(toolUseID: "toolu_01A09q90qw90lq917835lq9", content: [.text(TextContent("     1\tstruct Parser {}"))])),
+                .toolResult(
+                    ToolResult(toolUseID: "toolu_01A09q90qw90lq917835lq9", content: [.text(TextContent("     1\tstruct Parser {}"))])),
                 .text(TextContent("<system-reminder>Remember the todo list.</system-reminder>", cacheControl: ["type": "ephemeral"])),
             ]
         )
@@ -94,7 +97,8 @@ import Testing
             ]}
             """
         )
-        #expect(request.tools == [ToolDefinition(name: "lookup", inputSchema: ["type": "object"], anthropicExtraFields: ["type": "custom"])])
+        #expect(
+            request.tools == [ToolDefinition(name: "lookup", inputSchema: ["type": "object"], anthropicExtraFields: ["type": "custom"])])
         #expect(
             request.anthropicServerTools == [
                 ["type": "web_search_20250305", "name": "web_search", "max_uses": 5],
@@ -156,9 +160,10 @@ import Testing
                 .image(ImageContent(source: .base64(mediaType: "image/png", data: "iVBORw0KGgo="), cacheControl: ["type": "ephemeral"])),
                 .image(ImageContent(source: .url("https://example.com/cat.jpg"))),
                 .text(TextContent("plain notes")),
-                .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-                    "type": "document", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
-                ])),
+                .anthropicOnly(
+                    AnthropicOnlyContent(anthropicBlock: [
+                        "type": "document", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"],
+                    ])),
             ]
         )
         #expect(
@@ -273,7 +278,10 @@ import Testing
                 #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"system":[{"type":"text","text":1}]}"#,
                 "system[0].text: expected a string"
             ),
-            (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, "temperature: expected a number"),
+            (
+                #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#,
+                "temperature: expected a number"
+            ),
             (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"stream":"yes"}"#, "stream: expected a boolean"),
             (
                 #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":5}}"#,

@@ -9,7 +9,8 @@ import Testing
 
     @Test func decodingWhatWasEncodedGivesTheSameRequest() throws {
         let request = try claudeCodeRequest()
-        var again = try AnthropicRequestDecoder.decode(AnthropicRequestEncoder.encode(request, stream: true), betaHeader: Fixtures.betaHeader)
+        var again = try AnthropicRequestDecoder.decode(
+            AnthropicRequestEncoder.encode(request, stream: true), betaHeader: Fixtures.betaHeader)
         // Extra fields may come back in another order: `output_config` has a fixed place on the way out.
         #expect(again.anthropicExtraFields.keys.sorted() == request.anthropicExtraFields.keys.sorted())
         for key in request.anthropicExtraFields.keys { #expect(again.anthropicExtraFields[key] == request.anthropicExtraFields[key]) }
@@ -23,7 +24,10 @@ import Testing
 
         #expect(
             body.objectValue?.keys
-                == ["model", "max_tokens", "system", "messages", "tools", "thinking", "metadata", "output_config", "stream", "context_management"]
+                == [
+                    "model", "max_tokens", "system", "messages", "tools", "thinking", "metadata", "output_config", "stream",
+                    "context_management",
+                ]
         )
         #expect(body["system"] == original["system"])
         #expect(body["thinking"] == ["type": "adaptive", "display": "omitted"])
@@ -34,7 +38,10 @@ import Testing
         // The system message stays after the first user turn, with its `output_config`.
         #expect(
             body["messages"]?.arrayValue?[1]
-                == ["role": "system", "content": [["type": "text", "text": "The user switched to plan mode."]], "output_config": ["effort": "low"]])
+                == [
+                    "role": "system", "content": [["type": "text", "text": "The user switched to plan mode."]],
+                    "output_config": ["effort": "low"],
+                ])
         // Thinking keeps its signature; cache hints stay on their blocks.
         #expect(body["messages"]?.arrayValue?[2] == original["messages"]?.arrayValue?[2])
         #expect(body["messages"]?.arrayValue?[3] == original["messages"]?.arrayValue?[3])
@@ -70,7 +77,9 @@ import Testing
                         .toolUse(ToolUse(id: "toolu_1", name: "Bash", input: ["command": "ls", "timeout": 5])),
                     ]
                 ),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("boom"))], isError: true))]),
+                Message(
+                    role: .user,
+                    content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("boom"))], isError: true))]),
             ],
             maxTokens: 10
         )
@@ -89,9 +98,11 @@ import Testing
             #"{"type":"tool_use","id":"toolu_1","name":"ToolSearch","input":{"query":"notebook"}}"#,
         ]
         let result = #"{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"tool_reference","tool_name":"NotebookEdit"}]}"#
-        let body = #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"find"},"#
+        let body =
+            #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"find"},"#
             + #"{"role":"assistant","content":[\#(blocks.joined(separator: ","))]},{"role":"user","content":[\#(result)]}]}"#
-        let encoded = AnthropicRequestEncoder.encode(try AnthropicRequestDecoder.decode(try JSONParser.parse(body), betaHeader: nil), stream: false)
+        let encoded = AnthropicRequestEncoder.encode(
+            try AnthropicRequestDecoder.decode(try JSONParser.parse(body), betaHeader: nil), stream: false)
         let messages = encoded["messages"]?.arrayValue ?? []
         #expect(messages.count == 3)
         #expect(messages[1]["content"] == .array(try blocks.map { try JSONParser.parse($0) }))
@@ -99,9 +110,11 @@ import Testing
     }
 
     @Test func documentsReachAnthropicAsTheClientSentThem() throws {
-        let block = #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"},"title":"Q3","context":"finance","citations":{"enabled":true},"cache_control":{"type":"ephemeral"}}"#
+        let block =
+            #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"},"title":"Q3","context":"finance","citations":{"enabled":true},"cache_control":{"type":"ephemeral"}}"#
         let request = try AnthropicRequestDecoder.decode(
-            try JSONParser.parse(#"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":[\#(block),{"type":"text","text":"Sum up"}]}]}"#),
+            try JSONParser.parse(
+                #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":[\#(block),{"type":"text","text":"Sum up"}]}]}"#),
             betaHeader: nil)
         let encoded = AnthropicRequestEncoder.encode(request, stream: false)
         #expect(encoded["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first == (try JSONParser.parse(block)))
@@ -114,11 +127,16 @@ import Testing
                 .user("Hi"),
                 Message(
                     role: .assistant,
-                    content: [.thinking(Thinking("from a local model")), .thinking(Thinking("x", signature: "")), .text(TextContent("Hello"))]
+                    content: [
+                        .thinking(Thinking("from a local model")), .thinking(Thinking("x", signature: "")), .text(TextContent("Hello")),
+                    ]
                 ),
             ]
         )
-        #expect(AnthropicRequestEncoder.encode(request, stream: false)["messages"]?.arrayValue?[1]["content"] == [["type": "text", "text": "Hello"]])
+        #expect(
+            AnthropicRequestEncoder.encode(request, stream: false)["messages"]?.arrayValue?[1]["content"] == [
+                ["type": "text", "text": "Hello"]
+            ])
     }
 
     @Test func policyChangesWinOverTheClientsOriginalFields() throws {

@@ -26,13 +26,16 @@ import Testing
                     model: "claude-sonnet-4-5-20250929",
                     content: [
                         .thinking(Thinking("Check the weather.", signature: "EqQB")),
-                        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-                            "type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": ["query": "weather"],
-                        ])),
-                        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-                            "type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [],
-                        ])),
-                        .text(TextContent("It is sunny.", citations: [["type": "web_search_result_location", "url": "https://example.com"]])),
+                        .anthropicOnly(
+                            AnthropicOnlyContent(anthropicBlock: [
+                                "type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": ["query": "weather"],
+                            ])),
+                        .anthropicOnly(
+                            AnthropicOnlyContent(anthropicBlock: [
+                                "type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [],
+                            ])),
+                        .text(
+                            TextContent("It is sunny.", citations: [["type": "web_search_result_location", "url": "https://example.com"]])),
                         .toolUse(ToolUse(id: "toolu_1", name: "Write", input: ["path": "a.md", "text": "sunny"])),
                     ],
                     stopReason: .toolUse,

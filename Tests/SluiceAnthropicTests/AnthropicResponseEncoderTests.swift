@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func unsignedThinkingGetsAnEmptySignature() {
-        let response = ChatResponse(id: "msg_1", model: "qwen3", content: [.thinking(Thinking("hmm"))], stopReason: .endTurn, usage: Usage())
+        let response = ChatResponse(
+            id: "msg_1", model: "qwen3", content: [.thinking(Thinking("hmm"))], stopReason: .endTurn, usage: Usage())
         #expect(AnthropicResponseEncoder.encode(response)["content"] == [["type": "thinking", "thinking": "hmm", "signature": ""]])
     }
 
@@ -29,7 +30,8 @@ import Testing
     }
 
     @Test func missingStopReasonIsNull() {
-        let response = ChatResponse(id: "msg_1", model: "m", content: [.image(ImageContent(source: .url("u")))], stopReason: nil, usage: Usage())
+        let response = ChatResponse(
+            id: "msg_1", model: "m", content: [.image(ImageContent(source: .url("u")))], stopReason: nil, usage: Usage())
         let body = AnthropicResponseEncoder.encode(response)
         #expect(body["stop_reason"] == .null)
         #expect(body["content"] == [])

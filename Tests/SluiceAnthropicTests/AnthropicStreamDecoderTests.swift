@@ -68,7 +68,9 @@ import Testing
                     with: #""usage":{"output_tokens":3,"cache_creation_input_tokens":7,"input_tokens":6}"#
                 )
         )
-        #expect(events.first == .messageStart(id: "msg_1", model: "m", usage: Usage(inputTokens: 5, outputTokens: 1, cacheReadInputTokens: 100)))
+        #expect(
+            events.first == .messageStart(id: "msg_1", model: "m", usage: Usage(inputTokens: 5, outputTokens: 1, cacheReadInputTokens: 100))
+        )
         #expect(
             events.last
                 == .messageEnd(
@@ -82,13 +84,15 @@ import Testing
     @Test func stopSequenceIsCarried() throws {
         let events = try decode(
             prelude
-                + ending.replacing(#""stop_reason":"end_turn","stop_sequence":null"#, with: #""stop_reason":"stop_sequence","stop_sequence":"END""#)
+                + ending.replacing(
+                    #""stop_reason":"end_turn","stop_sequence":null"#, with: #""stop_reason":"stop_sequence","stop_sequence":"END""#)
         )
         #expect(events.last == .messageEnd(stopReason: .stopSequence, stopSequence: "END", usage: Usage(inputTokens: 5, outputTokens: 3)))
     }
 
     @Test(arguments: [
-        ("refusal", StopReason.refusal), ("pause_turn", .pauseTurn), ("model_context_window_exceeded", .maxTokens), ("brand_new_reason", .endTurn),
+        ("refusal", StopReason.refusal), ("pause_turn", .pauseTurn), ("model_context_window_exceeded", .maxTokens),
+        ("brand_new_reason", .endTurn),
     ])
     func stopReasonsAreMapped(wire: String, reason: StopReason) throws {
         let events = try decode(prelude + ending.replacing("end_turn", with: wire))
@@ -133,7 +137,8 @@ import Testing
         )
         #expect(
             events[1...3] == [
-                .blockStart(.toolUse(id: "toolu_1", name: "Read")), .blockDelta(.toolInput(partialJSON: #"{"file_path":"a.txt"}"#)), .blockStop,
+                .blockStart(.toolUse(id: "toolu_1", name: "Read")), .blockDelta(.toolInput(partialJSON: #"{"file_path":"a.txt"}"#)),
+                .blockStop,
             ]
         )
     }
@@ -164,7 +169,8 @@ import Testing
         var decoder = AnthropicStreamDecoder()
         #expect(try decoder.decode(ServerSentEvent(event: "ping", data: "")) == [])
         #expect(
-            try decoder.decode(ServerSentEvent(event: "message_start", data: #"{"type":"message_start","message":{"id":"a","model":"m"}}"#)).count
+            try decoder.decode(ServerSentEvent(event: "message_start", data: #"{"type":"message_start","message":{"id":"a","model":"m"}}"#))
+                .count
                 == 1
         )
         #expect(try decoder.decode(ServerSentEvent(event: "future_event", data: #"{"type":"future_event"}"#)) == [])
@@ -173,7 +179,9 @@ import Testing
                 .messageEnd(stopReason: nil, stopSequence: nil, usage: Usage())
             ]
         )
-        #expect(try decoder.decode(ServerSentEvent(event: "error", data: #"{"type":"error","error":{"type":"api_error","message":"late"}}"#)) == [])
+        #expect(
+            try decoder.decode(ServerSentEvent(event: "error", data: #"{"type":"error","error":{"type":"api_error","message":"late"}}"#))
+                == [])
         #expect(try decoder.finish() == [])
     }
 
@@ -191,7 +199,8 @@ import Testing
         ]
     )
     func errorEventIsThrown(type: String, category: SluiceError.Category) {
-        let error = failure(prelude + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"\(type)\",\"message\":\"Overloaded\"}}\n\n")
+        let error = failure(
+            prelude + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"\(type)\",\"message\":\"Overloaded\"}}\n\n")
         #expect(error?.category == category)
         if type != "authentication_error" { #expect(error?.message == "Overloaded") }
     }
@@ -217,7 +226,9 @@ import Testing
                 == .upstreamFailed("upstream sent a malformed content_block_start event: content_block.id: field required")
         )
         #expect(
-            failure("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\"}}\n\n")
+            failure(
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\"}}\n\n"
+            )
                 == .upstreamFailed("upstream sent content_block_start before message_start")
         )
     }

@@ -3,7 +3,8 @@ import SluiceCore
 import Testing
 
 @Suite struct AnthropicStreamEncoderTests {
-    private let start = StreamEvent.messageStart(id: "msg_1", model: "claude-sonnet-4-5", usage: Usage(inputTokens: 40, cacheReadInputTokens: 9000))
+    private let start = StreamEvent.messageStart(
+        id: "msg_1", model: "claude-sonnet-4-5", usage: Usage(inputTokens: 40, cacheReadInputTokens: 9000))
     private let end = StreamEvent.messageEnd(
         stopReason: .endTurn,
         stopSequence: nil,
@@ -84,7 +85,8 @@ import Testing
             encoder.encode(.blockStart(.toolUse(id: "toolu_01", name: "Bash"))) == [
                 ServerSentEvent(
                     event: "content_block_start",
-                    data: #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01","name":"Bash","input":{}}}"#
+                    data:
+                        #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01","name":"Bash","input":{}}}"#
                 ),
                 ServerSentEvent(
                     event: "content_block_delta",
@@ -124,7 +126,8 @@ import Testing
         let frames = Fixtures.encode([start, .blockStart(.thinking), .blockDelta(.thinking("Let me think.")), .blockStop, end])
         let client = try read(frames)
         #expect(client.blocks[0].signatureDeltas == 1)
-        #expect(frames[1].data == #"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#)
+        #expect(
+            frames[1].data == #"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#)
         #expect(
             frames[3]
                 == ServerSentEvent(
@@ -148,7 +151,9 @@ import Testing
     }
 
     @Test func blockOpenedWhileAnotherIsOpenClosesItFirst() throws {
-        let frames = Fixtures.encode([start, .blockStart(.text), .blockDelta(.text("a")), .blockStart(.toolUse(id: "t", name: "n")), .blockStop, end])
+        let frames = Fixtures.encode([
+            start, .blockStart(.text), .blockDelta(.text("a")), .blockStart(.toolUse(id: "t", name: "n")), .blockStop, end,
+        ])
         let client = try read(frames)
         #expect(client.blocks.map(\.type) == ["text", "tool_use"])
         #expect(frames.map(\.event)[3] == "content_block_stop")
@@ -157,7 +162,8 @@ import Testing
     @Test func deltasThatFitNoOpenBlockAreDropped() throws {
         let frames = Fixtures.encode([
             start, .blockDelta(.text("orphan")), .blockStart(.text), .blockDelta(.thinking("wrong kind")), .blockDelta(.signature("wrong")),
-            .blockDelta(.toolInput(partialJSON: "{}")), .blockDelta(.text("right")), .blockStop, .blockStop, .blockDelta(.text("late")), end,
+            .blockDelta(.toolInput(partialJSON: "{}")), .blockDelta(.text("right")), .blockStop, .blockStop, .blockDelta(.text("late")),
+            end,
         ])
         let client = try read(frames)
         #expect(client.blocks == [StreamingClient.Block(type: "text", accumulated: "right", firstDeltaType: "text_delta")])
@@ -195,7 +201,8 @@ import Testing
         #expect(
             failure == [
                 ServerSentEvent(event: "content_block_stop", data: #"{"type":"content_block_stop","index":0}"#),
-                ServerSentEvent(event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"upstream is overloaded"}}"#),
+                ServerSentEvent(
+                    event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"upstream is overloaded"}}"#),
             ]
         )
         let client = try read(frames + failure)

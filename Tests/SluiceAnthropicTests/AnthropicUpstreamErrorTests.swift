@@ -56,6 +56,7 @@ import Testing
     @Test func retryAfterIsKeptOnRetriableErrors() {
         #expect(AnthropicUpstreamError.error(status: 429, body: body("rate_limit_error", "slow down"), retryAfter: 17).retryAfter == 17)
         #expect(AnthropicUpstreamError.error(status: 529, body: body("overloaded_error", "Overloaded"), retryAfter: 2.5).retryAfter == 2.5)
-        #expect(AnthropicUpstreamError.error(status: 429, body: [], retryAfter: nil) == SluiceError(.rateLimited, "upstream returned HTTP 429"))
+        #expect(
+            AnthropicUpstreamError.error(status: 429, body: [], retryAfter: nil) == SluiceError(.rateLimited, "upstream returned HTTP 429"))
     }
 }

@@ -300,19 +300,20 @@ import Testing
     }
 
     @Test func embeddedEngineTakesAModelAndItsSettings() throws {
-        let configuration = try ConfigurationLoader.parse(yaml: """
-            backends:
-              - name: local
-                type: llama
-                model: /models/q.gguf
-                context: 8192
-                parallel: 8
-                threads: 6
-                batch: 1024
-            routes:
-              - match: "*"
-                backend: local
-            """)
+        let configuration = try ConfigurationLoader.parse(
+            yaml: """
+                backends:
+                  - name: local
+                    type: llama
+                    model: /models/q.gguf
+                    context: 8192
+                    parallel: 8
+                    threads: 6
+                    batch: 1024
+                routes:
+                  - match: "*"
+                    backend: local
+                """)
         let backend = try #require(configuration.backends.first)
         #expect(backend.kind == .llama)
         #expect(backend.url == nil)
@@ -425,7 +426,8 @@ import Testing
 
     @Test func loadWithoutFileOrEnvironmentGivesDefaults() throws {
         #expect(try ConfigurationLoader.load(path: nil, environment: [:]) == SluiceConfiguration())
-        #expect(try ConfigurationLoader.load(path: nil, environment: ["SLUICE_DATABASE": "", "SLUICE_LISTEN": ""]) == SluiceConfiguration())
+        #expect(
+            try ConfigurationLoader.load(path: nil, environment: ["SLUICE_DATABASE": "", "SLUICE_LISTEN": ""]) == SluiceConfiguration())
     }
 
     @Test func environmentOverridesTheFile() throws {

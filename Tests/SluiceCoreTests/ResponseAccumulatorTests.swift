@@ -112,7 +112,8 @@ import Testing
     }
 
     @Test func deltaWithoutAnOpenBlockIsMalformed() throws {
-        #expect(try malformed([Self.start, .blockDelta(.text("x"))]) == "backend stream malformed: a delta that does not match the open block")
+        #expect(
+            try malformed([Self.start, .blockDelta(.text("x"))]) == "backend stream malformed: a delta that does not match the open block")
         #expect(try malformed([.blockDelta(.text("x"))]) == "backend stream malformed: a delta that does not match the open block")
     }
 

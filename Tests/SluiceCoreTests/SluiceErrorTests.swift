@@ -20,11 +20,12 @@ import Testing
     }
 
     @Test func categoriesUseTheAnthropicTypeNames() {
-        #expect(SluiceError.Category.allCases.map(\.rawValue) == [
-            "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
-            "unsupported_media_type", "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out",
-            "overloaded_error", "api_error",
-        ])
+        #expect(
+            SluiceError.Category.allCases.map(\.rawValue) == [
+                "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
+                "unsupported_media_type", "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out",
+                "overloaded_error", "api_error",
+            ])
     }
 
     @Test func aFieldErrorNamesTheFieldInMessageAndParam() {

@@ -53,9 +53,12 @@ struct ChatTemplateFamilyTests {
             notEndsOfGeneration: ["<|start_header_id|>", "<|end_header_id|>", "<|python_tag|>"]),
         Family(
             template: .mistral,
-            markers: ["[AVAILABLE_TOOLS]", "[/AVAILABLE_TOOLS]", "[INST]", "[/INST]", "[TOOL_CALLS]", "[TOOL_RESULTS]", "[/TOOL_RESULTS]", "</s>"],
+            markers: [
+                "[AVAILABLE_TOOLS]", "[/AVAILABLE_TOOLS]", "[INST]", "[/INST]", "[TOOL_CALLS]", "[TOOL_RESULTS]", "[/TOOL_RESULTS]", "</s>",
+            ],
             daysSchema: #""type": "integer""#,
-            toolCallOutput: #"Let me check.[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris", "days": 2}, "id": "a1b2c3d4e"}]"#,
+            toolCallOutput:
+                #"Let me check.[TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris", "days": 2}, "id": "a1b2c3d4e"}]"#,
             reasoningOutput: nil,
             endsOfGeneration: ["</s>"],
             notEndsOfGeneration: ["[INST]", "[/INST]", "[TOOL_CALLS]"]),
@@ -63,9 +66,11 @@ struct ChatTemplateFamilyTests {
             template: .gptOSS,
             markers: ["<|start|>", "<|message|>", "<|end|>", "<|channel|>", "<|call|>"],
             daysSchema: "days: number",
-            toolCallOutput: "<|channel|>analysis<|message|>weighing<|end|><|start|>assistant<|channel|>commentary<|message|>Let me check.<|end|>"
+            toolCallOutput:
+                "<|channel|>analysis<|message|>weighing<|end|><|start|>assistant<|channel|>commentary<|message|>Let me check.<|end|>"
                 + #"<|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city": "Paris", "days": 2}"#,
-            reasoningOutput: "<|channel|>analysis<|message|>weighing options<|end|><|start|>assistant<|channel|>final<|message|>The answer.",
+            reasoningOutput:
+                "<|channel|>analysis<|message|>weighing options<|end|><|start|>assistant<|channel|>final<|message|>The answer.",
             // `<|end|>` ends a message, not the answer: the final channel may follow the analysis one.
             endsOfGeneration: ["<|return|>", "<|call|>"],
             notEndsOfGeneration: ["<|end|>", "<|start|>", "<|channel|>", "<|message|>"]),
@@ -183,8 +188,16 @@ struct ChatTemplateFamilyTests {
             model: "tiny",
             messages: [
                 .user("Weather in Paris?"),
-                Message(role: .assistant, content: [.toolUse(ToolUse(id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", input: ["city": "Paris", "days": 2]))]),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_01A09q90qw90lq917835lq9", content: [.text(TextContent("sunny, 21 C"))]))]),
+                Message(
+                    role: .assistant,
+                    content: [
+                        .toolUse(ToolUse(id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", input: ["city": "Paris", "days": 2]))
+                    ]),
+                Message(
+                    role: .user,
+                    content: [
+                        .toolResult(ToolResult(toolUseID: "toolu_01A09q90qw90lq917835lq9", content: [.text(TextContent("sunny, 21 C"))]))
+                    ]),
             ],
             tools: [TestTools.weather])
         let prepared = try engine.prepare(request)
@@ -240,7 +253,8 @@ struct ChatTemplateFamilyTests {
         #expect(fragments.count > 1)
         #expect(try JSONParser.parse(fragments.joined()) == ["city": "Paris", "days": 2])
         #expect(joined(deltas) { if case .content(let text) = $0 { text } else { nil } } == "Let me check.")
-        #expect(joined(deltas) { if case .reasoning(let text) = $0 { text } else { nil } } == (family.reasoningOutput == nil ? "" : "weighing"))
+        #expect(
+            joined(deltas) { if case .reasoning(let text) = $0 { text } else { nil } } == (family.reasoningOutput == nil ? "" : "weighing"))
     }
 
     @Test(arguments: reasoningFamilies)
@@ -309,7 +323,7 @@ struct ChatTemplateFamilyTests {
         let request = ChatRequest(
             model: "tiny", messages: [.user("Time?")], tools: [TestTools.time, TestTools.weather],
             toolChoice: .tool(name: "get_time"), parallelToolCalls: false, maxTokens: 400, thinking: .disabled,
-                seed: 42)
+            seed: 42)
         let answer = try response(try await collect(backend.start(request)))
         guard case .toolUse(let call)? = answer.content.first, answer.content.count == 1 else {
             Issue.record("expected one tool call, got \(answer.content)")

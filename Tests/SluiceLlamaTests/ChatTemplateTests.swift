@@ -18,13 +18,16 @@ struct ChatTemplateTests {
             model: "tiny",
             messages: [
                 .user("Weather in Paris?"),
-                Message(role: .assistant, content: [.toolUse(ToolUse(id: "toolu_1", name: "get_weather", input: ["city": "Paris", "days": 2]))]),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("sunny, 21 C"))]))]),
+                Message(
+                    role: .assistant, content: [.toolUse(ToolUse(id: "toolu_1", name: "get_weather", input: ["city": "Paris", "days": 2]))]),
+                Message(
+                    role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("sunny, 21 C"))]))]),
             ],
             tools: [TestTools.weather])
         let prompt = try engine().prepare(request).rendered.prompt
         #expect(prompt.contains("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\""))
-        #expect(prompt.contains("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"days\": 2}}\n</tool_call>"))
+        #expect(
+            prompt.contains("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"days\": 2}}\n</tool_call>"))
         #expect(prompt.contains("<|im_start|>user\n<tool_response>\nsunny, 21 C\n</tool_response><|im_end|>"))
         #expect(prompt.hasSuffix("<|im_start|>assistant\n"))
     }

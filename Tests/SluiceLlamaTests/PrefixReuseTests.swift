@@ -91,10 +91,12 @@ struct LlamaMetricsTests {
         let first = try await complete(backend, request)
         let second = try await complete(backend, request)
         let backendLabel = [("backend", "metered")]
-        #expect(metrics.counterTotal(label: "sluice_llama_prompt_tokens_evaluated_total", dimensions: backendLabel)
-            == Int64(first.usage.inputTokens + second.usage.inputTokens))
-        #expect(metrics.counterTotal(label: "sluice_llama_prompt_tokens_reused_total", dimensions: backendLabel)
-            == Int64(second.usage.cacheReadInputTokens))
+        #expect(
+            metrics.counterTotal(label: "sluice_llama_prompt_tokens_evaluated_total", dimensions: backendLabel)
+                == Int64(first.usage.inputTokens + second.usage.inputTokens))
+        #expect(
+            metrics.counterTotal(label: "sluice_llama_prompt_tokens_reused_total", dimensions: backendLabel)
+                == Int64(second.usage.cacheReadInputTokens))
         #expect(metrics.counterTotal(label: "sluice_llama_generated_tokens_total", dimensions: backendLabel) == 12)
         #expect(try await eventually { (try? metrics.expectGauge("sluice_llama_busy_sequences", backendLabel).lastValue) == 0 })
         #expect(try metrics.expectGauge("sluice_llama_queue_depth", backendLabel).lastValue == 0)

@@ -19,13 +19,14 @@ struct ResponseEventBuilderTests {
             .toolArguments(index: 0, json: "{\"city\":"), .toolArguments(index: 0, json: "\"Paris\"}"),
             .toolStart(index: 1, name: "get_time"), .toolArguments(index: 1, json: "{}"),
         ])
-        #expect(events == [
-            .blockStart(.thinking), .blockDelta(.thinking("let me")), .blockDelta(.thinking(" think")), .blockStop,
-            .blockStart(.text), .blockDelta(.text("Sure.")), .blockStop,
-            .blockStart(.toolUse(id: "toolu_1", name: "get_weather")),
-            .blockDelta(.toolInput(partialJSON: "{\"city\":")), .blockDelta(.toolInput(partialJSON: "\"Paris\"}")), .blockStop,
-            .blockStart(.toolUse(id: "toolu_2", name: "get_time")), .blockDelta(.toolInput(partialJSON: "{}")), .blockStop,
-        ])
+        #expect(
+            events == [
+                .blockStart(.thinking), .blockDelta(.thinking("let me")), .blockDelta(.thinking(" think")), .blockStop,
+                .blockStart(.text), .blockDelta(.text("Sure.")), .blockStop,
+                .blockStart(.toolUse(id: "toolu_1", name: "get_weather")),
+                .blockDelta(.toolInput(partialJSON: "{\"city\":")), .blockDelta(.toolInput(partialJSON: "\"Paris\"}")), .blockStop,
+                .blockStart(.toolUse(id: "toolu_2", name: "get_time")), .blockDelta(.toolInput(partialJSON: "{}")), .blockStop,
+            ])
     }
 
     @Test func emptyDeltasOpenNothing() {
@@ -34,11 +35,12 @@ struct ResponseEventBuilderTests {
 
     @Test func textAfterAToolCallOpensANewTextBlock() {
         let events = build([.content("a"), .toolStart(index: 0, name: "f"), .content("b")])
-        #expect(events == [
-            .blockStart(.text), .blockDelta(.text("a")), .blockStop,
-            .blockStart(.toolUse(id: "toolu_1", name: "f")), .blockStop,
-            .blockStart(.text), .blockDelta(.text("b")), .blockStop,
-        ])
+        #expect(
+            events == [
+                .blockStart(.text), .blockDelta(.text("a")), .blockStop,
+                .blockStart(.toolUse(id: "toolu_1", name: "f")), .blockStop,
+                .blockStart(.text), .blockDelta(.text("b")), .blockStop,
+            ])
     }
 
     @Test func argumentsOfACallThatIsNoLongerOpenAreNotMixedIntoAnother() {
@@ -47,13 +49,15 @@ struct ResponseEventBuilderTests {
     }
 
     @Test func shimDeltasAreDecoded() throws {
-        let json = try JSONParser.parse("""
+        let json = try JSONParser.parse(
+            """
             [{"kind":"reasoning","text":"r"},{"kind":"content","text":"c"},{"kind":"tool_start","index":0,"name":"f"},
              {"kind":"tool_args","index":0,"text":"{}"},{"kind":"unknown"}]
             """)
-        #expect(OutputDelta.decode(json) == [
-            .reasoning("r"), .content("c"), .toolStart(index: 0, name: "f"), .toolArguments(index: 0, json: "{}"),
-        ])
+        #expect(
+            OutputDelta.decode(json) == [
+                .reasoning("r"), .content("c"), .toolStart(index: 0, name: "f"), .toolArguments(index: 0, json: "{}"),
+            ])
     }
 }
 

@@ -26,7 +26,9 @@ import Testing
     @Test func paramNamesTheFieldAtFault() {
         let body = OpenAIErrorBody.encode(.invalidField("temperature", "must be between 0 and 2"))
         let expected: JSONValue = [
-            "error": ["message": "temperature: must be between 0 and 2", "type": "invalid_request_error", "param": "temperature", "code": nil]
+            "error": [
+                "message": "temperature: must be between 0 and 2", "type": "invalid_request_error", "param": "temperature", "code": nil,
+            ]
         ]
         #expect(body == expected)
     }

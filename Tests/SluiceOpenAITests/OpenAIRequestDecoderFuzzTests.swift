@@ -68,8 +68,10 @@ import Testing
             "tools": [["type": "function", "function": ["name": "t", "parameters": ["properties": .object(properties)]]]],
         ]
         let (roundTrip, serializing) = try LinearTime.compare(
-            { let (request, _) = try OpenAIRequestDecoder.decode(body)
-              _ = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions()).serialized() },
+            {
+                let (request, _) = try OpenAIRequestDecoder.decode(body)
+                _ = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions()).serialized()
+            },
             with: { _ = body.serialized() })
         #expect(roundTrip < serializing * 20, "decoding and encoding took \(roundTrip), serializing the body \(serializing)")
     }

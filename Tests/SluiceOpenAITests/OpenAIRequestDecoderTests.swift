@@ -86,7 +86,8 @@ import Testing
                 ToolDefinition(
                     name: "read",
                     description: "Reads a file.",
-                    inputSchema: json(#"{"type":"object","properties":{"path":{"type":"string"},"lines":{"type":"array"}},"required":["path"]}"#)
+                    inputSchema: json(
+                        #"{"type":"object","properties":{"path":{"type":"string"},"lines":{"type":"array"}},"required":["path"]}"#)
                 ),
                 ToolDefinition(name: "now", inputSchema: ["type": "object", "properties": [:]]),
             ],

@@ -43,7 +43,8 @@ import Testing
                     role: .user,
                     content: [
                         .toolResult(
-                            ToolResult(toolUseID: "toolu_01A", content: [.text(TextContent("testParse failed: expected 2, got 3"))], isError: true)
+                            ToolResult(
+                                toolUseID: "toolu_01A", content: [.text(TextContent("testParse failed: expected 2, got 3"))], isError: true)
                         ),
                         .toolResult(ToolResult(toolUseID: "toolu_01B", content: [.text(TextContent("1\tfunc parse() {}"))])),
                         .text(TextContent("<system-reminder>\nThe TodoWrite tool hasn't been used recently.\n</system-reminder>")),
@@ -118,7 +119,8 @@ import Testing
         """#
 
     @Test func claudeCodeConversationWithInlineSystemMessages() {
-        let body = OpenAIRequestEncoder.encode(Self.claudeCodeRequest(), stream: true, options: OpenAIUpstreamOptions(systemMessages: .inline))
+        let body = OpenAIRequestEncoder.encode(
+            Self.claudeCodeRequest(), stream: true, options: OpenAIUpstreamOptions(systemMessages: .inline))
         let expected = """
             {\(Self.expectedHead)
               {"role":"system","content":"The user is on branch main."},
@@ -135,7 +137,8 @@ import Testing
     }
 
     @Test func claudeCodeConversationWithFoldedSystemMessages() {
-        let body = OpenAIRequestEncoder.encode(Self.claudeCodeRequest(), stream: true, options: OpenAIUpstreamOptions(systemMessages: .fold))
+        let body = OpenAIRequestEncoder.encode(
+            Self.claudeCodeRequest(), stream: true, options: OpenAIUpstreamOptions(systemMessages: .fold))
         // The first system message follows a user turn: appended to it. The second follows an
         // assistant's tool call: it goes into the next user turn, after the tool result.
         let expected = """
@@ -156,7 +159,8 @@ import Testing
     }
 
     @Test func noSystemRoleAfterTheHeadWhenFolding() throws {
-        let body = OpenAIRequestEncoder.encode(Self.claudeCodeRequest(), stream: false, options: OpenAIUpstreamOptions(systemMessages: .fold))
+        let body = OpenAIRequestEncoder.encode(
+            Self.claudeCodeRequest(), stream: false, options: OpenAIUpstreamOptions(systemMessages: .fold))
         let roles = try #require(body["messages"]?.arrayValue).map { $0["role"]?.stringValue }
         #expect(roles.first == "system")
         #expect(!roles.dropFirst().contains("system"))
@@ -167,7 +171,8 @@ import Testing
         let system = try #require(removed["messages"]?.arrayValue?.first?["content"]?.stringValue)
         #expect(!system.contains("x-anthropic-billing-header"))
 
-        let kept = OpenAIRequestEncoder.encode(Self.claudeCodeRequest(), stream: false, options: OpenAIUpstreamOptions(keepBillingHeader: true))
+        let kept = OpenAIRequestEncoder.encode(
+            Self.claudeCodeRequest(), stream: false, options: OpenAIUpstreamOptions(keepBillingHeader: true))
         let keptSystem = try #require(kept["messages"]?.arrayValue?.first?["content"]?.stringValue)
         #expect(keptSystem == Self.billingLine + "\nYou are Claude Code, Anthropic's official CLI for Claude.\nWorking directory: /src/app")
     }
@@ -250,7 +255,8 @@ import Testing
 
     @Test(arguments: [(ToolChoice.auto, JSONValue.string("auto")), (.any, "required"), (.none, "none")])
     func toolChoices(choice: ToolChoice, expected: JSONValue) {
-        let request = ChatRequest(model: "m", messages: [.user("hi")], tools: [ToolDefinition(name: "t", inputSchema: [:])], toolChoice: choice)
+        let request = ChatRequest(
+            model: "m", messages: [.user("hi")], tools: [ToolDefinition(name: "t", inputSchema: [:])], toolChoice: choice)
         #expect(OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["tool_choice"] == expected)
     }
 
@@ -416,17 +422,27 @@ import Testing
             messages: [
                 Message(role: .user, content: [.text(TextContent("Summarise")), .anthropicOnly(pdf)]),
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: "a", name: "Read", input: [:]))]),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "a", content: [
-                    .text(TextContent("PDF read")), .anthropicOnly(file),
-                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: ["type": "tool_reference", "tool_name": "NotebookEdit"])),
-                ]))]),
+                Message(
+                    role: .user,
+                    content: [
+                        .toolResult(
+                            ToolResult(
+                                toolUseID: "a",
+                                content: [
+                                    .text(TextContent("PDF read")), .anthropicOnly(file),
+                                    .anthropicOnly(
+                                        AnthropicOnlyContent(anthropicBlock: ["type": "tool_reference", "tool_name": "NotebookEdit"])),
+                                ]))
+                    ]),
             ]
         )
         let messages = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]?.arrayValue
-        #expect(messages?.first?["content"]?.stringValue
-            == "Summarise\n[Attached document \"Q3 report\" (application/pdf) omitted: this model cannot read documents.]")
-        #expect(messages?.last?["content"]?.stringValue
-            == "PDF read\n[Attached document (a file) omitted: this model cannot read documents.]")
+        #expect(
+            messages?.first?["content"]?.stringValue
+                == "Summarise\n[Attached document \"Q3 report\" (application/pdf) omitted: this model cannot read documents.]")
+        #expect(
+            messages?.last?["content"]?.stringValue
+                == "PDF read\n[Attached document (a file) omitted: this model cannot read documents.]")
     }
 
     @Test func searchResultsBecomeTheirText() {
@@ -434,10 +450,12 @@ import Testing
             "type": "search_result", "source": "https://wiki/vacation", "title": "Vacation policy",
             "content": [["type": "text", "text": "25 days a year."], ["type": "text", "text": "Carry over 5."]],
         ])
-        let request = ChatRequest(model: "m", messages: [Message(role: .user, content: [.anthropicOnly(result), .text(TextContent("How many days?"))])])
+        let request = ChatRequest(
+            model: "m", messages: [Message(role: .user, content: [.anthropicOnly(result), .text(TextContent("How many days?"))])])
         let messages = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]?.arrayValue
-        #expect(messages?.first?["content"]?.stringValue
-            == "Search result \"Vacation policy\" (https://wiki/vacation):\n25 days a year.\nCarry over 5.\nHow many days?")
+        #expect(
+            messages?.first?["content"]?.stringValue
+                == "Search result \"Vacation policy\" (https://wiki/vacation):\n25 days a year.\nCarry over 5.\nHow many days?")
     }
 
     @Test func emptySystemPromptSendsNoSystemMessage() {

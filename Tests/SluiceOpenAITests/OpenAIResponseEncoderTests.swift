@@ -43,6 +43,8 @@ import Testing
         let response = ChatResponse(id: "x1", model: "m", content: [], stopReason: .maxTokens, usage: Usage())
         let body = OpenAIResponseEncoder.encode(response, created: 1)
         #expect(body["id"] == "chatcmpl-x1")
-        #expect(body["choices"]?.arrayValue?.first == json(#"{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"length"}"#))
+        #expect(
+            body["choices"]?.arrayValue?.first == json(#"{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"length"}"#)
+        )
     }
 }

@@ -69,7 +69,8 @@ import Testing
                 Message(
                     role: .assistant,
                     content: [
-                        .thinking(Thinking("think")), .text(TextContent("calling")), .toolUse(ToolUse(id: "t1", name: "f", input: ["a": [1, 2]])),
+                        .thinking(Thinking("think")), .text(TextContent("calling")),
+                        .toolUse(ToolUse(id: "t1", name: "f", input: ["a": [1, 2]])),
                     ]
                 ),
                 Message(
@@ -79,7 +80,9 @@ import Testing
                     ]
                 ),
             ],
-            tools: [ToolDefinition(name: "f", description: "does f", inputSchema: ["type": "object", "properties": ["a": ["type": "array"]]])],
+            tools: [
+                ToolDefinition(name: "f", description: "does f", inputSchema: ["type": "object", "properties": ["a": ["type": "array"]]])
+            ],
             toolChoice: .tool(name: "f"),
             parallelToolCalls: false,
             maxTokens: 9,
@@ -94,7 +97,8 @@ import Testing
             frequencyPenalty: 0.25,
             presencePenalty: 0.5
         )
-        let wire = OpenAIRequestEncoder.encode(request, stream: true, options: OpenAIUpstreamOptions(extendedSampling: true, reasoning: .reasoningEffort))
+        let wire = OpenAIRequestEncoder.encode(
+            request, stream: true, options: OpenAIUpstreamOptions(extendedSampling: true, reasoning: .reasoningEffort))
         var decoded = try OpenAIRequestDecoder.decode(try JSONParser.parse(wire.serialized())).request
         // The tool results and the text after them come back as two user turns, as OpenAI carries them.
         #expect(decoded.messages.count == 5)

@@ -173,7 +173,9 @@ import Testing
     }
 
     @Test func vLLMStopReasonTokenIDIsNoStopSequence() throws {
-        let body = sseBody([Self.delta(#"{"content":"42"}"#), Self.delta("{}", finish: #""stop""#, extra: #","stop_reason":151645"#), "[DONE]"])
+        let body = sseBody([
+            Self.delta(#"{"content":"42"}"#), Self.delta("{}", finish: #""stop""#, extra: #","stop_reason":151645"#), "[DONE]",
+        ])
         #expect(try decodeStream(body).last == .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()))
     }
 
@@ -249,7 +251,9 @@ import Testing
             "[DONE]",
         ])
         #expect(
-            try accumulate(decodeStream(body)).content == [.toolUse(ToolUse(id: "call_1", name: "a", input: [:])), .text(TextContent("Done."))]
+            try accumulate(decodeStream(body)).content == [
+                .toolUse(ToolUse(id: "call_1", name: "a", input: [:])), .text(TextContent("Done.")),
+            ]
         )
     }
 
@@ -313,7 +317,9 @@ import Testing
         textStream, reasoningStream, toolCallStream, interleavedToolCallStream,
         sseBody([Self.delta(#"{"content":"42"}"#), Self.delta("{}", finish: #""stop""#, extra: #","stop_reason":"</answer>""#), "[DONE]"]),
         // CRLF line endings, as some proxies send them.
-        Array(String(decoding: textStream, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n").utf8),
+        Array(
+            String(decoding: textStream, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+                .utf8),
     ]
 
     @Test(arguments: allStreams.indices)

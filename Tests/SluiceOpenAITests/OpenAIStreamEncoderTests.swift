@@ -71,7 +71,10 @@ import Testing
         ]
         for (stopReason, finishReason) in cases {
             let frames = Self.encode(
-                [.messageStart(id: "msg_1", model: "m", usage: Usage()), .messageEnd(stopReason: stopReason, stopSequence: nil, usage: Usage())],
+                [
+                    .messageStart(id: "msg_1", model: "m", usage: Usage()),
+                    .messageEnd(stopReason: stopReason, stopSequence: nil, usage: Usage()),
+                ],
                 includeUsage: false
             )
             let finish = frames.dropLast().last.map { json($0.data) }?["choices"]?.arrayValue?.first?["finish_reason"]

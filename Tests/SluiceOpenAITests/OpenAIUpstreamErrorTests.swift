@@ -8,7 +8,8 @@ import Testing
     }
 
     @Test func badRequestKeepsTheUpstreamMessage() {
-        let body = #"{"object":"error","message":"temperature must be non-negative, got -1.0.","type":"BadRequestError","param":null,"code":400}"#
+        let body =
+            #"{"object":"error","message":"temperature must be non-negative, got -1.0.","type":"BadRequestError","param":null,"code":400}"#
         #expect(Self.error(400, body) == .invalidRequest("temperature must be non-negative, got -1.0."))
     }
 

@@ -62,12 +62,19 @@ import Testing
         ("server tool", { $0.anthropicServerTools = [["type": "web_search_20250305", "name": "web_search"]] }),
         ("forwarded tool field", { $0.tools[0].anthropicExtraFields = ["defer_loading": true] }),
         ("forwarded message field", { $0.messages[0].anthropicExtraFields = ["output_config": ["effort": "low"]] }),
-        ("tool result", {
-            $0.messages.append(Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("ok"))]))]))
-        }),
-        ("image", {
-            $0.messages[0].content.append(.image(ImageContent(source: .url("https://example.com/a.png"))))
-        }),
+        (
+            "tool result",
+            {
+                $0.messages.append(
+                    Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "toolu_1", content: [.text(TextContent("ok"))]))]))
+            }
+        ),
+        (
+            "image",
+            {
+                $0.messages[0].content.append(.image(ImageContent(source: .url("https://example.com/a.png"))))
+            }
+        ),
     ]
 
     @Test(arguments: changes)
@@ -94,7 +101,8 @@ import Testing
         let searched = ChatResponse(
             id: "msg_2", model: "m",
             content: [
-                .anthropicOnly(AnthropicOnlyContent(anthropicBlock: ["type": "web_search_tool_result", "tool_use_id": "s", "content": []])),
+                .anthropicOnly(
+                    AnthropicOnlyContent(anthropicBlock: ["type": "web_search_tool_result", "tool_use_id": "s", "content": []])),
                 .text(TextContent("cited", citations: [["type": "web_search_result_location", "url": "https://a"]])),
             ],
             stopReason: .endTurn, usage: Usage())

@@ -63,7 +63,8 @@ enum CacheFixtures {
         id: "msg_stored", model: "gpt-4.1",
         content: [
             .text(TextContent("Let me read it.")),
-            .toolUse(ToolUse(id: "toolu_01", name: "Read", input: ["path": "/tmp/x \"quoted\"", "lines": [1, 20], "opts": ["deep": true]])),
+            .toolUse(
+                ToolUse(id: "toolu_01", name: "Read", input: ["path": "/tmp/x \"quoted\"", "lines": [1, 20], "opts": ["deep": true]])),
         ],
         stopReason: .toolUse, stopSequence: nil, usage: Usage(inputTokens: 300, outputTokens: 25, cacheCreationInputTokens: 100))
 
@@ -128,7 +129,8 @@ enum CacheFixtures {
         (
             "a refusal",
             .completed,
-            ChatResponse(id: "msg_r", model: "m", content: [.text(TextContent("I can't help with that."))], stopReason: .refusal, usage: Usage())
+            ChatResponse(
+                id: "msg_r", model: "m", content: [.text(TextContent("I can't help with that."))], stopReason: .refusal, usage: Usage())
         ),
     ]
 
@@ -153,8 +155,13 @@ enum CacheFixtures {
         let perKey = try CacheHarness(cache: cache, settings: ["scope": "key"])
         try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_a"), answer: CacheFixtures.text())
         #expect(try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_a")).hit != nil)
-        #expect(try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_b"), answer: CacheFixtures.text("Paris!")).hit == nil)
-        #expect(try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_b")).hit?.content == [.text(TextContent("Paris!"))])
+        #expect(
+            try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_b"), answer: CacheFixtures.text("Paris!")).hit
+                == nil)
+        #expect(
+            try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_b")).hit?.content == [
+                .text(TextContent("Paris!"))
+            ])
 
         let shared = try CacheHarness(cache: cache, settings: ["scope": "shared"])
         try await shared.run(CacheFixtures.request(), context: policyContext(key: "key_a"), answer: CacheFixtures.text("Shared Paris."))

@@ -71,11 +71,15 @@ import Testing
             ChatRequest(model: "m", messages: [.user("hi"), .assistant("project x"), .user("ok")]),
             ChatRequest(
                 model: "m",
-                messages: [Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "t", content: [.text(TextContent("project x"))]))])]
+                messages: [
+                    Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "t", content: [.text(TextContent("project x"))]))])
+                ]
             ),
             ChatRequest(
                 model: "m",
-                messages: [Message(role: .assistant, content: [.toolUse(ToolUse(id: "t", name: "Bash", input: ["cmd": ["grep 'project x'"]]))])]
+                messages: [
+                    Message(role: .assistant, content: [.toolUse(ToolUse(id: "t", name: "Bash", input: ["cmd": ["grep 'project x'"]]))])
+                ]
             ),
             ChatRequest(model: "m", messages: [Message(role: .assistant, content: [.thinking(Thinking("project x"))])]),
             ChatRequest(model: "m", messages: [.user("hi"), Message(role: .system, content: [.text(TextContent("project x"))])]),
@@ -101,7 +105,8 @@ import Testing
 
     /// Runs `chunks` as one text block from a backend through a policy run with the stage.
     private func clientEvents(_ chunks: [String], output: [JSONValue], block: BlockStart = .text) async throws -> [StreamEvent] {
-        let run = PolicyRun(stages: [try stage(output: output)], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+        let run = PolicyRun(
+            stages: [try stage(output: output)], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
         var request = piiRequest("hello")
         guard case .proceed = try await run.prepare(&request) else {
             Issue.record("expected the request to proceed")
@@ -150,7 +155,8 @@ import Testing
                 .blockStop,
                 .messageEnd(
                     stopReason: .refusal, stopSequence: nil,
-                    usage: Usage(inputTokens: 5, outputTokens: TokenEstimate.outputTokens(utf8Count: (sent + Self.projectXMessage).utf8.count))),
+                    usage: Usage(
+                        inputTokens: 5, outputTokens: TokenEstimate.outputTokens(utf8Count: (sent + Self.projectXMessage).utf8.count))),
             ]
         )
     }
@@ -193,7 +199,8 @@ import Testing
 
     @Test func aStoppedStreamCountsWhatWasProducedAndSent() async throws {
         let words = String(repeating: "word ", count: 800)
-        let events = try await clientEvents([words, "BEGIN SECRET and more"], output: [["pattern": "BEGIN SECRET", "message": "Refused."]])
+        let events = try await clientEvents(
+            [words, "BEGIN SECRET and more"], output: [["pattern": "BEGIN SECRET", "message": "Refused."]])
         #expect(deltaText(events) == words + "Refused.")
         let usage = try #require(end(of: events)?.usage)
         #expect(usage.inputTokens == 5, "the input the upstream reported at the start stays")
@@ -203,11 +210,15 @@ import Testing
     }
 
     @Test func aStoppedStreamWithoutReportedInputEstimatesItFromTheRequest() async throws {
-        let run = PolicyRun(stages: [try stage(output: [["pattern": "BEGIN SECRET"]])], context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+        let run = PolicyRun(
+            stages: [try stage(output: [["pattern": "BEGIN SECRET"]])],
+            context: PolicyContext(keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
         var request = piiRequest("tell me the secret")
         _ = try await run.prepare(&request)
         let (stream, continuation) = EventStream.makeStream()
-        for event: StreamEvent in [.messageStart(id: "m", model: "m", usage: Usage()), .blockStart(.text), .blockDelta(.text("BEGIN SECRET"))] {
+        for event: StreamEvent in [
+            .messageStart(id: "m", model: "m", usage: Usage()), .blockStart(.text), .blockDelta(.text("BEGIN SECRET")),
+        ] {
             continuation.yield(event)
         }
         continuation.finish()
@@ -275,14 +286,16 @@ import Testing
         #expect(try settingsError(["input": [["pattern": "a", "words": ["b"]]]]) == "input[0]: expected either pattern or words, not both")
         #expect(try settingsError(["output": [["message": "m"]]]) == "output[0]: expected a pattern or words")
         #expect(
-            try settingsError(["input": [["pattern": "(unclosed"]]]) == "input[0].pattern: invalid pattern: missing closing parenthesis at offset 9"
+            try settingsError(["input": [["pattern": "(unclosed"]]])
+                == "input[0].pattern: invalid pattern: missing closing parenthesis at offset 9"
         )
         #expect(try settingsError(["input": [["words": []]]]) == "input[0].words: expected at least one word")
         #expect(try settingsError(["input": [["words": ["ok", " "]]]]) == "input[0].words[1]: expected a word, not blank text")
         #expect(try settingsError(["input": [["words": "x"]]]) == "input[0].words: expected an array")
         #expect(try settingsError(["inputs": []]) == "inputs: unknown field; expected input, output")
         #expect(
-            try settingsError(["output": [["pattern": "x", "mesage": "m"]]]) == "output[0].mesage: unknown field; expected pattern, words, message"
+            try settingsError(["output": [["pattern": "x", "mesage": "m"]]])
+                == "output[0].mesage: unknown field; expected pattern, words, message"
         )
     }
 

@@ -90,7 +90,9 @@ import Testing
     @Test func customDetectorsUseTheirOwnPatternAndLabel() async throws {
         let settings = piiSettings(
             [:],
-            custom: [["name": "employee_id", "pattern": #"\bEMP-[0-9]{6}\b"#], ["name": "ticket", "pattern": "TCK[0-9]+", "action": "tokenize"]]
+            custom: [
+                ["name": "employee_id", "pattern": #"\bEMP-[0-9]{6}\b"#], ["name": "ticket", "pattern": "TCK[0-9]+", "action": "tokenize"],
+            ]
         )
         let result = try await prepared(piiRequest("EMP-123456 filed TCK42 and TCK42"), settings)
         #expect(result.request.messages[0].text == "[EMPLOYEE_ID] filed <TICKET_1> and <TICKET_1>")
@@ -113,7 +115,11 @@ import Testing
                             ToolUse(
                                 id: "tu_1",
                                 name: "Bash",
-                                input: ["john@example.com": ["command": .string("mail \(email)"), "args": ["-s", .string(email), 3, true, nil]]]
+                                input: [
+                                    "john@example.com": [
+                                        "command": .string("mail \(email)"), "args": ["-s", .string(email), 3, true, nil],
+                                    ]
+                                ]
                             )
                         ),
                     ]
@@ -181,25 +187,36 @@ import Testing
         let request = ChatRequest(
             model: "m",
             messages: [
-                Message(role: .user, content: [
-                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: searchResult)),
-                    .anthropicOnly(AnthropicOnlyContent(anthropicBlock: document)),
-                ]),
+                Message(
+                    role: .user,
+                    content: [
+                        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: searchResult)),
+                        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: document)),
+                    ]),
                 Message(role: .assistant, content: [.anthropicOnly(AnthropicOnlyContent(anthropicBlock: serverResult))]),
             ])
         let scrubbed = try await prepared(request, piiSettings(["email": "redact"])).request
-        #expect(scrubbed.messages[0].content[0] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-            "type": "search_result", "source": "https://wiki/[EMAIL]", "title": "Contact [EMAIL]",
-            "content": [["type": "text", "text": "Write to [EMAIL]."]],
-        ])))
-        #expect(scrubbed.messages[0].content[1] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-            "type": "document", "title": "From [EMAIL]",
-            "source": ["type": "base64", "media_type": "application/pdf", "data": .string("JVBER\(email)")],
-        ])))
-        #expect(scrubbed.messages[1].content[0] == .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-            "type": "web_search_tool_result", "tool_use_id": .string("srv_\(email)"),
-            "content": [["type": "web_search_result", "title": "About [EMAIL]", "encrypted_content": .string("E\(email)")]],
-        ])))
+        #expect(
+            scrubbed.messages[0].content[0]
+                == .anthropicOnly(
+                    AnthropicOnlyContent(anthropicBlock: [
+                        "type": "search_result", "source": "https://wiki/[EMAIL]", "title": "Contact [EMAIL]",
+                        "content": [["type": "text", "text": "Write to [EMAIL]."]],
+                    ])))
+        #expect(
+            scrubbed.messages[0].content[1]
+                == .anthropicOnly(
+                    AnthropicOnlyContent(anthropicBlock: [
+                        "type": "document", "title": "From [EMAIL]",
+                        "source": ["type": "base64", "media_type": "application/pdf", "data": .string("JVBER\(email)")],
+                    ])))
+        #expect(
+            scrubbed.messages[1].content[0]
+                == .anthropicOnly(
+                    AnthropicOnlyContent(anthropicBlock: [
+                        "type": "web_search_tool_result", "tool_use_id": .string("srv_\(email)"),
+                        "content": [["type": "web_search_result", "title": "About [EMAIL]", "encrypted_content": .string("E\(email)")]],
+                    ])))
     }
 
     @Test func aRequestWithNothingToScrubIsLeftAsItWas() async throws {

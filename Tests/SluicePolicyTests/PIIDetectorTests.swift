@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct PIIDetectorTests {
     /// Every built-in detector on, so each case also shows no other detector claims the text.
-    private static let rules = Result { try piiRules(piiSettings(Dictionary(uniqueKeysWithValues: PIIDetector.builtInNames.map { ($0, "redact") }))) }
+    private static let rules = Result {
+        try piiRules(piiSettings(Dictionary(uniqueKeysWithValues: PIIDetector.builtInNames.map { ($0, "redact") })))
+    }
 
     /// What the detectors find in `text`: detector name and matched text, in order.
     private func findings(_ text: String) throws -> [String] {
@@ -178,14 +180,16 @@ import Testing
         let text = "Mail john@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE."
         #expect(
             try findings(text) == [
-                "email=john@example.com", "phone=+44 20 7946 0958", "payment_card=4111 1111 1111 1111", "aws_access_key=AKIAIOSFODNN7EXAMPLE",
+                "email=john@example.com", "phone=+44 20 7946 0958", "payment_card=4111 1111 1111 1111",
+                "aws_access_key=AKIAIOSFODNN7EXAMPLE",
             ]
         )
     }
 
     @Test func privateKeyWithoutEndLineRunsToTheEndOfTheBody() throws {
         let text = "key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabc\n```\nmore"
-        #expect(try findings(text) == ["private_key=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabc\n"])
+        #expect(
+            try findings(text) == ["private_key=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabc\n"])
     }
 
     @Test(arguments: [3_200, 64_000])

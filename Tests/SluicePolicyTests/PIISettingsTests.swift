@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func anUnknownActionNamesTheDetectorPath() throws {
-        #expect(try settingsError(["detectors": ["email": "erase"]]) == "detectors.email: expected one of redact, mask, block, tokenize, off")
+        #expect(
+            try settingsError(["detectors": ["email": "erase"]]) == "detectors.email: expected one of redact, mask, block, tokenize, off")
         #expect(try settingsError(["detectors": ["email": 3]]) == "detectors.email: expected one of redact, mask, block, tokenize, off")
         #expect(try settingsError(["detectors": ["email": nil]]) == "detectors.email: expected one of redact, mask, block, tokenize, off")
     }
@@ -32,7 +33,8 @@ import Testing
 
     @Test func anUnknownDetectorIsNamed() throws {
         #expect(
-            try settingsError(["detectors": ["emial": "redact"]]).hasPrefix("detectors.emial: unknown detector; expected one of private_key, jwt,")
+            try settingsError(["detectors": ["emial": "redact"]]).hasPrefix(
+                "detectors.emial: unknown detector; expected one of private_key, jwt,")
         )
     }
 
@@ -57,7 +59,8 @@ import Testing
     }
 
     @Test func customNamesMustBeNewAndWellFormed() throws {
-        #expect(try settingsError(["custom": [["name": "email", "pattern": "x"]]]) == "custom[0].name: there is already a detector named email")
+        #expect(
+            try settingsError(["custom": [["name": "email", "pattern": "x"]]]) == "custom[0].name: there is already a detector named email")
         #expect(
             try settingsError(["custom": [["name": "a", "pattern": "x"], ["name": "a", "pattern": "y"]]])
                 == "custom[1].name: there is already a detector named a"

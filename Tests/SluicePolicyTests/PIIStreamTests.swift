@@ -100,7 +100,8 @@ import Testing
         var session = PIISession(rules: try piiRules(piiSettings(["email": "redact"])))
         let input: [StreamEvent] = [
             .messageStart(id: "m", model: "m", usage: Usage()),
-            .blockStart(.thinking), .blockDelta(.thinking("note: jo")), .blockDelta(.thinking("hn@example.com")), .blockDelta(.signature("sig")),
+            .blockStart(.thinking), .blockDelta(.thinking("note: jo")), .blockDelta(.thinking("hn@example.com")),
+            .blockDelta(.signature("sig")),
             .blockStop,
             .blockStart(.text), .blockDelta(.text("Hi jo")), .blockStop,
             .blockStart(.redactedThinking(data: "xyz")), .blockStop,
@@ -139,7 +140,9 @@ import Testing
             sent += chunk
             released += deltaText(try session.process(.blockDelta(.text(chunk))).events)
             let lastWord = sent.reversed().prefix { $0 != " " }.count
-            #expect(sent.utf8.count - released.utf8.count <= lastWord, "held back more than the last word after \(sent.suffix(20).debugDescription)")
+            #expect(
+                sent.utf8.count - released.utf8.count <= lastWord,
+                "held back more than the last word after \(sent.suffix(20).debugDescription)")
         }
         released += deltaText(try session.process(.blockStop).events)
         #expect(released == text)

@@ -95,12 +95,15 @@ import Testing
             messages: [
                 .user("Mail ann@example.com"),
                 Message(role: .assistant, content: [.toolUse(ToolUse(id: "tu_1", name: "Mail", input: try JSONParser.parse(arguments)))]),
-                Message(role: .user, content: [.toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to ann@example.com"))]))]),
+                Message(
+                    role: .user,
+                    content: [.toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to ann@example.com"))]))]),
             ]
         )
         _ = try await session(after: &second)
         #expect(second.messages[1].content[0] == .toolUse(ToolUse(id: "tu_1", name: "Mail", input: ["to": "<EMAIL_1>"])))
-        #expect(second.messages[2].content[0] == .toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to <EMAIL_1>"))])))
+        #expect(
+            second.messages[2].content[0] == .toolResult(ToolResult(toolUseID: "tu_1", content: [.text(TextContent("sent to <EMAIL_1>"))])))
     }
 
     @Test func aPlaceholderThisRequestNeverMadeIsLeftAlone() async throws {

@@ -106,7 +106,8 @@ import Testing
         for event in [
             StreamEvent.messageStart(id: "msg_1", model: "m", usage: Usage(inputTokens: 20, cacheReadInputTokens: 5000)),
             .blockStart(.text), .blockDelta(.text("About 384,400 km.")), .blockStop,
-            .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage(inputTokens: 20, outputTokens: 100, cacheReadInputTokens: 5000)),
+            .messageEnd(
+                stopReason: .endTurn, stopSequence: nil, usage: Usage(inputTokens: 20, outputTokens: 100, cacheReadInputTokens: 5000)),
         ] {
             #expect(try session.process(event).events == [event])
         }
@@ -268,6 +269,8 @@ import Testing
             "requests_per_minute": 600, "tokens_per_minute": 2_000_000, "concurrency": 32, "daily_tokens": nil,
             "monthly_tokens": nil,
         ]
-        #expect(try RateLimitStageFactory().makeStage(settings: JSONCursor(root: settings), environment: PolicyEnvironment()).name == "rate_limit")
+        #expect(
+            try RateLimitStageFactory().makeStage(settings: JSONCursor(root: settings), environment: PolicyEnvironment()).name
+                == "rate_limit")
     }
 }

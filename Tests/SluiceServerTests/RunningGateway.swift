@@ -34,7 +34,8 @@ struct RunningGateway {
             directory: folder.path,
             compiler: PolicyCompiler(factories: [], environment: BuiltInPolicyStages.environment(database: database)), logger: logger)
         let metrics = GatewayMetrics()
-        let routes = RouteTable(routes: backends.map { RouteTable.Route(match: ModelGlob($0.name), backends: [$0.name], upstreamModel: nil) })
+        let routes = RouteTable(
+            routes: backends.map { RouteTable.Route(match: ModelGlob($0.name), backends: [$0.name], upstreamModel: nil) })
         let dispatcher = Dispatcher(routes: routes, targets: backends.map { Dispatcher.Target(backend: $0, maxAttempts: 1) })
         let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
         let shutdownCut = ShutdownCut(grace: .seconds(1))

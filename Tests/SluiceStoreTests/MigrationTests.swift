@@ -44,12 +44,15 @@ import Testing
     @Test func schemaHasTheColumnsOfEveryMigration() throws {
         try withTemporaryDatabase { _, path in
             let columns = try rawRows(at: path, "SELECT name FROM pragma_table_info('api_keys') ORDER BY cid").map { $0["name"] as String }
-            #expect(columns == [
-                "id", "name", "key_hash", "key_prefix", "policy", "models", "expires_at", "revoked_at", "created_at",
-                "last_used_at", "previous_key_hash", "previous_key_expires_at", "requests_per_minute", "tokens_per_minute",
-                "concurrency",
-            ])
-            let tables = try rawRows(at: path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { $0["name"] as String }
+            #expect(
+                columns == [
+                    "id", "name", "key_hash", "key_prefix", "policy", "models", "expires_at", "revoked_at", "created_at",
+                    "last_used_at", "previous_key_hash", "previous_key_expires_at", "requests_per_minute", "tokens_per_minute",
+                    "concurrency",
+                ])
+            let tables = try rawRows(at: path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map {
+                $0["name"] as String
+            }
             #expect(Set(tables).isSuperset(of: ["api_keys", "sluice_migrations", "usage", "token_quotas", "response_cache"]))
         }
     }

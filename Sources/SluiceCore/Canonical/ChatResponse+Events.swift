@@ -3,10 +3,12 @@ extension ChatResponse {
     /// complete response (a cache hit, a non-streaming upstream).
     public var events: [StreamEvent] {
         var events: [StreamEvent] = [
-            .messageStart(id: id, model: model, usage: Usage(
-                inputTokens: usage.inputTokens, outputTokens: 0,
-                cacheReadInputTokens: usage.cacheReadInputTokens,
-                cacheCreationInputTokens: usage.cacheCreationInputTokens))
+            .messageStart(
+                id: id, model: model,
+                usage: Usage(
+                    inputTokens: usage.inputTokens, outputTokens: 0,
+                    cacheReadInputTokens: usage.cacheReadInputTokens,
+                    cacheCreationInputTokens: usage.cacheCreationInputTokens))
         ]
         for block in content {
             switch block {
@@ -28,7 +30,9 @@ extension ChatResponse {
                 let input = start["input"]
                 if input != nil { start["input"] = .object(JSONObject()) }
                 events.append(.blockStart(.anthropicOnly(start)))
-                if let input, input != .object(JSONObject()) { events.append(.blockDelta(.toolInput(partialJSON: input.serializedString()))) }
+                if let input, input != .object(JSONObject()) {
+                    events.append(.blockDelta(.toolInput(partialJSON: input.serializedString())))
+                }
             case .image, .toolResult:
                 continue  // never part of a model's answer
             }

@@ -22,11 +22,11 @@ public enum RetryAfter {
     static func httpDate(_ text: String) -> Double? {
         let fields = text.trimmingWhitespace().split(separator: " ")
         guard fields.count == 6, fields[0].hasSuffix(","), fields[5] == "GMT",
-              let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])), let year = Int(fields[3])
+            let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])), let year = Int(fields[3])
         else { return nil }
         let time = fields[4].split(separator: ":").compactMap { Int($0) }
         guard time.count == 3, (1...31).contains(day), (0..<24).contains(time[0]), (0..<60).contains(time[1]),
-              (0...60).contains(time[2])
+            (0...60).contains(time[2])
         else { return nil }
         let days = daysSince1970(year: year, month: month + 1, day: day)
         return Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2])

@@ -59,7 +59,13 @@ public final class PolicyRun: @unchecked Sendable {
         guard !completed else { return }
         completed = true
         let outcome: PolicyOutcome =
-            if let failure { .failed(failure) } else if let stoppedBy { .stopped(by: stoppedBy) } else if clientSawEnd { .completed } else { .abandoned }
+            if let failure {
+                .failed(failure)
+            } else if let stoppedBy {
+                .stopped(by: stoppedBy)
+            } else {
+                clientSawEnd ? .completed : .abandoned
+            }
         for index in sessions.indices {
             await sessions[index].session.complete(outcome)
         }

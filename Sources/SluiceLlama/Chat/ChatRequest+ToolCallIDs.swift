@@ -8,18 +8,20 @@ extension ChatRequest {
     func withNineCharacterToolCallIDs() -> ChatRequest {
         var request = self
         request.messages = messages.map { message in
-            Message(role: message.role, content: message.content.map { block in
-                switch block {
-                case .toolUse(var call):
-                    call.id = Self.nineCharacterID(call.id)
-                    return .toolUse(call)
-                case .toolResult(var result):
-                    result.toolUseID = Self.nineCharacterID(result.toolUseID)
-                    return .toolResult(result)
-                default:
-                    return block
-                }
-            })
+            Message(
+                role: message.role,
+                content: message.content.map { block in
+                    switch block {
+                    case .toolUse(var call):
+                        call.id = Self.nineCharacterID(call.id)
+                        return .toolUse(call)
+                    case .toolResult(var result):
+                        result.toolUseID = Self.nineCharacterID(result.toolUseID)
+                        return .toolResult(result)
+                    default:
+                        return block
+                    }
+                })
         }
         return request
     }

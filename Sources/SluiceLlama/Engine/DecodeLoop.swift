@@ -259,7 +259,8 @@ final class DecodeLoop: @unchecked Sendable {
                 finish(longest, .contextFull)
                 evict(longest)
             }
-        } else if let youngest = slots.indices.filter({ slots[$0].phase == .prompt }).max(by: { slots[$0].admission < slots[$1].admission }),
+        } else if let youngest = slots.indices.filter({ slots[$0].phase == .prompt }).max(by: { slots[$0].admission < slots[$1].admission }
+        ),
             let job = slots[youngest].job, slots.filter({ $0.phase == .prompt }).count > 1
         {
             // Only prompts hold the cache and none fits: the youngest starts over once the others are through.
@@ -314,14 +315,17 @@ final class DecodeLoop: @unchecked Sendable {
         release(index)
         statistics.update { $0.requestsFinished += 1 }
         if logger.logLevel <= .debug {
-            let seconds = job.firstTokenAt.map { $0.duration(to: .now) }.map {
-                Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18
-            } ?? 0
-            logger.debug("llama request finished", metadata: [
-                "reason": "\(reason)", "prompt_tokens": "\(job.promptTokens.count)", "cached_tokens": "\(job.cachedTokens)",
-                "generated_tokens": "\(job.generatedTokens)",
-                "generation_tokens_per_second": "\(seconds > 0 ? Double(job.generatedTokens - 1) / seconds : 0)",
-            ])
+            let seconds =
+                job.firstTokenAt.map { $0.duration(to: .now) }.map {
+                    Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18
+                } ?? 0
+            logger.debug(
+                "llama request finished",
+                metadata: [
+                    "reason": "\(reason)", "prompt_tokens": "\(job.promptTokens.count)", "cached_tokens": "\(job.cachedTokens)",
+                    "generated_tokens": "\(job.generatedTokens)",
+                    "generation_tokens_per_second": "\(seconds > 0 ? Double(job.generatedTokens - 1) / seconds : 0)",
+                ])
         }
     }
 

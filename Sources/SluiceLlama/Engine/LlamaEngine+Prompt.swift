@@ -21,7 +21,7 @@ extension LlamaEngine {
         let rendered: RenderedPrompt
         do {
             rendered = try template.render(LlamaPromptEncoder.encode(request))
-        } catch where request.messages.contains(where: { $0.role == .system }) {
+        } catch  where request.messages.contains(where: { $0.role == .system }) {
             folded = true
             rendered = try template.render(LlamaPromptEncoder.encode(request, foldSystemMessages: true))
         }

@@ -49,10 +49,11 @@ final class LlamaEngine: Sendable {
         self.template = try ChatTemplate(model: model)
         self.contextLength = context.contextLength
         self.statistics = StatisticsBox(sequences: parallel)
-        self.pendingLoop = Mutex(DecodeLoop(
-            context: context, inbox: inbox, statistics: statistics,
-            metrics: metrics ?? LlamaMetrics(backend: "llama", factory: MetricsSystem.factory),
-            promptCacheBytes: configuration.promptCacheBytes, logger: logger))
+        self.pendingLoop = Mutex(
+            DecodeLoop(
+                context: context, inbox: inbox, statistics: statistics,
+                metrics: metrics ?? LlamaMetrics(backend: "llama", factory: MetricsSystem.factory),
+                promptCacheBytes: configuration.promptCacheBytes, logger: logger))
     }
 
     deinit {
@@ -76,7 +77,11 @@ final class LlamaEngine: Sendable {
     }
 
     private func startThreadIfNeeded() {
-        guard let loop = pendingLoop.withLock({ loop in defer { loop = nil }; return loop }) else { return }
+        guard
+            let loop = pendingLoop.withLock({ loop in
+                defer { loop = nil }; return loop
+            })
+        else { return }
         let thread = Thread { loop.run() }
         thread.name = "sluice-llama-decode"
         thread.stackSize = 16 << 20

@@ -85,9 +85,10 @@ final class LlamaModel: @unchecked Sendable {
     /// The control tokens `texts` spell, alone or among other text: a template's preserved tokens
     /// may join several (DeepSeek R1's "```<｜tool▁call▁end｜><｜tool▁calls▁end｜>").
     func controlTokens(in texts: [String]) -> Set<llama_token> {
-        Set(texts.flatMap { tokenize($0, special: true) }.filter {
-            llama_vocab_get_attr(vocab, $0).rawValue & LLAMA_TOKEN_ATTR_CONTROL.rawValue != 0
-        })
+        Set(
+            texts.flatMap { tokenize($0, special: true) }.filter {
+                llama_vocab_get_attr(vocab, $0).rawValue & LLAMA_TOKEN_ATTR_CONTROL.rawValue != 0
+            })
     }
 
     /// Whether `text` spells a control or user-defined token somewhere.
@@ -95,8 +96,10 @@ final class LlamaModel: @unchecked Sendable {
         let bytes = Array(text.utf8)
         for start in bytes.indices {
             guard let candidates = specialTextsByFirstByte[bytes[start]] else { continue }
-            for candidate in candidates where start + candidate.count <= bytes.count
-            && bytes[start..<(start + candidate.count)].elementsEqual(candidate) {
+            for candidate in candidates
+            where start + candidate.count <= bytes.count
+                && bytes[start..<(start + candidate.count)].elementsEqual(candidate)
+            {
                 return true
             }
         }
@@ -138,7 +141,9 @@ enum LlamaLibrary {
             done = true
             // Warnings and errors only, unless SLUICE_LLAMA_LOG says otherwise (debug, info, warn,
             // error): llama.cpp's info lines would flood the server's terminal.
-            let levels = ["debug": GGML_LOG_LEVEL_DEBUG, "info": GGML_LOG_LEVEL_INFO, "warn": GGML_LOG_LEVEL_WARN, "error": GGML_LOG_LEVEL_ERROR]
+            let levels = [
+                "debug": GGML_LOG_LEVEL_DEBUG, "info": GGML_LOG_LEVEL_INFO, "warn": GGML_LOG_LEVEL_WARN, "error": GGML_LOG_LEVEL_ERROR,
+            ]
             let level = ProcessInfo.processInfo.environment["SLUICE_LLAMA_LOG"].flatMap { levels[$0] } ?? GGML_LOG_LEVEL_WARN
             sluice_set_log_level(Int32(level.rawValue))
             llama_backend_init()

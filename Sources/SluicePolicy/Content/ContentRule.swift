@@ -35,7 +35,9 @@ struct ContentRule: Sendable {
             var list: [String] = []
             for word in try words.array() {
                 let text = try word.string()
-                guard text.contains(where: { !$0.isWhitespace }) else { throw .invalidRequest("\(word.path): expected a word, not blank text") }
+                guard text.contains(where: { !$0.isWhitespace }) else {
+                    throw .invalidRequest("\(word.path): expected a word, not blank text")
+                }
                 list.append(text)
             }
             guard !list.isEmpty else { throw .invalidRequest("\(words.path): expected at least one word") }

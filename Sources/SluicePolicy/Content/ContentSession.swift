@@ -82,7 +82,8 @@ struct ContentSession: PolicySession {
                 release = try openBlock!.buffer.append(text, scanner: output.scanner)
             } else {
                 // A delta that does not belong to the open block: checked on its own.
-                release = PartialMatchBuffer.Release(bytes: Array(text.utf8), matches: try output.scanner.matches(in: text, firstOnly: true))
+                release = PartialMatchBuffer.Release(
+                    bytes: Array(text.utf8), matches: try output.scanner.matches(in: text, firstOnly: true))
             }
         } catch {
             throw .scanFailed(stage: "content", error, inResponse: true)

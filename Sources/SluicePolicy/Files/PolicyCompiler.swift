@@ -21,7 +21,8 @@ public struct PolicyCompiler: Sendable {
         var stages: [any PolicyStage] = []
         for name in document.stages {
             guard let factory = factories[name] else {
-                throw ConfigurationError("unknown stage '\(name)' (stages: \(known))", file: document.file, line: document.line(forPath: "stages"))
+                throw ConfigurationError(
+                    "unknown stage '\(name)' (stages: \(known))", file: document.file, line: document.line(forPath: "stages"))
             }
             let settings = JSONCursor(root: document.sections[name] ?? .object(JSONObject()))
             do {

@@ -61,7 +61,9 @@ extension ChatRequest {
             }
             return changed ? .toolResult(result) : nil
         case .anthropicOnly(var block):
-            guard case .object(let object)? = try rewritten(.object(block.anthropicBlock), rewrite, skipping: holdsNoWords) else { return nil }
+            guard case .object(let object)? = try rewritten(.object(block.anthropicBlock), rewrite, skipping: holdsNoWords) else {
+                return nil
+            }
             block.anthropicBlock = object
             return .anthropicOnly(block)
         case .image, .redactedThinking:

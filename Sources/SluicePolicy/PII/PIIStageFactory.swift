@@ -41,7 +41,9 @@ extension PIIRules {
                         let names = PIIDetector.builtInNames.joined(separator: ", ")
                         throw .invalidRequest("\(path): unknown detector; expected one of \(names) (define others under custom)")
                     }
-                    guard let cursor = try section.optional(name) else { throw .invalidRequest("\(path): expected one of \(PIIAction.choices)") }
+                    guard let cursor = try section.optional(name) else {
+                        throw .invalidRequest("\(path): expected one of \(PIIAction.choices)")
+                    }
                     actions[index] = try PIIAction(cursor)
                 }
             }
@@ -59,7 +61,9 @@ extension PIIRules {
         }
     }
 
-    private static func customDetector(_ entry: JSONCursor, limits: PCRE2Regex.Limits, existing: [PIIDetector]) throws(SluiceError) -> PIIDetector {
+    private static func customDetector(
+        _ entry: JSONCursor, limits: PCRE2Regex.Limits, existing: [PIIDetector]
+    ) throws(SluiceError) -> PIIDetector {
         try entry.rejectUnknownFields(allowing: ["name", "pattern", "action"])
         let nameCursor = try entry.required("name")
         let name = try nameCursor.string()

@@ -172,21 +172,27 @@ private struct KeyState {
         let bucketCost = tokens.map { min(estimate, $0.capacity) } ?? 0
         if let bucket = tokens, bucket.level < Double(bucketCost) {
             refusals.append(
-                ("rate limit exceeded: \(bucket.capacity) tokens per minute (this request needs about \(bucketCost))",
-                 bucket.secondsUntilAvailable(Double(bucketCost))))
+                (
+                    "rate limit exceeded: \(bucket.capacity) tokens per minute (this request needs about \(bucketCost))",
+                    bucket.secondsUntilAvailable(Double(bucketCost))
+                ))
         }
 
         if let periods, let quota {
             if let limit = limits.dailyTokens, quota.dayUsed + quota.dayReserved + estimate > limit {
                 refusals.append(
-                    ("daily token quota of \(limit) exhausted (this request needs about \(estimate)); it resets at 00:00 UTC",
-                     periods.dayEnds.timeIntervalSince(now)))
+                    (
+                        "daily token quota of \(limit) exhausted (this request needs about \(estimate)); it resets at 00:00 UTC",
+                        periods.dayEnds.timeIntervalSince(now)
+                    ))
                 code = "insufficient_quota"
             }
             if let limit = limits.monthlyTokens, quota.monthUsed + quota.monthReserved + estimate > limit {
                 refusals.append(
-                    ("monthly token quota of \(limit) exhausted (this request needs about \(estimate)); it resets on the 1st at 00:00 UTC",
-                     periods.monthEnds.timeIntervalSince(now)))
+                    (
+                        "monthly token quota of \(limit) exhausted (this request needs about \(estimate)); it resets on the 1st at 00:00 UTC",
+                        periods.monthEnds.timeIntervalSince(now)
+                    ))
                 code = "insufficient_quota"
             }
         }

@@ -102,7 +102,9 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case .inRequest(_, let responseComplete, let lastProgress):
             // Unanswered, the request now gets its 408 and the connection closes after it; answered,
             // nothing more is owed and the connection goes.
-            phase = responseComplete ? .lingering(since: now) : .inRequest(bodyComplete: true, responseComplete: false, lastProgress: lastProgress)
+            phase =
+                responseComplete
+                ? .lingering(since: now) : .inRequest(bodyComplete: true, responseComplete: false, lastProgress: lastProgress)
             return .body
         case .idle:
             phase = .closed

@@ -45,8 +45,10 @@ public struct SluiceLogHandler: LogHandler {
             let rendered = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.textValue($0.value))" }
             line = ([timestamp, event.level.rawValue, event.message.description] + rendered).joined(separator: " ")
         case .json:
-            var object: [(String, String)] = [("ts", Self.jsonString(timestamp)), ("level", Self.jsonString(event.level.rawValue)),
-                                              ("message", Self.jsonString(event.message.description))]
+            var object: [(String, String)] = [
+                ("ts", Self.jsonString(timestamp)), ("level", Self.jsonString(event.level.rawValue)),
+                ("message", Self.jsonString(event.message.description)),
+            ]
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) { object.append((key, Self.jsonValue(value))) }
             line = "{" + object.map { "\(Self.jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         }

@@ -34,7 +34,8 @@ enum APIProtocol: Sendable {
     /// key or a malformed request will not get better by retrying, so clients are told not to.
     func response(for error: SluiceError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        headers[.shouldRetry] = error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
+        headers[.shouldRetry] =
+            error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
         if let retryAfter = error.retryAfter {
             headers[.retryAfter] = String(Int(retryAfter.rounded(.up)))
             headers[.retryAfterMilliseconds] = String(Int((retryAfter * 1000).rounded(.up)))

@@ -40,9 +40,11 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
             .cacheControl: "no-cache",
         ]
         headers.append(contentsOf: extraHeaders)
-        return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
-            try await write(to: &writer)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { [self] writer in
+                try await write(to: &writer)
+            })
     }
 
     /// How the client side of the stream ended.

@@ -9,13 +9,14 @@ struct Migrator {
     /// Applies the migrations the database has not seen yet; returns the ones applied.
     func migrate(_ writer: any DatabaseWriter) throws -> [Migration] {
         try writer.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS sluice_migrations (
-                    version INTEGER PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL,
-                    applied_at TEXT NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS sluice_migrations (
+                        version INTEGER PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        applied_at TEXT NOT NULL
+                    )
+                    """)
         }
         let applied = try writer.read { db in
             try Set(Int.fetchAll(db, sql: "SELECT version FROM sluice_migrations"))

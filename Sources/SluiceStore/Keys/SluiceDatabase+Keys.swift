@@ -123,9 +123,10 @@ extension SluiceDatabase {
     /// and then without waiting for the write.
     public func recordUse(of key: APIKey, now: Date = Date()) {
         guard lastUsedThrottle.shouldRecord(keyID: key.id, now: now) else { return }
-        pool.asyncWrite({ db in
-            try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [now, key.id])
-        }, completion: { _, _ in })
+        pool.asyncWrite(
+            { db in
+                try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [now, key.id])
+            }, completion: { _, _ in })
     }
 
     /// Whether any key exists (an empty database gets first-run instructions).

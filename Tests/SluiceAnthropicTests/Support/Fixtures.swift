@@ -137,7 +137,8 @@ enum Fixtures {
         .blockDelta(.thinking("search first.")),
         .blockDelta(.signature("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds")),
         .blockStop,
-        .blockStart(.anthropicOnly(["type": "server_tool_use", "id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "name": "web_search", "input": [:]])),
+        .blockStart(
+            .anthropicOnly(["type": "server_tool_use", "id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "name": "web_search", "input": [:]])),
         .blockDelta(.toolInput(partialJSON: #"{"query": "weather Zürich"}"#)),
         .blockStop,
         .blockStart(.anthropicOnly(["type": "web_search_tool_result", "tool_use_id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "content": []])),
@@ -199,16 +200,24 @@ enum Fixtures {
 
     /// An answer that used Anthropic's web search: the server tool's call and result, then cited text.
     static let webSearchAnswer: [ContentBlock] = [
-        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-            "type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": ["query": "swift 6.3"],
-        ])),
-        .anthropicOnly(AnthropicOnlyContent(anthropicBlock: [
-            "type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
-            "content": [["type": "web_search_result", "url": "https://swift.org", "title": "Swift", "encrypted_content": "Eo8B"]],
-        ])),
-        .text(TextContent("Swift 6.3 is out.", citations: [
-            ["type": "web_search_result_location", "url": "https://swift.org", "title": "Swift", "cited_text": "Swift 6.3", "encrypted_index": "Eo8"],
-        ])),
+        .anthropicOnly(
+            AnthropicOnlyContent(anthropicBlock: [
+                "type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": ["query": "swift 6.3"],
+            ])),
+        .anthropicOnly(
+            AnthropicOnlyContent(anthropicBlock: [
+                "type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+                "content": [["type": "web_search_result", "url": "https://swift.org", "title": "Swift", "encrypted_content": "Eo8B"]],
+            ])),
+        .text(
+            TextContent(
+                "Swift 6.3 is out.",
+                citations: [
+                    [
+                        "type": "web_search_result_location", "url": "https://swift.org", "title": "Swift", "cited_text": "Swift 6.3",
+                        "encrypted_index": "Eo8",
+                    ]
+                ])),
     ]
 
     static func json(_ text: String) throws -> JSONValue {

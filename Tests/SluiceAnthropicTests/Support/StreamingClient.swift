@@ -50,14 +50,20 @@ struct StreamingClient {
             started = true
         case "content_block_start":
             guard openIndex == nil else { throw Violation(description: "block opened while block \(openIndex!) is open") }
-            guard data["index"]?.intValue == blocks.count else { throw Violation(description: "block index \(data["index"]!) out of order") }
+            guard data["index"]?.intValue == blocks.count else {
+                throw Violation(description: "block index \(data["index"]!) out of order")
+            }
             guard let type = data["content_block"]?["type"]?.stringValue else { throw Violation(description: "block without type") }
-            if type == "tool_use", data["content_block"]?["input"] != [:] { throw Violation(description: "tool_use must start with input {}") }
+            if type == "tool_use", data["content_block"]?["input"] != [:] {
+                throw Violation(description: "tool_use must start with input {}")
+            }
             openIndex = blocks.count
             blocks.append(Block(type: type))
         case "content_block_delta":
             guard let index = data["index"]?.intValue, index == openIndex else { throw Violation(description: "Content block not found") }
-            guard let delta = data["delta"], let type = delta["type"]?.stringValue else { throw Violation(description: "delta without type") }
+            guard let delta = data["delta"], let type = delta["type"]?.stringValue else {
+                throw Violation(description: "delta without type")
+            }
             var block = blocks[index]
             if block.firstDeltaType == nil {
                 block.firstDeltaType = type
@@ -74,16 +80,22 @@ struct StreamingClient {
             }
             blocks[index] = block
         case "content_block_stop":
-            guard let index = data["index"]?.intValue, index == openIndex else { throw Violation(description: "stop of a block that is not open") }
+            guard let index = data["index"]?.intValue, index == openIndex else {
+                throw Violation(description: "stop of a block that is not open")
+            }
             let block = blocks[index]
             if block.type == "tool_use", (try? JSONParser.parse(block.accumulated))?.objectValue == nil {
                 throw Violation(description: "tool arguments are not a JSON object: \(block.accumulated)")
             }
-            if block.type == "thinking", block.signatureDeltas == 0 { throw Violation(description: "thinking block without signature_delta") }
+            if block.type == "thinking", block.signatureDeltas == 0 {
+                throw Violation(description: "thinking block without signature_delta")
+            }
             openIndex = nil
         case "message_delta":
             guard openIndex == nil else { throw Violation(description: "message_delta inside a block") }
-            guard data["usage"]?["output_tokens"]?.intValue != nil else { throw Violation(description: "message_delta without output_tokens") }
+            guard data["usage"]?["output_tokens"]?.intValue != nil else {
+                throw Violation(description: "message_delta without output_tokens")
+            }
             stopReason = data["delta"]?["stop_reason"]?.stringValue
             usage = data["usage"]
         case "message_stop":

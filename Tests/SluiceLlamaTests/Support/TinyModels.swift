@@ -49,7 +49,8 @@ enum TinyModels {
             if let backend = backends[key] { return backend }
             let backend = try LlamaBackend(
                 name: "local",
-                configuration: .init(modelPath: try path(template), contextLength: context, parallel: parallel, threads: 2, batchSize: batch),
+                configuration: .init(
+                    modelPath: try path(template), contextLength: context, parallel: parallel, threads: 2, batchSize: batch),
                 logger: Logger(label: "test"))
             backends[key] = backend
             return backend
@@ -82,7 +83,8 @@ enum TinyModels {
         let script = repositoryRoot.appendingPathComponent("Tests/integration/make_tiny_gguf.py")
         // build-llama pins the llama.cpp version, whose templates the family models carry.
         let source = try Data(contentsOf: script) + Data(contentsOf: repositoryRoot.appendingPathComponent("scripts/build-llama"))
-        let cacheRoot = environment["SLUICE_CACHE"].map { URL(fileURLWithPath: $0) }
+        let cacheRoot =
+            environment["SLUICE_CACHE"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sluice")
         let directory = cacheRoot.appendingPathComponent("tiny-models/\(fnv1a(source))")
         let output = directory.appendingPathComponent("\(template.rawValue).gguf")
@@ -94,7 +96,8 @@ enum TinyModels {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TinyModelError("make_tiny_gguf.py failed (status \(process.terminationStatus)); does \(python(environment)) have gguf==0.19.0?")
+            throw TinyModelError(
+                "make_tiny_gguf.py failed (status \(process.terminationStatus)); does \(python(environment)) have gguf==0.19.0?")
         }
         try FileManager.default.moveItem(atPath: output.path + ".partial", toPath: output.path)
         return output.path
