@@ -4,7 +4,7 @@
 /// Turned into an ``EventStream`` with ``EventStream/pulling(_:)``, it is asked for a batch
 /// only when the consumer has taken every event of the last one: work is done as fast as the
 /// client reads, and never ahead of it.
-public protocol EventBatchProducer {
+public protocol EventBatchProducer: SendableMetatype {
     /// The next events (possibly none, when the step produced nothing yet); `nil` once the stream is over.
     mutating func nextBatch() async throws -> [StreamEvent]?
 }

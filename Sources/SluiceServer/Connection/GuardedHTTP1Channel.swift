@@ -1,6 +1,6 @@
 internal import HummingbirdCore
-public import Logging
-public import NIOCore
+internal import Logging
+internal import NIOCore
 internal import NIOHTTP1
 internal import NIOHTTPTypes
 internal import NIOHTTPTypesHTTP1
