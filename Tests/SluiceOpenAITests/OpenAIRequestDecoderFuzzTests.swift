@@ -34,31 +34,16 @@ import Testing
 
     @Test(arguments: 0..<4)
     func mutatedRequestsDecodeOrAreRefused(seed: UInt64) {
-        var fuzzer = JSONFuzzer(seed: seed)
-        for _ in 0..<600 {
-            var body = Self.validRequests.randomElement(using: &fuzzer.random)!
-            for _ in 0..<Int.random(in: 1...3, using: &fuzzer.random) { body = fuzzer.mutate(body) }
-            decodeOrRefuse(body)
-        }
+        DecoderFuzzing.mutatedValues(of: Self.validRequests, seed: seed, decodeOrRefuse)
     }
 
     @Test(arguments: 0..<2)
     func mutatedRequestTextParsesAndDecodesOrIsRefused(seed: UInt64) {
-        var fuzzer = JSONFuzzer(seed: seed)
-        for _ in 0..<600 {
-            let text = fuzzer.mutate(Self.validRequests.randomElement(using: &fuzzer.random)!.serialized())
-            guard let body = try? JSONParser.parse(text) else { continue }
-            decodeOrRefuse(body)
-        }
+        DecoderFuzzing.mutatedTexts(of: Self.validRequests, seed: seed, decodeOrRefuse)
     }
 
     @Test func corpusRequestsDecodeOrAreRefused() throws {
-        let inputs = try FuzzCorpus.inputs("openai")
-        #expect(inputs.count > 5)
-        for (_, bytes) in inputs {
-            guard let body = try? JSONParser.parse(bytes) else { continue }
-            decodeOrRefuse(body)
-        }
+        #expect(try DecoderFuzzing.corpus("openai", decodeOrRefuse) > 5)
     }
 
     @Test func aToolSchemaWithManyPropertiesCostsLinearTime() throws {
