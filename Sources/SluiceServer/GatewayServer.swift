@@ -48,7 +48,12 @@ public enum GatewayServer {
             let dispatcher = Dispatcher(
                 routes: routes, targets: targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
-            let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
+            let (journal, recovered) = try UsageJournal.open(database: database)
+            if recovered > 0 {
+                logger.notice(
+                    "usage of requests answered before a crash recovered from the journal", metadata: ["requests": "\(recovered)"])
+            }
+            let usage = UsageRecorder(journal: journal, metrics: metrics, logger: logger)
             let shutdownCut = ShutdownCut(grace: configuration.shutdownGracePeriod)
             let gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,

@@ -37,7 +37,7 @@ struct RunningGateway {
         let routes = RouteTable(
             routes: backends.map { RouteTable.Route(match: ModelGlob($0.name), backends: [$0.name], upstreamModel: nil) })
         let dispatcher = Dispatcher(routes: routes, targets: backends.map { Dispatcher.Target(backend: $0, maxAttempts: 1) })
-        let usage = UsageRecorder(database: database, metrics: metrics, logger: logger)
+        let usage = UsageRecorder(journal: try UsageJournal.open(database: database).journal, metrics: metrics, logger: logger)
         let shutdownCut = ShutdownCut(grace: .seconds(1))
         let gateway = Gateway(
             dispatcher: dispatcher, policies: policies, defaultPolicy: "default", usage: usage, bodyLimit: 1 << 20,

@@ -226,7 +226,7 @@ extension Gateway {
             await run.complete(clientSawEnd: clientSawEnd, failure: failure)
             let actions = run.actions
             let elapsed = ContinuousClock.now - started
-            await gateway.usage.record(
+            gateway.usage.record(
                 UsageRecord(
                     createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model,
                     backend: context.record.backend, endpoint: endpoint, stream: stream, status: failure?.httpStatus ?? status,

@@ -26,6 +26,9 @@ public final class SluiceDatabase: Sendable {
     /// The migrations this open applied (empty when the database was already current).
     public let appliedMigrations: [Migration]
 
+    /// The database file.
+    public var path: String { pool.path }
+
     /// The versions recorded in `sluice_migrations`.
     public func migrationVersions() throws -> [Int] {
         try pool.read { db in try Int.fetchAll(db, sql: "SELECT version FROM sluice_migrations ORDER BY version") }

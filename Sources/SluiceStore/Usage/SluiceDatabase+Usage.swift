@@ -14,13 +14,28 @@ public struct UsageSummary: Sendable, Hashable {
 }
 
 extension SluiceDatabase {
-    /// Records finished requests, all in one transaction, on GRDB's writer thread rather than
-    /// the caller's.
-    public func recordUsage(_ records: [UsageRecord]) async throws {
-        guard !records.isEmpty else { return }
-        try await pool.write { db in
-            for var record in records { try record.insert(db) }
-        }
+    /// Records finished requests from usage journal segment `segment`, all in one transaction
+    /// with the journal mark, on GRDB's writer thread rather than the caller's.
+    public func recordUsage(_ records: [UsageRecord], journalSegment segment: UInt64) async throws {
+        try await pool.write { db in try Self.insert(records, journalSegment: segment, db) }
+    }
+
+    /// ``recordUsage(_:journalSegment:)`` at start-up, for the segments an earlier run left.
+    public func replayUsage(_ records: [UsageRecord], journalSegment segment: UInt64) throws {
+        try pool.write { db in try Self.insert(records, journalSegment: segment, db) }
+    }
+
+    /// The newest usage journal segment already in `usage` (0 for none).
+    public func usageJournalMark() throws -> UInt64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT segment FROM usage_journal_mark WHERE id = 1") }
+            .map { UInt64($0) } ?? 0
+    }
+
+    private static func insert(_ records: [UsageRecord], journalSegment segment: UInt64, _ db: Database) throws {
+        for var record in records { try record.insert(db) }
+        try db.execute(
+            sql: "INSERT INTO usage_journal_mark (id, segment) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET segment = excluded.segment",
+            arguments: [Int64(segment)])
     }
 
     /// Per key and model totals since `since`, optionally for one key, busiest first.
