@@ -3,13 +3,11 @@ internal import Synchronization
 /// The count of open client connections, against the configured cap.
 final class OpenConnections: Sendable {
     private let count = Atomic<Int>(0)
-    let maximum: Int
+    private let maximum: Int
 
     init(maximum: Int) {
         self.maximum = maximum
     }
-
-    var current: Int { count.load(ordering: .relaxed) }
 
     /// Counts a new connection in, unless the cap is reached.
     func open() -> Bool {

@@ -49,4 +49,10 @@ final class RequestRecord: Sendable {
         get { facts.withLock { $0.errorCategory } }
         set { facts.withLock { $0.errorCategory = newValue } }
     }
+
+    /// The response for a request whose client went away: recorded, never seen by anyone.
+    func clientClosedRequest() -> Response {
+        errorCategory = "client_closed_request"
+        return Response(status: .init(code: Gateway.Exchange.clientClosedRequest))
+    }
 }

@@ -14,8 +14,7 @@ struct ErrorResponseMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch is CancellationError {
             // The client went away: there is no one to answer, and nothing went wrong here.
-            context.record.errorCategory = "client_closed_request"
-            return Response(status: .init(code: Gateway.Exchange.clientClosedRequest))
+            return context.record.clientClosedRequest()
         } catch {
             let sluiceError = SluiceError(reporting: error, request: request)
             if sluiceError.category == .internalFailure {

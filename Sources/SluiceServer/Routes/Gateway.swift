@@ -211,8 +211,7 @@ extension Gateway {
         func fail(_ error: any Error) async -> Response {
             if error is CancellationError {
                 await finish(status: Self.clientClosedRequest, usage: Usage(), failure: nil)
-                context.record.errorCategory = "client_closed_request"
-                return Response(status: .init(code: Self.clientClosedRequest))
+                return context.record.clientClosedRequest()
             }
             let failure = SluiceError(reporting: error, request: nil)
             await finish(status: failure.httpStatus, usage: Usage(), failure: failure)
