@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
@@ -60,11 +62,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The policy pipeline's built-in stages (pii, rate_limit, cache, content) and policy files.
+        // SHA-256 through OpenSSL's libcrypto: key hashes and content-derived cache keys.
+        .target(name: "SluiceCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
+
+        // The policy pipeline's built-in stages (pii, rate_limit, cache, content), policy files, and
+        // the storage protocols its stages need (implemented by the stores).
         .target(
             name: "SluicePolicy",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceStore", "CPCRE2",
+                "SluiceCore", "SluiceConfig", "SluiceCrypto", "CPCRE2",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -88,12 +94,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // SQLite store: migrations, API keys.
+        // The store: keys, usage and the policy stages' storage behind one protocol, the usage
+        // journal, migrations for both dialects, and the SQLite implementation.
         .target(
             name: "SluiceStore",
-            dependencies: ["SluiceCore", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SluiceCore", "SluicePolicy", "SluiceCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
+        ),
+        // The PostgreSQL implementation of the store, for several replicas on one database.
+        .target(
+            name: "SluicePostgres",
+            dependencies: [
+                "SluiceCore", "SluicePolicy", "SluiceStore", "SluiceCrypto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(name: "MigrationEmbedder", swiftSettings: swiftSettings),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
@@ -125,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceStore", "SluiceServer", "SluicePolicy",
+                "SluiceCore", "SluiceConfig", "SluiceStore", "SluicePostgres", "SluiceServer", "SluicePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "SluiceBench",
             dependencies: [
-                "SluiceCurl",
+                "SluiceCurl", "SluiceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -152,6 +170,7 @@ let package = Package(
         .testTarget(
             name: "SluiceAnthropicTests", dependencies: ["SluiceAnthropic", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceCryptoTests", dependencies: ["SluiceCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCurlTests", dependencies: ["SluiceCurl"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
         .testTarget(
@@ -162,7 +181,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy", "SluiceStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluicePolicyTests", dependencies: ["SluicePolicy", "SluiceStore", "SluicePostgres", "SluiceTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [
@@ -177,7 +198,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceStoreTests",
-            dependencies: ["SluiceStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SluiceStore", "SluicePostgres", "SluicePolicy", "SluiceCrypto", "SluiceTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

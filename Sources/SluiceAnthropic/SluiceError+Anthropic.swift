@@ -10,7 +10,8 @@ extension SluiceError.Category {
         case .requestTimeout: "invalid_request_error"
         // Anthropic has no type of its own for 415; the status says what is wrong.
         case .unsupportedMediaType: "invalid_request_error"
-        case .overloaded: "overloaded_error"
+        // Anthropic's SDKs retry overloaded_error, which is what a client should do here.
+        case .overloaded, .unavailable: "overloaded_error"
         default: rawValue
         }
     }

@@ -19,22 +19,36 @@ struct LoadRun {
     }
 
     let client: CurlClient
-    let request: CurlRequest
+    /// Sent in turn, so load spreads over several servers (replicas) evenly.
+    let requests: [CurlRequest]
     let streaming: Bool
     let concurrency: Int
     let count: Int
+
+    init(client: CurlClient, request: CurlRequest, streaming: Bool, concurrency: Int, count: Int) {
+        self.init(client: client, requests: [request], streaming: streaming, concurrency: concurrency, count: count)
+    }
+
+    init(client: CurlClient, requests: [CurlRequest], streaming: Bool, concurrency: Int, count: Int) {
+        self.client = client
+        self.requests = requests
+        self.streaming = streaming
+        self.concurrency = concurrency
+        self.count = count
+    }
 
     func run() async -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         let perWorker = count / concurrency
         let results = await withTaskGroup(of: ([Duration], Int).self) { group in
-            for _ in 0..<concurrency {
+            for worker in 0..<concurrency {
                 group.addTask {
                     var latencies: [Duration] = []
                     var failures = 0
-                    for _ in 0..<perWorker {
-                        if let latency = await once(clock: clock) { latencies.append(latency) } else { failures += 1 }
+                    for index in 0..<perWorker {
+                        let request = requests[(worker + index) % requests.count]
+                        if let latency = await once(request, clock: clock) { latencies.append(latency) } else { failures += 1 }
                     }
                     return (latencies, failures)
                 }
@@ -49,7 +63,7 @@ struct LoadRun {
         return Result(latencies: results.0, elapsed: clock.now - started, failures: results.1)
     }
 
-    private func once(clock: ContinuousClock) async -> Duration? {
+    private func once(_ request: CurlRequest, clock: ContinuousClock) async -> Duration? {
         let start = clock.now
         do {
             let response = try await client.execute(request)

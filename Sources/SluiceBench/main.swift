@@ -1,9 +1,10 @@
 internal import Foundation
 internal import Hummingbird
 internal import SluiceCurl
+internal import SluiceTestSupport
 internal import Synchronization
 
-// sluice-bench [--sluice PATH] [--requests N] [--policies DIR] [--streams N]
+// sluice-bench [--sluice PATH] [--requests N] [--policies DIR] [--streams N] [--postgres URL|auto]
 //
 // Measures one mock upstream on loopback directly and through Sluice, in the same run:
 // requests/s, p50 and p99 latency (time to first byte for streams) at concurrency 1, 8 and 64,
@@ -12,6 +13,9 @@ internal import Synchronization
 // Sluice runs its default policy from DIR (default: policies, so the shipped pii, content,
 // rate-limit and cache stages are part of the figure); the benchmark's key has limits high
 // enough never to be refused. Build both in release: `swift build -c release`.
+//
+// With --postgres, the same load on Sluice's SQLite store, on PostgreSQL, and on three replicas
+// sharing PostgreSQL, side by side (`auto` starts a throwaway PostgreSQL server; it must be installed).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
@@ -21,6 +25,7 @@ let sluicePath = option("--sluice") ?? executableFolder.appending(path: "sluice"
 let requestCount = option("--requests").flatMap(Int.init) ?? 2000
 let policiesDirectory = URL(fileURLWithPath: option("--policies") ?? "policies").standardizedFileURL.path
 let slowStreamCount = option("--streams").flatMap(Int.init) ?? 1000
+let postgresOption = option("--postgres")
 
 // Each slow stream holds a client socket and the mock's end of Sluice's upstream connection here.
 var descriptorLimit = rlimit()
@@ -83,24 +88,30 @@ func runSluice(_ arguments: [String], output: FileHandle? = nil) throws -> Proce
 }
 
 let upstreamPort = freePort()
+
+/// A sluice.yaml serving on `port` from `database`, with the mock upstream as its only backend.
+func writeConfiguration(to file: URL, port: Int, database: String, usageJournal: String? = nil) throws {
+    try """
+    listen: 127.0.0.1:\(port)
+    database: \(database)
+    \(usageJournal.map { "usage_journal: \($0)" } ?? "")
+    policies_dir: \(policiesDirectory)
+    backends:
+      - name: mock
+        type: openai
+        url: http://127.0.0.1:\(upstreamPort)/v1
+    routes:
+      - match: "*"
+        backend: mock
+    """.write(to: file, atomically: true, encoding: .utf8)
+}
 let sluicePort = freePort()
 let workspace = FileManager.default.temporaryDirectory.appending(path: "sluice-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: workspace) }
 let database = workspace.appending(path: "sluice.sqlite").path
 let configuration = workspace.appending(path: "sluice.yaml")
-try """
-listen: 127.0.0.1:\(sluicePort)
-database: \(database)
-policies_dir: \(policiesDirectory)
-backends:
-  - name: mock
-    type: openai
-    url: http://127.0.0.1:\(upstreamPort)/v1
-routes:
-  - match: "*"
-    backend: mock
-""".write(to: configuration, atomically: true, encoding: .utf8)
+try writeConfiguration(to: configuration, port: sluicePort, database: database)
 
 let keyPipe = Pipe()
 let create = Process()
@@ -150,7 +161,7 @@ try await CurlClient.withClient { client in
                     client: client, request: request(stream: streaming, throughSluice: throughSluice),
                     streaming: streaming, concurrency: concurrency, count: requestCount)
                 _ = await LoadRun(
-                    client: client, request: run.request, streaming: streaming, concurrency: concurrency, count: min(200, requestCount)
+                    client: client, requests: run.requests, streaming: streaming, concurrency: concurrency, count: min(200, requestCount)
                 ).run()
                 let cpuBefore = cpuTime(of: server.processIdentifier)
                 let result = await run.run()
@@ -205,6 +216,20 @@ try await CurlClient.withClient { client in
             String(
                 format: "RSS of sluice: %.1f MiB idle after the load, %.1f MiB with %d concurrent streams open (%.1f KiB per stream)",
                 idleMemory, memory, open, (memory - idleMemory) * 1024 / Double(max(1, open))))
+    }
+
+    if let postgresOption {
+        let one = postgresOption == "auto" ? try TestPostgresCluster.shared.createDatabase() : postgresOption
+        let three = postgresOption == "auto" ? try TestPostgresCluster.shared.createDatabase() : postgresOption
+        try await StoreComparison(
+            sluicePath: sluicePath, workspace: workspace, requestCount: requestCount
+        ).run(
+            client: client,
+            setups: [
+                .init(label: "SQLite", database: workspace.appending(path: "stores.sqlite").path, replicas: 1),
+                .init(label: "PostgreSQL", database: one, replicas: 1),
+                .init(label: "PostgreSQL, 3 replicas", database: three, replicas: 3),
+            ])
     }
 }
 upstream.cancel()

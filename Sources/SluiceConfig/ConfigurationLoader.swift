@@ -47,12 +47,16 @@ public enum ConfigurationLoader {
         var backendNodes: [YAMLCursor] = []
         var routeNodes: [YAMLCursor] = []
         for (key, value) in try document.entries(allowed: [
-            "listen", "database", "policies_dir", "default_policy", "body_limit", "shutdown_grace", "keepalive_interval",
+            "listen", "database", "database_pool", "database_password_env", "usage_journal", "policies_dir", "default_policy", "body_limit",
+            "shutdown_grace", "keepalive_interval",
             "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "backends", "routes",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
             case "database": configuration.database = try value.string()
+            case "database_pool": configuration.databasePoolSize = try value.positiveInt()
+            case "database_password_env": configuration.databasePasswordEnvironmentVariable = try value.string()
+            case "usage_journal": configuration.usageJournal = try value.string()
             case "policies_dir": configuration.policiesDirectory = try value.string()
             case "default_policy": configuration.defaultPolicy = try value.string()
             case "body_limit": configuration.bodyLimit = try value.positiveInt()

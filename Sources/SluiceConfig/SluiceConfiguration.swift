@@ -2,7 +2,15 @@
 public struct SluiceConfiguration: Sendable, Hashable {
     public var host: String = "127.0.0.1"
     public var port: Int = 8765
+    /// A SQLite file, or a `postgres://` URL for several replicas on one database.
     public var database: String = "data/sluice.sqlite"
+    /// The most connections to PostgreSQL this process opens.
+    public var databasePoolSize: Int = 16
+    /// The environment variable holding the PostgreSQL password, when the URL has none.
+    public var databasePasswordEnvironmentVariable: String?
+    /// Where this process journals usage rows before the database has them (files `PATH.N`):
+    /// by default next to a SQLite file, or `data/sluice-usage` with PostgreSQL.
+    public var usageJournal: String?
     public var policiesDirectory: String = "policies"
     public var defaultPolicy: String = "default"
     /// Request bodies above this many bytes are refused with 413.

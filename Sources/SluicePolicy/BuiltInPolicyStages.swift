@@ -1,5 +1,4 @@
 public import SluiceCore
-public import SluiceStore
 
 /// The stages Sluice ships, and the shared services they keep their state in.
 public enum BuiltInPolicyStages {
@@ -9,11 +8,14 @@ public enum BuiltInPolicyStages {
     }
 
     /// Services that outlive policy reloads: rate-limit counters and quotas, and the response
-    /// cache, both backed by the database. Create once per server.
-    public static func environment(database: SluiceDatabase) -> PolicyEnvironment {
+    /// cache, both backed by the store. Create once per server.
+    ///
+    /// - Parameter slotLease: the longest a request may run (a concurrency slot held by a replica
+    ///   that died frees itself after it).
+    public static func environment(store: any PolicyStore, slotLease: Duration) -> PolicyEnvironment {
         PolicyEnvironment(services: [
-            RateLimitLedger.serviceName: RateLimitLedger(database: database),
-            ResponseCache.serviceName: ResponseCache(database: database),
+            RateLimitLedger.serviceName: RateLimitLedger(store: store, slotLease: slotLease),
+            ResponseCache.serviceName: ResponseCache(store: store),
         ])
     }
 }

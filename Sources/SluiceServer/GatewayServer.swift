@@ -17,12 +17,14 @@ internal import Glibc
 public enum GatewayServer {
     /// - Parameter policyStages: the stages policy files may use, built-in and custom.
     public static func run(
-        configuration: SluiceConfiguration, database: SluiceDatabase, policyStages: [any PolicyStageFactory],
+        configuration: SluiceConfiguration, store: any GatewayStore, policyStages: [any PolicyStageFactory],
         environment: [String: String], logger: Logger
     ) async throws {
         let policies = PolicyRegistry(
             directory: configuration.policiesDirectory,
-            compiler: PolicyCompiler(factories: policyStages, environment: BuiltInPolicyStages.environment(database: database)),
+            compiler: PolicyCompiler(
+                factories: policyStages,
+                environment: BuiltInPolicyStages.environment(store: store, slotLease: configuration.requestTimeout + .seconds(60))),
             logger: logger)
         policies.reload()
         // Say what `Gateway.policyRun` will do with keys that name no policy.
@@ -48,7 +50,9 @@ public enum GatewayServer {
             let dispatcher = Dispatcher(
                 routes: routes, targets: targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
-            let (journal, recovered) = try UsageJournal.open(database: database)
+            let journalPrefix =
+                configuration.usageJournal ?? (store as? SQLiteStore).map { $0.path + "-usage" } ?? "data/sluice-usage"
+            let (journal, recovered) = try await UsageJournal.open(store: store, prefix: journalPrefix)
             if recovered > 0 {
                 logger.notice(
                     "usage of requests answered before a crash recovered from the journal", metadata: ["requests": "\(recovered)"])
@@ -60,7 +64,7 @@ public enum GatewayServer {
                 usage: usage, bodyLimit: configuration.bodyLimit,
                 keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
                 shutdownCut: shutdownCut)
-            let router = makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
+            let router = makeRouter(gateway: gateway, store: store, routes: routes, metrics: metrics, logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
@@ -87,13 +91,13 @@ public enum GatewayServer {
     }
 
     static func makeRouter(
-        gateway: Gateway, database: SluiceDatabase, routes: RouteTable, metrics: GatewayMetrics, logger: Logger
+        gateway: Gateway, store: any GatewayStore, routes: RouteTable, metrics: GatewayMetrics, logger: Logger
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorResponseMiddleware())
-        HealthRoutes(database: database, backendNames: gateway.dispatcher.backendNames, metrics: metrics).register(on: router)
-        let authentication = AuthMiddleware(database: database, cache: AuthenticationCache(database: database))
+        HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, metrics: metrics).register(on: router)
+        let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store))
         let v1 = router.group("v1").add(middleware: authentication)
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)

@@ -3,7 +3,7 @@ internal import SluiceCore
 internal import Foundation
 internal import SluiceStore
 
-struct KeysCreateCommand: ParsableCommand {
+struct KeysCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Mint a key; it is printed once and never stored.")
 
@@ -36,13 +36,16 @@ struct KeysCreateCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let database = try store.openDatabase()
+    func run() async throws {
         let globs = models?.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty } ?? []
         let now = Date()
-        let minted = try database.createKey(
-            name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
-            limits: KeyLimits(requestsPerMinute: rpm, tokensPerMinute: tpm, concurrency: concurrency), now: now)
+        let (name, policy, expires) = (name, policy, expires)
+        let limits = KeyLimits(requestsPerMinute: rpm, tokensPerMinute: tpm, concurrency: concurrency)
+        let minted = try await store.withStore { store in
+            try await store.createKey(
+                name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
+                limits: limits, now: now)
+        }
         if json {
             print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
         } else {

@@ -2,14 +2,14 @@ internal import ArgumentParser
 internal import SluiceCore
 internal import SluiceStore
 
-struct KeysListCommand: ParsableCommand {
+struct KeysListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys (never the keys themselves).")
 
     @OptionGroup var store: StoreOptions
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let keys = try store.openDatabase().listKeys()
+    func run() async throws {
+        let keys = try await store.withStore { try await $0.listKeys() }
         if json {
             print(Output.json(.array(keys.map { Output.keyJSON($0) })))
         } else {

@@ -2,7 +2,7 @@ internal import ArgumentParser
 internal import SluiceCore
 internal import SluiceStore
 
-struct KeysRevokeCommand: ParsableCommand {
+struct KeysRevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke", abstract: "Revoke a key; a running server refuses it within a second.")
 
@@ -10,8 +10,9 @@ struct KeysRevokeCommand: ParsableCommand {
     @Argument(help: "The key's name or id.") var key: String
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let record = try store.openDatabase().revokeKey(key)
+    func run() async throws {
+        let key = key
+        let record = try await store.withStore { try await $0.revokeKey(key) }
         print(json ? Output.json(Output.keyJSON(record)) : "Revoked key '\(record.name)' (\(record.id)).")
     }
 }

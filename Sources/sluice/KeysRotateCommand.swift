@@ -3,7 +3,7 @@ internal import Foundation
 internal import SluiceCore
 internal import SluiceStore
 
-struct KeysRotateCommand: ParsableCommand {
+struct KeysRotateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate", abstract: "Replace a key's secret; the old one works for --grace, then stops.")
 
@@ -15,8 +15,9 @@ struct KeysRotateCommand: ParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let minted = try store.openDatabase().rotateKey(key, grace: grace?.duration ?? .zero)
+    func run() async throws {
+        let (key, grace) = (key, grace?.duration ?? .zero)
+        let minted = try await store.withStore { try await $0.rotateKey(key, grace: grace) }
         if json {
             print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
         } else {

@@ -2,7 +2,7 @@ internal import ArgumentParser
 internal import SluiceCore
 internal import SluiceStore
 
-struct MigrateCommand: ParsableCommand {
+struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate", abstract: "Apply pending database migrations (serve also does at start-up).")
 
@@ -10,17 +10,16 @@ struct MigrateCommand: ParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let database = try store.openDatabase()
-        let applied = database.appliedMigrations
+    func run() async throws {
+        let (applied, versions) = try await store.withStore { ($0.appliedMigrations, try await $0.migrationVersions()) }
         if json {
             print(
                 Output.json([
                     "applied": .array(applied.map { .string($0.name) }),
-                    "versions": .array(try database.migrationVersions().map { .integer($0) }),
+                    "versions": .array(versions.map { .integer($0) }),
                 ]))
         } else if applied.isEmpty {
-            print("The database is up to date (version \(try database.migrationVersions().last ?? 0)).")
+            print("The database is up to date (version \(versions.last ?? 0)).")
         } else {
             for migration in applied { print("applied \(migration.name)") }
         }

@@ -41,23 +41,30 @@ struct ServeCommand: AsyncParsableCommand {
         SluiceLogHandler.bootstrap(format: format, level: level)
         let logger = Logger(label: "sluice")
 
-        let database = try store.openDatabase(path: configuration.database)
+        let database = try await StoreOptions.openStore(configuration, logger: Logger(label: "sluice.database"))
+        logger.info("database", metadata: ["location": "\(database.location)"])
         for migration in database.appliedMigrations {
             logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
         }
-        if try !database.hasKeys() {
+        if try await !database.hasKeys() {
             logger.warning("no API keys yet: every API request will be refused until one exists")
             FileHandle.standardError.write(
                 Data(
                     """
                     No API keys yet. Create the first one (it is printed once) with:
-                      sluice keys create --name NAME --database \(configuration.database)
+                      sluice keys create --name NAME --database \(database.location)
 
                     """.utf8))
         }
-        try await GatewayServer.run(
-            configuration: configuration, database: database, policyStages: PolicyStages.registered, environment: environment,
-            logger: logger)
+        do {
+            try await GatewayServer.run(
+                configuration: configuration, store: database, policyStages: PolicyStages.registered, environment: environment,
+                logger: logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
     }
 }
 

@@ -1,6 +1,8 @@
 internal import ArgumentParser
 internal import Foundation
+internal import Logging
 internal import SluiceConfig
+internal import SluicePostgres
 internal import SluiceStore
 
 /// Where the configuration and the database are; shared by every command.
@@ -8,7 +10,10 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The YAML configuration file (or SLUICE_CONFIG).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("The SQLite database (or SLUICE_DATABASE); overrides the configuration.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The SQLite file or postgres:// URL (or SLUICE_DATABASE); overrides the configuration.", valueName: "file-or-url"))
     var database: String?
 
     /// The configuration from its file (flag, then SLUICE_CONFIG) or the embedded defaults, with the database flag applied.
@@ -20,15 +25,43 @@ struct StoreOptions: ParsableArguments {
         return configuration
     }
 
-    func openDatabase() throws -> SluiceDatabase {
-        try openDatabase(path: loadConfiguration().database)
+    /// Runs `body` with the configured store open, and closes it afterwards.
+    func withStore<Result>(_ body: (any GatewayStore) async throws -> Result) async throws -> Result {
+        let store = try await Self.openStore(loadConfiguration(), logger: Self.quietLogger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
-    func openDatabase(path: String) throws -> SluiceDatabase {
+    /// Admin commands say what went wrong in their own words; the database driver's logs would only add noise.
+    static let quietLogger = Logger(label: "sluice", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Opens `configuration.database`: a `postgres://` URL on PostgreSQL, anything else as a SQLite file.
+    static func openStore(_ configuration: SluiceConfiguration, logger: Logger) async throws -> any GatewayStore {
         do {
-            return try SluiceDatabase(path: path)
-        } catch {
-            throw CommandFailure("cannot open the database at \(path): \(error)")
+            switch try DatabaseLocation(configuration.database) {
+            case .sqlite(let path):
+                do {
+                    return try SQLiteStore(path: path)
+                } catch let error as StoreOpeningError {
+                    throw CommandFailure("cannot open the database at \(path): \(error)")
+                } catch {
+                    throw CommandFailure("cannot open the database at \(path): \(error)")
+                }
+            case .postgres(let url):
+                return try await PostgresStore.open(
+                    url: url, poolSize: configuration.databasePoolSize,
+                    passwordEnvironmentVariable: configuration.databasePasswordEnvironmentVariable, logger: logger)
+            }
+        } catch let error as StoreOpeningError {
+            throw CommandFailure(error.description)
+        } catch let error as StoreUnavailable {
+            throw CommandFailure("cannot reach the database: \(error.reason)")
         }
     }
 }

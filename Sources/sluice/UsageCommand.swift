@@ -3,7 +3,7 @@ internal import Foundation
 internal import SluiceCore
 internal import SluiceStore
 
-struct UsageCommand: ParsableCommand {
+struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage", abstract: "Summarise requests and tokens per key and model.")
 
@@ -16,10 +16,11 @@ struct UsageCommand: ParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let period = since?.duration ?? .seconds(86_400)
         let start = Date().addingTimeInterval(-period.timeInterval)
-        let rows = try store.openDatabase().usageSummary(since: start, keyName: key)
+        let key = key
+        let rows = try await store.withStore { try await $0.usageSummary(since: start, keyName: key) }
         if json {
             print(
                 Output.json(

@@ -6,7 +6,7 @@ import Testing
         let statuses: [SluiceError.Category: Int] = [
             .invalidRequest: 400, .authentication: 401, .permission: 403, .notFound: 404, .requestTimeout: 408, .requestTooLarge: 413,
             .unsupportedMediaType: 415, .rateLimited: 429, .internalFailure: 500, .upstreamFailed: 502, .upstreamTimedOut: 504,
-            .overloaded: 529,
+            .overloaded: 529, .unavailable: 503,
         ]
         #expect(Set(statuses.keys) == Set(SluiceError.Category.allCases))
         for category in SluiceError.Category.allCases {
@@ -24,7 +24,7 @@ import Testing
             SluiceError.Category.allCases.map(\.rawValue) == [
                 "invalid_request_error", "authentication_error", "permission_error", "not_found_error", "request_too_large",
                 "unsupported_media_type", "request_timeout", "rate_limit_error", "upstream_failed", "upstream_timed_out",
-                "overloaded_error", "api_error",
+                "overloaded_error", "service_unavailable", "api_error",
             ])
     }
 

@@ -33,8 +33,8 @@ import Testing
     @Test(arguments: [["max_entries": 2] as JSONValue, ["max_bytes": 2600]])
     func leastRecentlyUsedEntryIsEvicted(bound: JSONValue) async throws {
         try await withScratchDatabasePath { path in
-            let database = try SluiceDatabase(path: path)
-            let harness = try CacheHarness(cache: ResponseCache(database: database, now: clock.reading), settings: bound)
+            let database = try SQLiteStore(path: path)
+            let harness = try CacheHarness(cache: ResponseCache(store: database, now: clock.reading), settings: bound)
             try await fillPastTheBound(harness)
             let totals = try await database.responseCacheTotals()
             #expect(totals.entries == 2)
@@ -42,7 +42,7 @@ import Testing
 
             // What the memory front says, the database says after a restart.
             let reopened = try CacheHarness(
-                cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading), settings: bound)
+                cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading), settings: bound)
             try await expectOnlyAAndC(reopened)
             try await expectOnlyAAndC(harness)
         }
@@ -50,7 +50,7 @@ import Testing
 
     @Test(arguments: [["max_entries": 2] as JSONValue, ["max_bytes": 2600]])
     func memoryOnlyCacheEvictsTheSame(bound: JSONValue) async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading), settings: bound)
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading), settings: bound)
         try await fillPastTheBound(harness)
         try await expectOnlyAAndC(harness)
     }
@@ -58,7 +58,7 @@ import Testing
     @Test func memoryFrontSmallerThanTheStoreFallsBackToTheDatabase() async throws {
         try await withScratchDatabasePath { path in
             let harness = try CacheHarness(
-                cache: ResponseCache(database: try SluiceDatabase(path: path), memoryEntries: 1, now: clock.reading))
+                cache: ResponseCache(store: try SQLiteStore(path: path), memoryEntries: 1, now: clock.reading))
             for letter in ["A", "B", "C"] {
                 try await harness.run(CacheFixtures.request(letter), answer: answer(Character(letter)))
             }
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func responseLargerThanTheWholeCacheIsNotStored() async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading), settings: ["max_bytes": 500])
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading), settings: ["max_bytes": 500])
         let run = try await harness.run(CacheFixtures.request(), answer: answer("A"))
         #expect(run.session.actions == ["cache:miss"])
         #expect(try await harness.run(CacheFixtures.request()).hit == nil)
@@ -77,8 +77,8 @@ import Testing
 
     @Test func expiredEntriesAreRemovedWhenTheNextIsStored() async throws {
         try await withScratchDatabasePath { path in
-            let database = try SluiceDatabase(path: path)
-            let harness = try CacheHarness(cache: ResponseCache(database: database, now: clock.reading), settings: ["ttl": "1m"])
+            let database = try SQLiteStore(path: path)
+            let harness = try CacheHarness(cache: ResponseCache(store: database, now: clock.reading), settings: ["ttl": "1m"])
             try await harness.run(CacheFixtures.request("A"), answer: answer("A"))
             clock.advance(by: 120)
             try await harness.run(CacheFixtures.request("B"), answer: answer("B"))

@@ -84,7 +84,7 @@ enum CacheFixtures {
 
     @Test(arguments: [CacheFixtures.text(), CacheFixtures.thinking, CacheFixtures.toolUse, CacheFixtures.stopSequence])
     func missStoresAndTheNextRequestHitsTheSameResponse(response: ChatResponse) async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading))
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading))
 
         let miss = try await harness.run(CacheFixtures.request(), answer: response)
         #expect(miss.hit == nil)
@@ -107,7 +107,7 @@ enum CacheFixtures {
     }
 
     @Test func toolArgumentsArrivingInFragmentsAreStoredWhole() async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading))
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading))
         let events: [StreamEvent] = [
             .messageStart(id: "msg_1", model: "m", usage: Usage(inputTokens: 9)),
             .blockStart(.toolUse(id: "toolu_9", name: "Bash")),
@@ -136,14 +136,14 @@ enum CacheFixtures {
 
     @Test(arguments: unstorable)
     func onlyCompleteCleanResponsesAreStored(_ name: String, outcome: PolicyOutcome, response: ChatResponse) async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading))
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading))
         let first = try await harness.run(CacheFixtures.request(), answer: response, outcome: outcome)
         #expect(first.session.actions == ["cache:miss"], "\(name)")
         #expect(try await harness.run(CacheFixtures.request()).hit == nil, "\(name)")
     }
 
     @Test func streamThatNeverEndsIsNotStored() async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading))
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading))
         let events = Array(CacheFixtures.text().events.dropLast())
         let first = try await harness.run(CacheFixtures.request(), events: events, outcome: .completed)
         #expect(first.session.actions == ["cache:miss"])
@@ -151,7 +151,7 @@ enum CacheFixtures {
     }
 
     @Test func keyScopeKeepsKeysApartAndSharedScopeDoesNot() async throws {
-        let cache = ResponseCache(database: nil, now: clock.reading)
+        let cache = ResponseCache(store: nil, now: clock.reading)
         let perKey = try CacheHarness(cache: cache, settings: ["scope": "key"])
         try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_a"), answer: CacheFixtures.text())
         #expect(try await perKey.run(CacheFixtures.request(), context: policyContext(key: "key_a")).hit != nil)
@@ -170,7 +170,7 @@ enum CacheFixtures {
     }
 
     @Test func bypassSkipsTheLookupButStoresTheFreshAnswer() async throws {
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading))
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading))
         try await harness.run(CacheFixtures.request(), answer: CacheFixtures.text("Old."))
 
         let bypass = try await harness.run(
@@ -183,7 +183,7 @@ enum CacheFixtures {
     }
 
     @Test func disabledStageDoesNothingAndSaysNothing() async throws {
-        let cache = ResponseCache(database: nil, now: clock.reading)
+        let cache = ResponseCache(store: nil, now: clock.reading)
         let disabled = try CacheHarness(cache: cache, settings: ["enabled": false])
         let enabled = try CacheHarness(cache: cache)
         try await enabled.run(CacheFixtures.request(), answer: CacheFixtures.text())
@@ -199,7 +199,7 @@ enum CacheFixtures {
     @Test func entriesExpireAfterTheirTTL() async throws {
         try await withScratchDatabasePath { path in
             let harness = try CacheHarness(
-                cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading), settings: ["ttl": "10m"])
+                cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading), settings: ["ttl": "10m"])
             try await harness.run(CacheFixtures.request(), answer: CacheFixtures.text())
             clock.advance(by: 9 * 60)
             #expect(try await harness.run(CacheFixtures.request()).hit != nil)
@@ -207,21 +207,21 @@ enum CacheFixtures {
             #expect(try await harness.run(CacheFixtures.request()).hit == nil)
             // The database copy is as stale as the one in memory.
             let reopened = try CacheHarness(
-                cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading), settings: ["ttl": "10m"])
+                cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading), settings: ["ttl": "10m"])
             #expect(try await reopened.run(CacheFixtures.request()).hit == nil)
             // A longer ttl in a reloaded policy applies to entries already stored.
             let longer = try CacheHarness(
-                cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading), settings: ["ttl": "1h"])
+                cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading), settings: ["ttl": "1h"])
             #expect(try await longer.run(CacheFixtures.request()).hit != nil)
         }
     }
 
     @Test func entriesSurviveReopeningTheDatabase() async throws {
         try await withScratchDatabasePath { path in
-            let first = try CacheHarness(cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading))
+            let first = try CacheHarness(cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading))
             try await first.run(CacheFixtures.request(), answer: CacheFixtures.thinking)
 
-            let second = try CacheHarness(cache: ResponseCache(database: try SluiceDatabase(path: path), now: clock.reading))
+            let second = try CacheHarness(cache: ResponseCache(store: try SQLiteStore(path: path), now: clock.reading))
             let hit = try #require(try await second.run(CacheFixtures.request()).hit)
             #expect(hit.content == CacheFixtures.thinking.content)
             #expect(hit.usage == CacheFixtures.thinking.usage)
@@ -254,7 +254,7 @@ enum CacheFixtures {
         }
         #expect(error.message == "expected a mapping")
         // `cache:` with nothing under it: listed stages run with the defaults.
-        let harness = try CacheHarness(cache: ResponseCache(database: nil, now: clock.reading), settings: nil)
+        let harness = try CacheHarness(cache: ResponseCache(store: nil, now: clock.reading), settings: nil)
         try await harness.run(CacheFixtures.request(), answer: CacheFixtures.text())
         #expect(try await harness.run(CacheFixtures.request()).hit != nil)
     }

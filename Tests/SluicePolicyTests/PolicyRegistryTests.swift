@@ -47,4 +47,34 @@ import Testing
         #expect(try await refuses(registry, "bravo"))
         #expect(try await !refuses(registry, "alpha"))
     }
+
+    /// A Kubernetes ConfigMap volume: `policy.yaml -> ..data/policy.yaml`, `..data -> ..v1`; an
+    /// update writes `..v2` and swaps `..data`, so the link itself never changes.
+    @Test func aFileBehindSymbolicLinksIsReloadedWhenTheLinksTargetChanges() async throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sluice-registry-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for version in ["..v1", "..v2"] {
+            try FileManager.default.createDirectory(at: directory.appending(path: version), withIntermediateDirectories: true)
+        }
+        try Self.write(refusing: "alpha", to: directory.appending(path: "..v1/policy.yaml"))
+        try Self.write(refusing: "bravo", to: directory.appending(path: "..v2/policy.yaml"))
+        // Alike in size and date: only the link says which one is current.
+        for version in ["..v1", "..v2"] {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 1_760_000_000)],
+                ofItemAtPath: directory.appending(path: "\(version)/policy.yaml").path)
+        }
+        try FileManager.default.createSymbolicLink(atPath: directory.appending(path: "..data").path, withDestinationPath: "..v1")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.appending(path: "policy.yaml").path, withDestinationPath: "..data/policy.yaml")
+        let compiler = PolicyCompiler(factories: [ContentStageFactory()], environment: PolicyEnvironment())
+        let registry = PolicyRegistry(directory: directory.path, compiler: compiler, logger: Logger(label: "test"))
+        #expect(registry.reload().isEmpty)
+        #expect(try await refuses(registry, "alpha"))
+
+        try FileManager.default.removeItem(atPath: directory.appending(path: "..data").path)
+        try FileManager.default.createSymbolicLink(atPath: directory.appending(path: "..data").path, withDestinationPath: "..v2")
+        #expect(registry.reload().isEmpty)
+        #expect(try await refuses(registry, "bravo"))
+    }
 }

@@ -7,7 +7,7 @@ import Testing
     let clock = PolicyTestClock()
 
     private func stage(_ settings: JSONValue, ledger: RateLimitLedger? = nil) throws -> any PolicyStage {
-        let ledger = ledger ?? RateLimitLedger(database: nil, now: clock.reading)
+        let ledger = ledger ?? RateLimitLedger(store: nil, now: clock.reading)
         return try RateLimitStageFactory().makeStage(
             settings: JSONCursor(root: settings),
             environment: PolicyEnvironment(services: [RateLimitLedger.serviceName: ledger]))
@@ -224,7 +224,7 @@ import Testing
     }
 
     @Test func countersSurviveAPolicyReload() async throws {
-        let ledger = RateLimitLedger(database: nil, now: clock.reading)
+        let ledger = RateLimitLedger(store: nil, now: clock.reading)
         #expect(try await admit(try stage(["requests_per_minute": 1], ledger: ledger)).verdict.proceeds)
         // The reloaded policy builds a new stage over the same ledger.
         #expect(try await admit(try stage(["requests_per_minute": 1], ledger: ledger)).verdict.refusal != nil)

@@ -62,10 +62,16 @@ import Testing
         let backend = ScriptedBackend("quick", hangs: true)
         try await RunningGateway.run(backends: [backend]) { gateway in
             let call = Task { try await gateway.post("/v1/messages", body: anthropicBody, key: gateway.key) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Leave once the backend has the request (a busy machine may take a while to get there).
+            let started = ContinuousClock.now + .seconds(10)
+            while backend.startedModels.isEmpty, ContinuousClock.now < started {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(!backend.startedModels.isEmpty, "the request never reached the backend")
             call.cancel()
             _ = try? await call.value
-            let deadline = ContinuousClock.now + .seconds(2)
+            // Generous: the whole suite runs in parallel on two cores.
+            let deadline = ContinuousClock.now + .seconds(5)
             while backend.abandonedAnswers == 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -27,22 +27,26 @@ struct RunningGateway {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-server-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try SluiceDatabase(path: folder.appendingPathComponent("sluice.sqlite").path)
-        let key = try database.createKey(name: "tests").secret
+        let database = try SQLiteStore(path: folder.appendingPathComponent("sluice.sqlite").path)
+        let key = try await database.createKey(name: "tests").secret
         let logger = Logger(label: "sluice-server-tests")
         let policies = PolicyRegistry(
             directory: folder.path,
-            compiler: PolicyCompiler(factories: [], environment: BuiltInPolicyStages.environment(database: database)), logger: logger)
+            compiler: PolicyCompiler(
+                factories: [], environment: BuiltInPolicyStages.environment(store: database, slotLease: requestTimeout + .seconds(60))),
+            logger: logger)
         let metrics = GatewayMetrics()
         let routes = RouteTable(
             routes: backends.map { RouteTable.Route(match: ModelGlob($0.name), backends: [$0.name], upstreamModel: nil) })
         let dispatcher = Dispatcher(routes: routes, targets: backends.map { Dispatcher.Target(backend: $0, maxAttempts: 1) })
-        let usage = UsageRecorder(journal: try UsageJournal.open(database: database).journal, metrics: metrics, logger: logger)
+        let usage = UsageRecorder(
+            journal: try await UsageJournal.open(store: database, prefix: folder.appendingPathComponent("usage").path).journal,
+            metrics: metrics, logger: logger)
         let shutdownCut = ShutdownCut(grace: .seconds(1))
         let gateway = Gateway(
             dispatcher: dispatcher, policies: policies, defaultPolicy: "default", usage: usage, bodyLimit: 1 << 20,
             keepAliveInterval: .seconds(10), requestTimeout: requestTimeout, shutdownCut: shutdownCut)
-        let router = GatewayServer.makeRouter(gateway: gateway, database: database, routes: routes, metrics: metrics, logger: logger)
+        let router = GatewayServer.makeRouter(gateway: gateway, store: database, routes: routes, metrics: metrics, logger: logger)
         let openConnections = OpenConnections(maximum: limits.maxConnections)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let application = Application(

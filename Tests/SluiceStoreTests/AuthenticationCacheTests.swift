@@ -5,13 +5,13 @@ import Testing
 @testable import SluiceStore
 
 @Suite struct AuthenticationCacheTests {
-    @Test func aRevocationIsSeenOnceTheCachedResultIsOlderThanItsMaximumAge() async throws {
-        try await withTemporaryDatabaseAsync { database in
-            let minted = try database.createKey(name: "alice")
-            let cache = AuthenticationCache(database: database, maximumAge: .milliseconds(200))
+    @Test(arguments: StoreKind.allCases) func aRevocationIsSeenOnceTheCachedResultIsOlderThanItsMaximumAge(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            let minted = try await database.createKey(name: "alice")
+            let cache = AuthenticationCache(store: database, maximumAge: .milliseconds(200))
             let start = ContinuousClock.now
             #expect(try await cache.authenticate(secret: minted.secret, instant: start).map(\.name) == .success("alice"))
-            try database.revokeKey("alice")
+            try await database.revokeKey("alice")
             // Within the window the cached answer stands; after it, the revocation applies.
             let within = start.advanced(by: .milliseconds(150))
             #expect(try await cache.authenticate(secret: minted.secret, instant: within).map(\.name) == .success("alice"))
@@ -20,11 +20,11 @@ import Testing
         }
     }
 
-    @Test func anExpiryPassingIsSeenAtOnceEvenWhenCached() async throws {
-        try await withTemporaryDatabaseAsync { database in
+    @Test(arguments: StoreKind.allCases) func anExpiryPassingIsSeenAtOnceEvenWhenCached(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
             let now = Date()
-            let minted = try database.createKey(name: "bob", expiresAt: now.addingTimeInterval(5), now: now)
-            let cache = AuthenticationCache(database: database, maximumAge: .seconds(60))
+            let minted = try await database.createKey(name: "bob", expiresAt: now.addingTimeInterval(5), now: now)
+            let cache = AuthenticationCache(store: database, maximumAge: .seconds(60))
             let fresh = try await cache.authenticate(secret: minted.secret, now: now)
             let later = try await cache.authenticate(secret: minted.secret, now: now.addingTimeInterval(6))
             #expect(fresh.map(\.name) == .success("bob"))
@@ -32,18 +32,11 @@ import Testing
         }
     }
 
-    @Test func unknownKeysAreRefused() async throws {
-        try await withTemporaryDatabaseAsync { database in
-            let cache = AuthenticationCache(database: database)
+    @Test(arguments: StoreKind.allCases) func unknownKeysAreRefused(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            let cache = AuthenticationCache(store: database)
             let outcome = try await cache.authenticate(secret: "sk-sluice-" + String(repeating: "x", count: 40))
             #expect(outcome == .failure(.unknown))
         }
     }
-}
-
-/// `withTemporaryDatabase` for async bodies.
-private func withTemporaryDatabaseAsync(_ body: (SluiceDatabase) async throws -> Void) async throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-auth-cache-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try await body(try SluiceDatabase(path: folder.appendingPathComponent("sluice.sqlite").path))
 }

@@ -6,70 +6,70 @@ import Testing
 @testable import SluiceStore
 
 @Suite struct KeyLookupTests {
-    @Test func findKeyByNameOrID() throws {
-        try withTemporaryDatabase { database, _ in
-            let minted = try database.createKey(name: "ci")
-            _ = try database.createKey(name: "other")
-            #expect(try database.findKey("ci").id == minted.record.id)
-            #expect(try database.findKey(minted.record.id).name == "ci")
+    @Test(arguments: StoreKind.allCases) func findKeyByNameOrID(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            let minted = try await database.createKey(name: "ci")
+            _ = try await database.createKey(name: "other")
+            #expect(try await database.findKey("ci").id == minted.record.id)
+            #expect(try await database.findKey(minted.record.id).name == "ci")
         }
     }
 
-    @Test func findUnknownKeyIsNotFound() throws {
-        try withTemporaryDatabase { database, _ in
-            _ = try database.createKey(name: "ci")
-            let error = try #require(throws: SluiceError.self) { try database.findKey("ghost") }
+    @Test(arguments: StoreKind.allCases) func findUnknownKeyIsNotFound(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            _ = try await database.createKey(name: "ci")
+            let error = try await #require(throws: SluiceError.self) { try await database.findKey("ghost") }
             #expect(error == SluiceError.notFound("no key named 'ghost'"))
             #expect(error.httpStatus == 404)
-            #expect(throws: SluiceError.self) { try database.revokeKey("ghost") }
+            await #expect(throws: SluiceError.self) { try await database.revokeKey("ghost") }
         }
     }
 
-    @Test func listKeysOrdersByCreationThenName() throws {
-        try withTemporaryDatabase { database, _ in
-            _ = try database.createKey(name: "b", now: referenceDate)
-            _ = try database.createKey(name: "a", now: referenceDate)
-            _ = try database.createKey(name: "c", now: referenceDate.addingTimeInterval(-60))
-            _ = try database.createKey(name: "d", now: referenceDate.addingTimeInterval(60))
-            #expect(try database.listKeys().map(\.name) == ["c", "a", "b", "d"])
+    @Test(arguments: StoreKind.allCases) func listKeysOrdersByCreationThenName(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            _ = try await database.createKey(name: "b", now: referenceDate)
+            _ = try await database.createKey(name: "a", now: referenceDate)
+            _ = try await database.createKey(name: "c", now: referenceDate.addingTimeInterval(-60))
+            _ = try await database.createKey(name: "d", now: referenceDate.addingTimeInterval(60))
+            #expect(try await database.listKeys().map(\.name) == ["c", "a", "b", "d"])
         }
     }
 
-    @Test func listKeysIncludesRevokedKeys() throws {
-        try withTemporaryDatabase { database, _ in
-            #expect(try database.listKeys().isEmpty)
-            _ = try database.createKey(name: "ci", now: referenceDate)
-            try database.revokeKey("ci", now: referenceDate)
-            #expect(try database.listKeys().map(\.revokedAt) == [referenceDate])
+    @Test(arguments: StoreKind.allCases) func listKeysIncludesRevokedKeys(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            #expect(try await database.listKeys().isEmpty)
+            _ = try await database.createKey(name: "ci", now: referenceDate)
+            try await database.revokeKey("ci", now: referenceDate)
+            #expect(try await database.listKeys().map(\.revokedAt) == [referenceDate])
         }
     }
 
-    @Test func recordUseWritesAtMostOncePerMinute() throws {
-        try withTemporaryDatabase { database, _ in
-            let key = try database.createKey(name: "ci", now: referenceDate).record
+    @Test func recordUseWritesAtMostOncePerMinute() async throws {
+        try await withTemporaryDatabase { database, _ in
+            let key = try await database.createKey(name: "ci", now: referenceDate).record
             database.recordUse(of: key, now: referenceDate)
             try database.waitForQueuedWrites()
-            #expect(try database.findKey("ci").lastUsedAt == referenceDate)
+            #expect(try await database.findKey("ci").lastUsedAt == referenceDate)
 
             database.recordUse(of: key, now: referenceDate.addingTimeInterval(10))
             try database.waitForQueuedWrites()
-            #expect(try database.findKey("ci").lastUsedAt == referenceDate)
+            #expect(try await database.findKey("ci").lastUsedAt == referenceDate)
 
             database.recordUse(of: key, now: referenceDate.addingTimeInterval(61))
             try database.waitForQueuedWrites()
-            #expect(try database.findKey("ci").lastUsedAt == referenceDate.addingTimeInterval(61))
+            #expect(try await database.findKey("ci").lastUsedAt == referenceDate.addingTimeInterval(61))
         }
     }
 
-    @Test func recordUseThrottlesEachKeySeparately() throws {
-        try withTemporaryDatabase { database, _ in
-            let first = try database.createKey(name: "one", now: referenceDate).record
-            let second = try database.createKey(name: "two", now: referenceDate).record
+    @Test func recordUseThrottlesEachKeySeparately() async throws {
+        try await withTemporaryDatabase { database, _ in
+            let first = try await database.createKey(name: "one", now: referenceDate).record
+            let second = try await database.createKey(name: "two", now: referenceDate).record
             database.recordUse(of: first, now: referenceDate)
             database.recordUse(of: second, now: referenceDate.addingTimeInterval(5))
             try database.waitForQueuedWrites()
-            #expect(try database.findKey("one").lastUsedAt == referenceDate)
-            #expect(try database.findKey("two").lastUsedAt == referenceDate.addingTimeInterval(5))
+            #expect(try await database.findKey("one").lastUsedAt == referenceDate)
+            #expect(try await database.findKey("two").lastUsedAt == referenceDate.addingTimeInterval(5))
         }
     }
 
@@ -81,18 +81,31 @@ import Testing
 }
 
 extension KeyLookupTests {
-    @Test func anIDWinsOverAKeyNamedLikeThatID() throws {
-        try withTemporaryDatabase { database, _ in
-            let alice = try database.createKey(name: "alice")
-            let impostor = try database.createKey(name: alice.record.id)
-            try database.revokeKey(alice.record.id)
-            #expect(try database.authenticate(secret: alice.secret) == .failure(.revoked))
-            #expect(try database.authenticate(secret: impostor.secret) == .success(try database.findKey(impostor.record.id)))
+    @Test func recordUseReachesPostgreSQL() async throws {
+        try await withTemporaryStore(.postgres) { database, _ in
+            let key = try await database.createKey(name: "ci", now: referenceDate).record
+            database.recordUse(of: key, now: referenceDate.addingTimeInterval(5))
+            var lastUsed: Date?
+            for _ in 0..<100 where lastUsed == nil {
+                try await Task.sleep(for: .milliseconds(20))
+                lastUsed = try await database.findKey("ci").lastUsedAt
+            }
+            #expect(lastUsed == referenceDate.addingTimeInterval(5))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func anIDWinsOverAKeyNamedLikeThatID(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { database, _ in
+            let alice = try await database.createKey(name: "alice")
+            let impostor = try await database.createKey(name: alice.record.id)
+            try await database.revokeKey(alice.record.id)
+            #expect(try await database.authentication(of: alice.secret) == .failure(.revoked))
+            #expect(try await database.authentication(of: impostor.secret) == .success(try await database.findKey(impostor.record.id)))
         }
     }
 }
 
-extension SluiceDatabase {
+extension SQLiteStore {
     /// Returns once the writes queued before it (``recordUse(of:now:)``'s) are done.
     func waitForQueuedWrites() throws {
         try pool.barrierWriteWithoutTransaction { _ in }

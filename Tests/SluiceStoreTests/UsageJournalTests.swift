@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SluiceStore
 import Testing
 
@@ -11,8 +10,8 @@ import Testing
             cacheHit: false, durationMilliseconds: 1.5, policies: "pii:EMAIL=1 \"quoted\"")
     }
 
-    private func rows(_ database: SluiceDatabase) throws -> [UsageRecord] {
-        try database.usageRows()
+    private func rows(_ store: any GatewayStore) async throws -> [UsageRecord] {
+        try await store.usage(afterID: 0, limit: 1000)
     }
 
     @Test func aLineReadsBackAsTheSameRecord() {
@@ -21,54 +20,75 @@ import Testing
         #expect(UsageRecord(journalLine: Array(original.journalLine.prefix(20))) == nil)
     }
 
-    @Test func rowsNotYetCommittedAreReplayedOnceAtTheNextOpen() async throws {
-        try await withTemporaryDatabaseAsync { database in
-            let (journal, recovered) = try UsageJournal.open(database: database)
-            #expect(recovered == 0)
-            #expect(journal.append(record(200)))
-            #expect(journal.append(record(499)))
-            // A crash: the journal is never committed nor closed.
-            let (reopened, replayed) = try UsageJournal.open(database: database)
-            #expect(replayed == 2)
-            #expect(try database.usageRows().map(\.status) == [200, 499])
-            #expect(try database.usageRows().first?.policies == "pii:EMAIL=1 \"quoted\"")
-            try await reopened.close()
-            #expect(try UsageJournal.open(database: database).recovered == 0)
-            #expect(try database.usageRows().count == 2)
+    @Test(arguments: StoreKind.allCases) func rowsNotYetCommittedAreReplayedOnceAtTheNextOpen(kind: StoreKind) async throws {
+        try await withJournalFolder { prefix in
+            try await withTemporaryStore(kind) { store, _ in
+                let (journal, recovered) = try await UsageJournal.open(store: store, prefix: prefix)
+                #expect(recovered == 0)
+                #expect(journal.append(record(200)))
+                #expect(journal.append(record(499)))
+                // A crash: the journal is never committed nor closed.
+                let (reopened, replayed) = try await UsageJournal.open(store: store, prefix: prefix)
+                #expect(replayed == 2)
+                #expect(try await rows(store).map(\.status) == [200, 499])
+                #expect(try await rows(store).first?.policies == "pii:EMAIL=1 \"quoted\"")
+                try await reopened.close()
+                #expect(try await UsageJournal.open(store: store, prefix: prefix).recovered == 0)
+                #expect(try await rows(store).count == 2)
+            }
         }
     }
 
-    @Test func committedRowsAreNotCountedAgainAndATornLastLineIsSkipped() async throws {
-        try await withTemporaryDatabaseAsync { database in
-            let (journal, _) = try UsageJournal.open(database: database)
-            #expect(journal.append(record(200)))
-            try await journal.commit()
-            #expect(journal.append(record(529)))
-            // A crash in the middle of a line.
-            let segments = try FileManager.default.contentsOfDirectory(atPath: (database.path as NSString).deletingLastPathComponent)
-                .filter { $0.contains("-usage.") }
-            #expect(segments.count == 1)
-            let handle = try FileHandle(
-                forWritingTo: URL(fileURLWithPath: (database.path as NSString).deletingLastPathComponent + "/" + segments[0]))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(#"{"created_at":1764000000,"endp"#.utf8))
-            try handle.close()
-            let (_, replayed) = try UsageJournal.open(database: database)
-            #expect(replayed == 1)
-            #expect(try database.usageRows().map(\.status) == [200, 529])
+    @Test(arguments: StoreKind.allCases) func committedRowsAreNotCountedAgainAndATornLastLineIsSkipped(kind: StoreKind) async throws {
+        try await withJournalFolder { prefix in
+            try await withTemporaryStore(kind) { store, _ in
+                let (journal, _) = try await UsageJournal.open(store: store, prefix: prefix)
+                #expect(journal.append(record(200)))
+                try await journal.commit()
+                #expect(journal.append(record(529)))
+                // A crash in the middle of a line.
+                let folder = (prefix as NSString).deletingLastPathComponent
+                let segments = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+                    $0.hasPrefix("usage.") && $0 != "usage.id"
+                }
+                #expect(segments.count == 1)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + segments[0]))
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(#"{"created_at":1764000000,"endp"#.utf8))
+                try handle.close()
+                let (_, replayed) = try await UsageJournal.open(store: store, prefix: prefix)
+                #expect(replayed == 1)
+                #expect(try await rows(store).map(\.status) == [200, 529])
+            }
+        }
+    }
+
+    @Test func twoJournalsOnOneDatabaseKeepTheirOwnMarks() async throws {
+        try await withJournalFolder { first in
+            try await withJournalFolder { second in
+                try await withTemporaryStore(.postgres) { store, openAnother in
+                    let (one, _) = try await UsageJournal.open(store: store, prefix: first)
+                    let (two, _) = try await UsageJournal.open(store: try await openAnother(), prefix: second)
+                    #expect(one.append(record(200)))
+                    #expect(two.append(record(201)))
+                    #expect(two.append(record(202)))
+                    try await one.close()
+                    try await two.close()
+                    #expect(try await rows(store).map(\.status).sorted() == [200, 201, 202])
+                    // Neither replays the other's segments, nor its own again.
+                    #expect(try await UsageJournal.open(store: store, prefix: first).recovered == 0)
+                    #expect(try await UsageJournal.open(store: store, prefix: second).recovered == 0)
+                    #expect(try await rows(store).count == 3)
+                }
+            }
         }
     }
 }
 
-extension SluiceDatabase {
-    func usageRows() throws -> [UsageRecord] {
-        try DatabaseQueue(path: path).read { db in try UsageRecord.order(Column("id")).fetchAll(db) }
-    }
-}
-
-/// A migrated database in a fresh folder, for async bodies.
-private func withTemporaryDatabaseAsync(_ body: (SluiceDatabase) async throws -> Void) async throws {
+/// A journal prefix (`FOLDER/usage`) in a fresh folder, removed afterwards.
+private func withJournalFolder(_ body: (String) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-journal-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    try await body(try SluiceDatabase(path: folder.appendingPathComponent("sluice.sqlite").path))
+    try await body(folder.appendingPathComponent("usage").path)
 }

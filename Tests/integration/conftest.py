@@ -14,6 +14,8 @@ sluice          factory (function scope): sluice(backends=…, routes=…, extra
 start_sluice    alias of `sluice`.
 module_sluice   the same factory with module scope (servers shared by a module's tests).
 shared_sluice   a module-scoped, started server with the default config.
+postgres        a throwaway PostgreSQL server for the session (postgres_cluster.PostgresCluster):
+                `postgres.create_database()` gives each test a database URL of its own.
 The autouse `_no_key_leaks` fixture checks after every test that no key minted through the CLI
 appears in the log of any live server.
 """
@@ -27,6 +29,7 @@ from typing import Any
 import pytest
 
 from mock_upstream import MockUpstream, refused_url as _refused_url
+from postgres_cluster import PostgresCluster
 from sluice_harness import LIVE_INSTANCES, STOP_TIMEOUT, Sluice, require_binary
 
 # Keep the SDKs and requests away from anything in the environment.
@@ -35,6 +38,13 @@ for _v in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "A
            "all_proxy", "ALL_PROXY"):
     os.environ.pop(_v, None)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.close()
 
 
 # --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import requests
 from mock_upstream import DEFAULT_TEXT, free_port, parse_sse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS_DIR = REPO_ROOT / "migrations"
+MIGRATIONS_DIR = REPO_ROOT / "migrations" / "sqlite"  # the SQLite dialect; postgres/ is tested by test_replicas.py
 POLICIES_DIR = REPO_ROOT / "policies"
 
 UPSTREAM_SECRET = "upstream-secret"

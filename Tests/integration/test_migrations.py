@@ -1,4 +1,4 @@
-"""Schema migrations: numbered SQL files in migrations/, applied in order by
+"""SQLite schema migrations: numbered SQL files in migrations/sqlite/, applied in order by
 `sluice migrate` and at start-up, recorded in sluice_migrations; upgrading an
 old database keeps its rows."""
 

@@ -17,6 +17,8 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case upstreamFailed = "upstream_failed"
         case upstreamTimedOut = "upstream_timed_out"
         case overloaded = "overloaded_error"
+        /// Sluice cannot answer for now through no fault of the request: its database is unreachable.
+        case unavailable = "service_unavailable"
         case internalFailure = "api_error"
     }
 
@@ -54,6 +56,7 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .internalFailure: 500
         case .upstreamFailed: 502
         case .upstreamTimedOut: 504
+        case .unavailable: 503
         case .overloaded: 529
         }
     }

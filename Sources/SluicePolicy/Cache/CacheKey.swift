@@ -1,5 +1,5 @@
 internal import SluiceCore
-internal import SluiceStore
+internal import SluiceCrypto
 
 /// The response cache's key: the SHA-256 of a stable serialization of everything in a
 /// canonical request that can change the answer, and nothing that cannot.
@@ -21,7 +21,7 @@ internal import SluiceStore
 /// that differ in a field above serialize alike.
 enum CacheKey {
     static func make(for request: ChatRequest, scope: String) -> String {
-        SluiceDatabase.sha256Hex(material(for: request, scope: scope).serialized())
+        SHA256.hexDigest(of: material(for: request, scope: scope).serialized())
     }
 
     static func material(for request: ChatRequest, scope: String) -> JSONValue {

@@ -21,7 +21,7 @@ public struct CacheStageFactory: PolicyStageFactory {
 
     public func makeStage(settings: JSONCursor, environment: PolicyEnvironment) throws -> any PolicyStage {
         let settings = try CacheSettings(settings: settings)
-        let cache = environment.service(ResponseCache.serviceName, as: ResponseCache.self) ?? ResponseCache(database: nil)
+        let cache = environment.service(ResponseCache.serviceName, as: ResponseCache.self) ?? ResponseCache(store: nil)
         return CacheStage(settings: settings, cache: cache)
     }
 }

@@ -1,21 +1,20 @@
 public import Foundation
 internal import Logging
 internal import SluiceCore
-public import SluiceStore
 internal import Synchronization
 
 /// Complete responses by the hash of the request they answer, shared by all policies and kept
 /// across policy reloads and restarts.
 ///
-/// The server creates one with the database and hands it to stages through
+/// The server creates one with the store and hands it to stages through
 /// ``SluiceCore/PolicyEnvironment`` under ``serviceName``:
 ///
 /// ```swift
-/// let cache = ResponseCache(database: database)
+/// let cache = ResponseCache(store: store)
 /// let environment = PolicyEnvironment(services: [ResponseCache.serviceName: cache])
 /// ```
 ///
-/// Entries live in SQLite (`response_cache`) behind an in-memory LRU front of decoded
+/// Entries live in the database (`response_cache`, shared by replicas on PostgreSQL) behind an in-memory LRU front of decoded
 /// responses, so a hot entry costs no database read. Bounds come from the policy that uses
 /// the cache: an entry older than its `ttl` is a miss, and each store evicts the least recently
 /// used entries until the whole store is within `max_entries` and `max_bytes` (sizes of the
@@ -39,7 +38,7 @@ public final class ResponseCache: Sendable {
         var createdAt: Date
     }
 
-    private let database: SluiceDatabase?
+    private let store: (any PolicyStore)?
     private let memoryEntries: Int
     private let memoryBytes: Int
     private let now: @Sendable () -> Date
@@ -47,18 +46,18 @@ public final class ResponseCache: Sendable {
     private let logger = Logger(label: "sluice.policy.cache")
 
     /// - Parameters:
-    ///   - database: where entries are kept; `nil` keeps them in memory only, bounded by the
+    ///   - store: where entries are kept; `nil` keeps them in memory only, bounded by the
     ///     policy's `max_entries` and `max_bytes`.
     ///   - memoryEntries: most entries the memory front holds when there is a database.
     ///   - memoryBytes: most bytes (of stored JSON) the memory front holds when there is a database.
     ///   - now: the clock, replaceable in tests.
     public init(
-        database: SluiceDatabase?, memoryEntries: Int = 1024, memoryBytes: Int = 64 << 20,
+        store: (any PolicyStore)?, memoryEntries: Int = 1024, memoryBytes: Int = 64 << 20,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.database = database
-        self.memoryEntries = database == nil ? .max : memoryEntries
-        self.memoryBytes = database == nil ? .max : memoryBytes
+        self.store = store
+        self.memoryEntries = store == nil ? .max : memoryEntries
+        self.memoryBytes = store == nil ? .max : memoryBytes
         self.now = now
     }
 
@@ -73,22 +72,22 @@ public final class ResponseCache: Sendable {
                 front.entries.removeValue(forKey: key)
                 return .some(nil)
             }
-            if database != nil { front.touches[key] = now }
+            if store != nil { front.touches[key] = now }
             return .some(entry.response)
         }
         if let remembered { return remembered }
-        guard let database else { return nil }
+        guard let store else { return nil }
 
         let record: CachedResponseRecord?
         do {
-            record = try await database.cachedResponse(forKey: key)
+            record = try await store.cachedResponse(forKey: key)
         } catch {
             logger.error("could not read the response cache", metadata: ["error": "\(error)"])
             return nil
         }
         guard let record, record.createdAt >= oldest else { return nil }
         guard let response = CachedResponseCoding.decode(record.body, id: "") else {
-            try? await database.removeCachedResponse(forKey: key)
+            try? await store.removeCachedResponse(forKey: key)
             return nil
         }
         front.withLock { front in
@@ -113,9 +112,9 @@ public final class ResponseCache: Sendable {
             defer { front.touches = [:] }
             return front.touches
         }
-        guard let database else { return true }
+        guard let store else { return true }
         do {
-            let removed = try await database.storeCachedResponse(
+            let removed = try await store.storeCachedResponse(
                 CachedResponseRecord(cacheKey: key, body: body, createdAt: now), touches: touches,
                 expiredBefore: now.addingTimeInterval(-bounds.ttl), maxEntries: bounds.maxEntries, maxBytes: bounds.maxBytes)
             front.withLock { front in

@@ -24,6 +24,8 @@ public final class PolicyRegistry: Sendable {
     }
 
     private struct FileStamp: Equatable {
+        /// The file behind any links, so a swapped link is a change even to a file alike in date and size.
+        let target: String
         let modified: Date
         let size: Int
     }
@@ -102,9 +104,11 @@ public final class PolicyRegistry: Sendable {
     }
 
     private static func stamp(of path: String) -> FileStamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        // The file a link leads to: a ConfigMap volume updates by swapping a link above the file.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
             let modified = attributes[.modificationDate] as? Date, let size = attributes[.size] as? Int
         else { return nil }
-        return FileStamp(modified: modified, size: size)
+        return FileStamp(target: target, modified: modified, size: size)
     }
 }

@@ -1,7 +1,7 @@
 internal import Foundation
 
 /// The UTC day and month a moment falls in, named as the quota table stores them.
-struct QuotaPeriods: Sendable, Hashable {
+struct QuotaPeriods: Sendable, Hashable, Codable {
     /// `2025-11-21`
     let day: String
     /// `2025-11`

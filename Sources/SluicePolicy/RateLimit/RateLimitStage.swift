@@ -80,7 +80,7 @@ final class RateLimitTicket: Sendable {
     }
 
     deinit {
-        if claim() { ledger.settleInMemory(grant, tokens: grant.estimate) }
+        if claim() { ledger.settleDropped(grant, tokens: grant.estimate) }
     }
 
     /// Whether this call is the one that settles.

@@ -22,7 +22,7 @@ public struct RateLimitStageFactory: PolicyStageFactory {
 
     public func makeStage(settings: JSONCursor, environment: PolicyEnvironment) throws -> any PolicyStage {
         let limits = try RateLimits(settings: settings)
-        let ledger = environment.service(RateLimitLedger.serviceName, as: RateLimitLedger.self) ?? RateLimitLedger(database: nil)
+        let ledger = environment.service(RateLimitLedger.serviceName, as: RateLimitLedger.self) ?? RateLimitLedger(store: nil)
         return RateLimitStage(limits: limits, ledger: ledger)
     }
 }

@@ -6,7 +6,7 @@ internal import Foundation
 /// Unlike a fixed window it allows no double burst at a window's edge, and unlike a log of
 /// timestamps it costs O(1) in time and memory. Settling a reservation may leave the level
 /// below zero: a request that used more than it reserved delays the ones after it.
-struct TokenBucket: Sendable {
+struct TokenBucket: Sendable, Codable, Equatable {
     private(set) var capacity: Int
     private(set) var level: Double
     private var updatedAt: Date

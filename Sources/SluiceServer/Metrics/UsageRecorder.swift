@@ -1,6 +1,7 @@
 internal import Logging
 internal import ServiceLifecycle
 internal import SluiceStore
+internal import Synchronization
 
 /// Records each finished request's usage before its answer is complete, and moves the rows into
 /// the database in batches, off the request path.
@@ -15,6 +16,8 @@ final class UsageRecorder: Service, Sendable {
     private let metrics: GatewayMetrics
     private let logger: Logger
     private let flushInterval: Duration
+    /// Whether the last commit failed, so an outage is logged when it starts and ends, not five times a second.
+    private let failing = Atomic(false)
 
     init(journal: UsageJournal, metrics: GatewayMetrics, logger: Logger, flushInterval: Duration = .milliseconds(200)) {
         self.journal = journal
@@ -50,8 +53,14 @@ final class UsageRecorder: Service, Sendable {
     private func commit() async {
         do {
             try await journal.commit()
+            if failing.exchange(false, ordering: .relaxed) {
+                logger.notice("usage is recorded again")
+            }
         } catch {
-            logger.error("could not record usage; it is retried", metadata: ["error": "\(error)"])
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.error(
+                    "could not record usage; the journal keeps it on disk and it is retried", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+internal import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
@@ -6,11 +7,11 @@ internal import SluiceStore
 
 /// Requires a valid key on every API route, given as `x-api-key` or `Authorization: Bearer`.
 ///
-/// Keys are looked up in SQLite by their hash through a half-second cache, so a key revoked or
-/// rotated from the CLI is refused within a second without a restart.
+/// Keys are looked up in the store by their hash through a half-second cache, so a key revoked
+/// or rotated from the CLI or another replica is refused within a second without a restart.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
-    let database: SluiceDatabase
+    let store: any GatewayStore
     let cache: AuthenticationCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,7 +26,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.caller = key
             context.record.keyName = key.name
             context.logger[metadataKey: "key"] = .string(key.name)
-            database.recordUse(of: key)
+            store.recordUse(of: key, now: Date())
             return try await next(request, context)
         }
     }

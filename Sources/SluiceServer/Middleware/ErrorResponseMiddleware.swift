@@ -17,7 +17,7 @@ struct ErrorResponseMiddleware: RouterMiddleware {
             return context.record.clientClosedRequest()
         } catch {
             let sluiceError = SluiceError(reporting: error, request: request)
-            if sluiceError.category == .internalFailure {
+            if sluiceError.category == .internalFailure || sluiceError.category == .unavailable {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             context.record.errorCategory = sluiceError.category.rawValue

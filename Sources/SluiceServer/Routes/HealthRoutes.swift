@@ -5,13 +5,13 @@ internal import SluiceStore
 
 /// Unauthenticated operational routes: liveness, readiness, metrics, and `/` for reachability checks.
 struct HealthRoutes {
-    let database: SluiceDatabase
+    let store: any GatewayStore
     let backendNames: [String]
     let metrics: GatewayMetrics
 
     func register(on router: Router<SluiceRequestContext>) {
         router.get("healthz") { _, _ in Gateway.jsonResponse(["status": "ok"]) }
-        router.get("readyz") { _, _ in readiness() }
+        router.get("readyz") { _, _ in await readiness() }
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -22,9 +22,9 @@ struct HealthRoutes {
     }
 
     /// Ready when the database answers and at least one backend is configured.
-    private func readiness() -> Response {
+    private func readiness() async -> Response {
         var problems: [JSONValue] = []
-        if !database.isReachable() { problems.append("database is not reachable") }
+        if await !store.isReachable() { problems.append("database is not reachable") }
         if backendNames.isEmpty { problems.append("no backends are configured") }
         let body: JSONValue = [
             "status": problems.isEmpty ? "ready" : "not_ready",

@@ -1,12 +1,14 @@
 public import Foundation
-public import GRDB
 public import SluiceCore
 
 /// An API key as stored: everything but the key itself, of which only a hash is kept.
 public struct APIKey: Sendable, Hashable, Codable {
+    /// The prefix of every Sluice key.
+    public static let secretPrefix = "sk-sluice-"
+
     public var id: String
     public var name: String
-    var keyHash: Data
+    package var keyHash: Data
     /// The first characters of the key, enough for an admin to recognise it.
     public var keyPrefix: String
     /// The policy applied to this key's requests; `nil` means the configured default.
@@ -17,13 +19,35 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var revokedAt: Date?
     public var createdAt: Date
     public var lastUsedAt: Date?
-    var previousKeyHash: Data?
+    package var previousKeyHash: Data?
     /// Until when the key replaced by the last rotation still works.
     public var previousKeyExpiresAt: Date?
     /// Overrides of the policy's rate limits for this key; `nil` keeps the policy's.
     public var requestsPerMinute: Int?
     public var tokensPerMinute: Int?
     public var concurrency: Int?
+
+    package init(
+        id: String, name: String, keyHash: Data, keyPrefix: String, policy: String?, models: [String], expiresAt: Date?,
+        revokedAt: Date?, createdAt: Date, lastUsedAt: Date?, previousKeyHash: Data?, previousKeyExpiresAt: Date?,
+        requestsPerMinute: Int?, tokensPerMinute: Int?, concurrency: Int?
+    ) {
+        self.id = id
+        self.name = name
+        self.keyHash = keyHash
+        self.keyPrefix = keyPrefix
+        self.policy = policy
+        self.models = models
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.previousKeyHash = previousKeyHash
+        self.previousKeyExpiresAt = previousKeyExpiresAt
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.concurrency = concurrency
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, name, policy, models
@@ -48,14 +72,5 @@ public struct APIKey: Sendable, Hashable, Codable {
     /// Whether this key may use `model`.
     public func allows(model: String) -> Bool {
         models.isEmpty || models.contains { ModelGlob($0).matches(model) }
-    }
-}
-
-extension APIKey: FetchableRecord, PersistableRecord {
-    public static var databaseTableName: String { "api_keys" }
-
-    // `models` is a JSON array in a TEXT column.
-    public static var databaseJSONEncoder: (String) -> JSONEncoder {
-        { _ in JSONEncoder() }
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+internal import SluiceCrypto
 internal import Synchronization
 
 /// Remembers recent authentication results for a moment, so a busy key costs one SQLite read
@@ -13,13 +14,13 @@ public final class AuthenticationCache: Sendable {
         let fetched: ContinuousClock.Instant
     }
 
-    private let database: SluiceDatabase
+    private let store: any GatewayStore
     private let maximumAge: Duration
     private let maximumEntries = 10_000
     private let entries = Mutex<[[UInt8]: Entry]>([:])
 
-    public init(database: SluiceDatabase, maximumAge: Duration = .milliseconds(500)) {
-        self.database = database
+    public init(store: any GatewayStore, maximumAge: Duration = .milliseconds(500)) {
+        self.store = store
         self.maximumAge = maximumAge
     }
 
@@ -29,13 +30,13 @@ public final class AuthenticationCache: Sendable {
     public func authenticate(
         secret: String, now: Date = Date(), instant: ContinuousClock.Instant = .now
     ) async throws -> Result<APIKey, KeyRejection> {
-        let hash = KeyHash.sha256(secret)
+        let hash = SHA256.digest(secret)
         let clock = instant
         if let entry = entries.withLock({ $0[hash] }), clock - entry.fetched < maximumAge {
             if case .success(let key) = entry.result, let expiresAt = key.expiresAt, expiresAt <= now { return .failure(.expired) }
             return entry.result
         }
-        let result = try await database.authentication(of: secret, now: now)
+        let result = try await store.authentication(of: secret, now: now)
         entries.withLock { entries in
             // Unknown keys are cached too (a client retrying a bad key costs nothing), but the
             // map stays bounded: at the limit it starts over.

@@ -1,12 +1,14 @@
-internal import Foundation
+package import Foundation
 internal import Synchronization
 
 /// Remembers when each key's use was last written, so `last_used_at` costs one write a minute.
-final class LastUsedThrottle: Sendable {
+package final class LastUsedThrottle: Sendable {
     private let lastWrites = Mutex<[String: Date]>([:])
     private let interval: TimeInterval = 60
 
-    func shouldRecord(keyID: String, now: Date) -> Bool {
+    package init() {}
+
+    package func shouldRecord(keyID: String, now: Date) -> Bool {
         lastWrites.withLock { writes in
             if let last = writes[keyID], now.timeIntervalSince(last) < interval { return false }
             writes[keyID] = now

@@ -1,5 +1,4 @@
 public import Foundation
-public import GRDB
 
 /// One API request as recorded for `sluice usage`: who, which model and backend, tokens, outcome.
 /// It holds no prompt or response text.
@@ -56,13 +55,5 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         case cacheCreationInputTokens = "cache_creation_input_tokens"
         case cacheHit = "cache_hit"
         case durationMilliseconds = "duration_ms"
-    }
-}
-
-extension UsageRecord: FetchableRecord, MutablePersistableRecord {
-    public static var databaseTableName: String { "usage" }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
     }
 }

@@ -1,75 +1,16 @@
-internal import CCrypto
 public import Foundation
 public import GRDB
-
-/// One stored response: an opaque body (the policy module's JSON form of a canonical response)
-/// under the hash of the request it answers.
-public struct CachedResponseRecord: Sendable, Hashable, Codable {
-    /// Hex SHA-256 of the canonical request (see ``SluiceDatabase/sha256Hex(_:)``).
-    public var cacheKey: String
-    public var body: String
-    /// The body's size in bytes, what `max_bytes` counts.
-    public var size: Int
-    public var createdAt: Date
-    /// Updated lazily: hits are remembered in memory and written with the next store (see
-    /// ``SluiceDatabase/storeCachedResponse(_:touches:expiredBefore:maxEntries:maxBytes:)``).
-    public var lastUsedAt: Date
-
-    public init(cacheKey: String, body: String, createdAt: Date, lastUsedAt: Date? = nil) {
-        self.cacheKey = cacheKey
-        self.body = body
-        self.size = body.utf8.count
-        self.createdAt = createdAt
-        self.lastUsedAt = lastUsedAt ?? createdAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case body, size
-        case cacheKey = "cache_key"
-        case createdAt = "created_at"
-        case lastUsedAt = "last_used_at"
-    }
-}
+public import SluicePolicy
 
 extension CachedResponseRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "response_cache" }
 }
 
-extension SluiceDatabase {
-    /// Lower-case hex SHA-256 of `bytes`, for keys derived from content (the response cache's).
-    ///
-    /// Kept here so that OpenSSL stays behind the store, the only module that links it.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
-            }
-        }
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(digest.count * 2)
-        for byte in digest {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: hex, as: UTF8.self)
-    }
-
-    /// The stored response under `cacheKey`, fresh or not: the caller judges its age.
+extension SQLiteStore {
     public func cachedResponse(forKey cacheKey: String) async throws -> CachedResponseRecord? {
         try await pool.read { db in try CachedResponseRecord.fetchOne(db, key: cacheKey) }
     }
 
-    /// Stores `record` (replacing any entry under its key), then brings the cache within bounds.
-    ///
-    /// In one transaction: writes the pending `touches` (when each entry was last used), removes
-    /// entries created before `expiredBefore`, stores the record, and evicts the least recently
-    /// used other entries until at most `maxEntries` remain and their sizes add up to at most
-    /// `maxBytes`.
-    ///
-    /// - Returns: the keys removed (expired or evicted), so a memory front can drop them too.
-    @discardableResult
     public func storeCachedResponse(
         _ record: CachedResponseRecord, touches: [String: Date] = [:], expiredBefore: Date, maxEntries: Int, maxBytes: Int
     ) async throws -> [String] {
@@ -112,7 +53,6 @@ extension SluiceDatabase {
         }
     }
 
-    /// Removes the entry under `cacheKey`, if any (one found expired, or unreadable).
     public func removeCachedResponse(forKey cacheKey: String) async throws {
         _ = try await pool.write { db in try CachedResponseRecord.deleteOne(db, key: cacheKey) }
     }

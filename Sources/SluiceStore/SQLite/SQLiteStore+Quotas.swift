@@ -1,7 +1,7 @@
 public import Foundation
 internal import GRDB
 
-/// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).
+/// A row of `token_quotas`.
 struct TokenQuotaRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "token_quotas"
 
@@ -17,11 +17,7 @@ struct TokenQuotaRecord: Sendable, Hashable, Codable, FetchableRecord, Persistab
     }
 }
 
-extension SluiceDatabase {
-    /// The tokens `keyID` has used in each of `periods`; a period never charged counts 0.
-    ///
-    /// Period labels are chosen by the caller (the rate-limit stage uses the UTC day and month,
-    /// `2025-11-21` and `2025-11`); the store only adds them up.
+extension SQLiteStore {
     public func quotaTokens(keyID: String, periods: [String]) async throws -> [String: Int] {
         let records = try await pool.read { db in
             try TokenQuotaRecord.filter(Column("key_id") == keyID && periods.contains(Column("period"))).fetchAll(db)
@@ -31,7 +27,6 @@ extension SluiceDatabase {
         return totals
     }
 
-    /// Adds `tokens` to what `keyID` has used in each of `periods`, in one transaction.
     public func addQuotaTokens(_ tokens: Int, keyID: String, periods: [String], now: Date = Date()) async throws {
         guard tokens != 0, !periods.isEmpty else { return }
         try await pool.write { db in
@@ -43,6 +38,14 @@ extension SluiceDatabase {
                             tokens = tokens + excluded.tokens, updated_at = excluded.updated_at
                         """,
                     arguments: [keyID, period, tokens, now])
+            }
+        }
+    }
+
+    public func quotaTotals() async throws -> [QuotaTotal] {
+        try await pool.read { db in
+            try TokenQuotaRecord.order(Column("key_id"), Column("period")).fetchAll(db).map {
+                QuotaTotal(keyID: $0.keyID, period: $0.period, tokens: $0.tokens, updatedAt: $0.updatedAt)
             }
         }
     }

@@ -1,0 +1,59 @@
+internal import Foundation
+internal import PostgresNIO
+public import SluiceStore
+
+/// What `sluice db copy` did.
+public struct CopySummary: Sendable, Hashable {
+    public var keysCopied = 0
+    public var keysAlreadyThere = 0
+    public var usageCopied = 0
+    public var usageAlreadyThere = 0
+    public var quotaTotals = 0
+}
+
+extension PostgresStore {
+    /// Copies keys (with their hashes: no key is minted, every secret keeps working), usage rows
+    /// and quota totals from `source` into this database. Copying again adds nothing: keys are
+    /// matched by id, usage rows by their source row, and quota totals keep the larger count.
+    ///
+    /// - Parameter sourceName: names the source in each copied usage row (`copied_from`).
+    public func copy(from source: any GatewayStore, sourceName: String) async throws -> CopySummary {
+        var summary = CopySummary()
+        for key in try await source.listKeys() {
+            let inserted = try await run { client in
+                try await client.query(
+                    """
+                    INSERT INTO api_keys (\(unescaped: Self.keyColumns)) VALUES (
+                        \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(Self.encodeModels(key.models)),
+                        \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
+                        \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """
+                ).collect().count
+            }
+            if inserted == 1 { summary.keysCopied += 1 } else { summary.keysAlreadyThere += 1 }
+        }
+        var after: Int64 = 0
+        while true {
+            let batch = try await source.usage(afterID: after, limit: 1000)
+            guard let last = batch.last?.id else { break }
+            after = last
+            let query = Self.insertion(of: batch, copiedFrom: sourceName)
+            let inserted = try await run(deadline: .seconds(60)) { client in try await client.query(query).collect().count }
+            summary.usageCopied += inserted
+            summary.usageAlreadyThere += batch.count - inserted
+        }
+        for total in try await source.quotaTotals() {
+            try await run { client in
+                try await client.query(
+                    """
+                    INSERT INTO token_quotas (key_id, period, tokens, updated_at)
+                    VALUES (\(total.keyID), \(total.period), \(total.tokens), \(total.updatedAt))
+                    ON CONFLICT (key_id, period) DO UPDATE SET tokens = GREATEST(token_quotas.tokens, excluded.tokens)
+                    """)
+            }
+            summary.quotaTotals += 1
+        }
+        return summary
+    }
+}

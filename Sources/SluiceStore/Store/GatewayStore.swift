@@ -1,0 +1,71 @@
+public import Foundation
+public import SluicePolicy
+
+/// Everything Sluice keeps in its database: API keys, usage, and what the policy stages store
+/// (``SluicePolicy/PolicyStore``). ``SQLiteStore`` serves one process on one box; the
+/// PostgreSQL store (module SluicePostgres) lets several replicas act as one gateway.
+///
+/// Methods that cannot reach the database throw ``StoreUnavailable``, which the server answers
+/// with 503 and a `retry-after`.
+public protocol GatewayStore: PolicyStore {
+    /// Where the database is, safe to log (never a password).
+    var location: String { get }
+
+    /// The migrations opening the store applied (empty when it was already current).
+    var appliedMigrations: [Migration] { get }
+
+    /// The versions recorded in `sluice_migrations`.
+    func migrationVersions() async throws -> [Int]
+
+    /// Whether the database answers a query now (for `/readyz`).
+    func isReachable() async -> Bool
+
+    /// Lets go of connections and files; the store is unusable afterwards.
+    func close() async
+
+    // MARK: Keys (minting, rotation and checks are built on these in ``GatewayStore``'s extension)
+
+    /// Stores a new key; a name already taken is a ``SluiceCore/SluiceError`` 400.
+    func insertKey(_ key: APIKey) async throws
+    /// Replaces the stored key with the same id.
+    func updateKey(_ key: APIKey) async throws
+    /// Every key, oldest first.
+    func listKeys() async throws -> [APIKey]
+    /// The key with this id, else the key with this name.
+    func key(idOrName: String) async throws -> APIKey?
+    /// The key whose hash or grace-window previous hash is `hash`.
+    func key(hash: [UInt8]) async throws -> APIKey?
+    /// Records that a key was used, rarely and without waiting (see ``LastUsedThrottle``).
+    func recordUse(of key: APIKey, now: Date)
+    /// Whether any key exists (an empty database gets first-run instructions).
+    func hasKeys() async throws -> Bool
+
+    // MARK: Usage
+
+    /// Records finished requests from segment `segment` of the usage journal `journal`, all in one
+    /// transaction with the journal's mark, so a replay never counts a request twice.
+    func recordUsage(_ records: [UsageRecord], journal: String, segment: UInt64) async throws
+    /// The newest segment of `journal` already recorded (0 for none).
+    func usageJournalMark(journal: String) async throws -> UInt64
+    /// Per key and model totals since `since`, optionally for one key, busiest first.
+    func usageSummary(since: Date, keyName: String?) async throws -> [UsageSummary]
+    /// Usage rows with ids above `id`, in id order, at most `limit` (for `sluice db copy`).
+    func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord]
+    /// Every stored quota total (for `sluice db copy`).
+    func quotaTotals() async throws -> [QuotaTotal]
+}
+
+/// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).
+public struct QuotaTotal: Sendable, Hashable {
+    public var keyID: String
+    public var period: String
+    public var tokens: Int
+    public var updatedAt: Date
+
+    public init(keyID: String, period: String, tokens: Int, updatedAt: Date) {
+        self.keyID = keyID
+        self.period = period
+        self.tokens = tokens
+        self.updatedAt = updatedAt
+    }
+}

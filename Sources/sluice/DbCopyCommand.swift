@@ -1,0 +1,76 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Logging
+internal import SluiceConfig
+internal import SluiceCore
+internal import SluicePostgres
+internal import SluiceStore
+
+/// `sluice db copy`: a single box's SQLite database into the PostgreSQL database its replicas will share.
+struct DbCopyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy keys, usage and quota totals from a SQLite file into PostgreSQL.",
+        discussion: """
+            Keys keep their secrets (only hashes are copied), so every client keeps working. Copying \
+            again adds nothing: run it once more just before switching the gateway over.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The SQLite database to copy from.", valueName: "file"))
+    var from: String
+
+    @Option(help: ArgumentHelp("The postgres:// URL to copy into (default: the configured database).", valueName: "url"))
+    var to: String?
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: from) else { throw CommandFailure("no SQLite database at \(from)") }
+        var configuration = try store.loadConfiguration()
+        if let to { configuration.database = to }
+        guard case .postgres = try? DatabaseLocation(configuration.database) else {
+            throw CommandFailure("the target must be a postgres:// URL (--to, or database: in the configuration)")
+        }
+        var sourceConfiguration = configuration
+        sourceConfiguration.database = from
+        let source = try await StoreOptions.openStore(sourceConfiguration, logger: StoreOptions.quietLogger)
+        let target: any GatewayStore
+        do {
+            target = try await StoreOptions.openStore(configuration, logger: StoreOptions.quietLogger)
+        } catch {
+            await source.close()
+            throw error
+        }
+        let outcome: Result<CopySummary, any Error>
+        if let postgres = target as? PostgresStore {
+            do {
+                outcome = .success(try await postgres.copy(from: source, sourceName: source.location))
+            } catch let error as StoreUnavailable {
+                outcome = .failure(CommandFailure("cannot reach the database: \(error.reason)"))
+            } catch {
+                outcome = .failure(error)
+            }
+        } else {
+            outcome = .failure(CommandFailure("the target is not PostgreSQL"))
+        }
+        await source.close()
+        await target.close()
+        let summary = try outcome.get()
+        if json {
+            print(
+                Output.json([
+                    "from": .string(source.location), "to": .string(target.location),
+                    "keys_copied": .integer(summary.keysCopied), "keys_already_there": .integer(summary.keysAlreadyThere),
+                    "usage_copied": .integer(summary.usageCopied), "usage_already_there": .integer(summary.usageAlreadyThere),
+                    "quota_totals": .integer(summary.quotaTotals),
+                ]))
+        } else {
+            print("Copied \(source.location) into \(target.location):")
+            print("  keys:         \(summary.keysCopied) copied, \(summary.keysAlreadyThere) already there")
+            print("  usage rows:   \(summary.usageCopied) copied, \(summary.usageAlreadyThere) already there")
+            print("  quota totals: \(summary.quotaTotals)")
+        }
+    }
+}
