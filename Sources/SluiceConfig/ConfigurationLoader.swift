@@ -48,6 +48,7 @@ public enum ConfigurationLoader {
         var routeNodes: [YAMLCursor] = []
         for (key, value) in try document.entries(allowed: [
             "listen", "database", "database_pool", "database_password_env", "usage_journal", "policies_dir", "default_policy", "body_limit",
+            "tls",
             "shutdown_grace", "keepalive_interval",
             "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "backends", "routes",
         ]) {
@@ -67,6 +68,7 @@ public enum ConfigurationLoader {
             case "idle_timeout": configuration.connectionLimits.idleTimeout = try value.duration()
             case "max_connections": configuration.connectionLimits.maxConnections = try value.positiveInt()
             case "request_timeout": configuration.requestTimeout = try value.duration()
+            case "tls": configuration.tls = try parseTLS(value)
             case "backends":
                 backendNodes = try value.list()
                 configuration.backends = try backendNodes.map(parseBackend)
@@ -78,6 +80,16 @@ public enum ConfigurationLoader {
         }
         try validateReferences(configuration, backendNodes: backendNodes, routeNodes: routeNodes)
         return configuration
+    }
+
+    private static func parseTLS(_ node: YAMLCursor) throws(ConfigurationError) -> TLSFiles {
+        let entries = try node.entries(allowed: ["cert_file", "key_file", "client_ca_file"])
+        var values: [String: String] = [:]
+        for (key, value) in entries { values[key] = try value.string() }
+        guard let certificate = values["cert_file"], let key = values["key_file"] else {
+            throw node.error("tls needs both cert_file and key_file")
+        }
+        return TLSFiles(certificateFile: certificate, keyFile: key, clientCAFile: values["client_ca_file"])
     }
 
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {

@@ -24,10 +24,26 @@ public struct SluiceConfiguration: Sendable, Hashable {
     /// The longest a request may take, upstream included: past it a plain response is a 504 and a
     /// stream ends with an error event.
     public var requestTimeout: Duration = .seconds(600)
+    /// The listener's certificate and key; without them Sluice listens in plain HTTP.
+    public var tls: TLSFiles?
     public var backends: [BackendConfiguration] = []
     public var routes: [RouteConfiguration] = []
 
     public init() {}
+}
+
+/// The PEM files of the listener's TLS: its certificate chain and key, and optionally the CA
+/// whose certificates clients must present (mutual TLS).
+public struct TLSFiles: Sendable, Hashable {
+    public var certificateFile: String
+    public var keyFile: String
+    public var clientCAFile: String?
+
+    public init(certificateFile: String, keyFile: String, clientCAFile: String? = nil) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.clientCAFile = clientCAFile
+    }
 }
 
 /// Bounds on client connections, so that slow, silent or too many clients cannot hold the server.

@@ -68,10 +68,19 @@ public enum GatewayServer {
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
+            let certificates = try configuration.tls.map { try ListenerCertificates(files: $0) }
+            if certificates == nil, !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
+                logger.warning(
+                    "listening beyond this machine without TLS: keys and prompts cross the network in clear text (set tls: or put a TLS proxy in front)",
+                    metadata: ["listen": "\(configuration.host):\(configuration.port)"])
+            }
             let application = Application(
                 router: router,
                 server: HTTPServerBuilder { responder in
-                    GuardedHTTP1Channel(responder: responder, limits: limits, openConnections: openConnections)
+                    let http = GuardedHTTP1Channel(
+                        responder: responder, limits: limits, openConnections: openConnections, secure: certificates != nil)
+                    guard let certificates else { return http }
+                    return TLSListenerChannel(base: http, certificates: certificates)
                 },
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
                 onServerRunning: { _ in
@@ -81,7 +90,10 @@ public enum GatewayServer {
             var serviceConfiguration = ServiceGroupConfiguration(
                 // Shut down in reverse: the cut learns the time first, the server drains, then the last
                 // usage is written.
-                services: [usage, PolicyReloadService(registry: policies, pollInterval: .seconds(2)), application, shutdownCut],
+                services: [
+                    usage, ReloadService(registry: policies, certificates: certificates, pollInterval: .seconds(2), logger: logger),
+                    application, shutdownCut,
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // Requests still running when the grace period ends are cut with an error (RequestCutoff);
             // the extra moment lets those answers and their usage rows go out before the hard stop.

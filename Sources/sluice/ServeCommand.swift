@@ -29,11 +29,23 @@ struct ServeCommand: AsyncParsableCommand {
             "Serve this GGUF model with the embedded engine: a backend 'local' and a catch-all route to it.", valueName: "path"))
     var modelPath: String?
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = try store.loadConfiguration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil): break
+        case (let certificate?, let key?):
+            configuration.tls = TLSFiles(certificateFile: certificate, keyFile: key, clientCAFile: configuration.tls?.clientCAFile)
+        default: throw CommandFailure("--tls-cert and --tls-key go together")
+        }
         if let modelPath { try addLocalModel(modelPath, to: &configuration) }
         let format = logFormat ?? environment["SLUICE_LOG_FORMAT"].flatMap(SluiceLogHandler.Format.init) ?? .text
         let levelName = logLevel ?? environment["SLUICE_LOG_LEVEL"] ?? "info"

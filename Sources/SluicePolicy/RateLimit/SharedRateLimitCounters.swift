@@ -7,8 +7,8 @@ internal import Synchronization
 /// process last saw and written only if the row still has that version; otherwise the newer row
 /// comes back and the changes are applied again to it. No lock is held between round trips.
 ///
-/// Changes to one key are written one batch at a time: those that arrive while a write is in
-/// flight share the next one. Under load one round trip serves many requests, and requests of one
+/// Changes to one key are written one batch at a time: the first goes out at once from the
+/// caller's task, and those that arrive while a write is in flight share the next one. Under load one round trip serves many requests, and requests of one
 /// replica never race each other's writes; only replicas contend. Settlements (``post(_:_:)``)
 /// wait up to ``postDelay`` to share the next admission's write, so a lone client pays one round
 /// trip per request rather than two; meanwhile the counters stay conservative (a slot is still
@@ -47,11 +47,45 @@ final class SharedRateLimitCounters: RateLimitCounters {
     }
 
     func update<Result: Sendable>(_ key: String, _ change: @escaping @Sendable (inout KeyCounters) -> Result) async throws -> Result {
+        // With no write of this key in flight, this task writes (with any posted changes): no hop to another task.
+        let claimed: [Change]? = state.withLock { state in
+            var queue = state.queues[key] ?? Queue()
+            guard !queue.writing else { return nil }
+            queue.writing = true
+            let posted = queue.changes
+            queue.changes = []
+            state.queues[key] = queue
+            return posted
+        }
+        if let posted = claimed {
+            defer { handOff(key) }
+            do {
+                let results = try await write(key, posted + [Change(apply: { change(&$0) }, continuation: nil)])
+                // The batch returns, for each change, what that change's closure returned.
+                return results.last as! Result
+            } catch {
+                retryLater(key, posted.filter { $0.triesLeft > 0 })
+                throw error
+            }
+        }
         let value = try await withCheckedThrowingContinuation { continuation in
             enqueue(key, Change(apply: { change(&$0) }, continuation: continuation), wait: nil)
         }
-        // The batch returns, for each change, what that change's closure returned.
         return value as! Result
+    }
+
+    /// After a write in the caller's task: the changes queued meanwhile get a task of their own.
+    private func handOff(_ key: String) {
+        let more = state.withLock { state in
+            guard var queue = state.queues[key] else { return false }
+            if queue.changes.isEmpty {
+                queue.writing = false
+                state.queues[key] = queue.delayedWriteScheduled ? queue : nil
+                return false
+            }
+            return true
+        }
+        if more { Task { await self.writeQueued(key) } }
     }
 
     func post(_ key: String, _ change: @escaping @Sendable (inout KeyCounters) -> Void) {

@@ -1,12 +1,15 @@
+internal import Logging
 internal import ServiceLifecycle
 internal import SluicePolicy
 internal import UnixSignals
 
-/// Keeps the policies current without a restart: reloads every file on SIGHUP, and notices
-/// edited files by polling their modification times and sizes.
-struct PolicyReloadService: Service {
+/// Keeps the policies and the listener's certificate current without a restart: reloads every
+/// file on SIGHUP, and notices edited files by polling their modification times and sizes.
+struct ReloadService: Service {
     let registry: PolicyRegistry
+    let certificates: ListenerCertificates?
     let pollInterval: Duration
+    let logger: Logger
 
     func run() async throws {
         // Shutdown cancels the loops below; that is how this service ends, not a failure.
@@ -15,12 +18,14 @@ struct PolicyReloadService: Service {
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {
                         registry.reload(everyFile: true)
+                        certificates?.reload(force: true, logger: logger)
                     }
                 }
                 group.addTask {
                     while true {
                         try await Task.sleep(for: pollInterval)
                         registry.reload()
+                        certificates?.reload(logger: logger)
                     }
                 }
                 try await group.next()
