@@ -14,7 +14,7 @@ internal import Synchronization
 // rate-limit and cache stages are part of the figure); the benchmark's key has limits high
 // enough never to be refused. Build both in release: `swift build -c release`.
 //
-// With --postgres, the same load on Sluice's SQLite store, on PostgreSQL, and on three replicas
+// Then plain HTTP against HTTPS on the listener. With --postgres, the same load on Sluice's SQLite store, on PostgreSQL, and on three replicas
 // sharing PostgreSQL, side by side (`auto` starts a throwaway PostgreSQL server; it must be installed).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
@@ -90,11 +90,14 @@ func runSluice(_ arguments: [String], output: FileHandle? = nil) throws -> Proce
 let upstreamPort = freePort()
 
 /// A sluice.yaml serving on `port` from `database`, with the mock upstream as its only backend.
-func writeConfiguration(to file: URL, port: Int, database: String, usageJournal: String? = nil) throws {
+func writeConfiguration(
+    to file: URL, port: Int, database: String, usageJournal: String? = nil, tls: (certificate: String, key: String)? = nil
+) throws {
     try """
     listen: 127.0.0.1:\(port)
     database: \(database)
     \(usageJournal.map { "usage_journal: \($0)" } ?? "")
+    \(tls.map { "tls: {cert_file: \($0.certificate), key_file: \($0.key)}" } ?? "")
     policies_dir: \(policiesDirectory)
     backends:
       - name: mock
@@ -217,6 +220,9 @@ try await CurlClient.withClient { client in
                 format: "RSS of sluice: %.1f MiB idle after the load, %.1f MiB with %d concurrent streams open (%.1f KiB per stream)",
                 idleMemory, memory, open, (memory - idleMemory) * 1024 / Double(max(1, open))))
     }
+
+    try await TLSComparison(sluicePath: sluicePath, workspace: workspace, requestCount: requestCount).run(
+        client: client, key: key, plainPort: sluicePort, plainPID: server.processIdentifier, database: database)
 
     if let postgresOption {
         let one = postgresOption == "auto" ? try TestPostgresCluster.shared.createDatabase() : postgresOption
