@@ -5,7 +5,7 @@ public import SluiceStore
 extension PostgresStore {
     static let usageColumns = """
         created_at, key_id, key_name, model, backend, endpoint, stream, status, input_tokens, output_tokens,
-        cache_read_input_tokens, cache_creation_input_tokens, cache_hit, duration_ms, policies
+        cache_read_input_tokens, cache_creation_input_tokens, cache_hit, duration_ms, policies, client_certificate
         """
 
     /// The rows and the journal's mark in one transaction; a batch of any size is one round trip
@@ -57,6 +57,7 @@ extension PostgresStore {
             bind(record.cacheHit)
             bind(record.durationMilliseconds)
             bind(record.policies)
+            bind(record.clientCertificate)
             if let source { bind("\(source)#\(record.id ?? 0)") }
             values.append("(" + placeholders.joined(separator: ", ") + ")")
         }
@@ -110,7 +111,8 @@ extension PostgresStore {
                     cacheReadInputTokens: try row["cache_read_input_tokens"].decode(Int.self),
                     cacheCreationInputTokens: try row["cache_creation_input_tokens"].decode(Int.self),
                     cacheHit: try row["cache_hit"].decode(Bool.self), durationMilliseconds: try row["duration_ms"].decode(Double.self),
-                    policies: try row["policies"].decode(String.self))
+                    policies: try row["policies"].decode(String.self),
+                    clientCertificate: try row["client_certificate"].decode(String?.self))
                 record.id = try row["id"].decode(Int64.self)
                 return record
             }

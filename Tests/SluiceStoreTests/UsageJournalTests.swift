@@ -18,6 +18,9 @@ import Testing
         let original = record(200)
         #expect(UsageRecord(journalLine: original.journalLine.dropLast()) == original)
         #expect(UsageRecord(journalLine: Array(original.journalLine.prefix(20))) == nil)
+        var certified = original
+        certified.clientCertificate = "CN=alice-laptop,O=Example"
+        #expect(UsageRecord(journalLine: certified.journalLine.dropLast()) == certified)
     }
 
     @Test(arguments: StoreKind.allCases) func rowsNotYetCommittedAreReplayedOnceAtTheNextOpen(kind: StoreKind) async throws {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import ssl
 import subprocess
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sluice_harness import ANTHROPIC, OPENAI, Sluice, requires_claude, run_claude_code, sluice_binary
+from sluice_harness import ANTHROPIC, OPENAI, Sluice, poll, requires_claude, run_claude_code, sluice_binary
 from test_claude_code import FILE_CONTENT, FINAL_TEXT, write_then_answer
 
 
@@ -40,6 +41,15 @@ class Authority:
         openssl("x509", "-req", "-in", request, "-CA", self.certificate, "-CAkey", self.key, "-CAcreateserial",
                 "-out", certificate, "-days", "2", "-extfile", extensions)
         return certificate, key
+
+
+def query_usage(srv: Sluice) -> list[tuple]:
+    """The client_certificate column of every usage row, oldest first."""
+    connection = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True, timeout=10)
+    try:
+        return connection.execute("SELECT client_certificate FROM usage ORDER BY id").fetchall()
+    finally:
+        connection.close()
 
 
 def https_url(srv: Sluice) -> str:
@@ -206,10 +216,31 @@ def test_mutual_tls_refuses_clients_without_a_certificate_from_the_client_ca(slu
     answered = requests.post(https_url(srv) + "/v1/messages", verify=ca, cert=tuple(map(str, member)), timeout=30,
                              headers=ANTHROPIC.headers({"x-api-key": key}), json=ANTHROPIC.body())
     ANTHROPIC.assert_ok(answered)
+    # The certificate's subject is logged with the request and recorded with its usage.
+    srv.wait_for_log(r"client_cert=CN=alice-laptop")
+    rows, _ = poll(lambda: query_usage(srv) or None, timeout=5.0)
+    assert rows == [("CN=alice-laptop",)], rows
+    # A client cannot claim a certificate it did not present.
+    forged = requests.post(https_url(srv) + "/v1/messages", verify=ca, cert=tuple(map(str, member)), timeout=30,
+                           headers=ANTHROPIC.headers({"x-api-key": key, "x-sluice-client-certificate": "CN=root"}),
+                           json=ANTHROPIC.body())
+    ANTHROPIC.assert_ok(forged)
+    rows, _ = poll(lambda: (lambda r: r if len(r) == 2 else None)(query_usage(srv)), timeout=5.0)
+    assert rows == [("CN=alice-laptop",), ("CN=alice-laptop",)], rows
     for client_certificate in (None, tuple(map(str, stranger))):
         with pytest.raises(requests.exceptions.SSLError):
             requests.post(https_url(srv) + "/v1/chat/completions", verify=ca, cert=client_certificate, timeout=10,
                           headers=OPENAI.headers({"authorization": f"Bearer {key}"}), json=OPENAI.body())
+
+
+def test_over_plain_http_a_client_certificate_header_is_dropped(sluice):
+    srv = sluice()
+    key = srv.create_key()
+    r = ANTHROPIC.post(srv, key, headers={"x-sluice-client-certificate": "CN=forged"})
+    ANTHROPIC.assert_ok(r)
+    rows, _ = poll(lambda: query_usage(srv) or None, timeout=5.0)
+    assert rows == [(None,)], rows
+    assert "forged" not in srv.log()
 
 
 def test_a_certificate_that_does_not_load_stops_the_start(sluice, pki):

@@ -42,7 +42,9 @@ CREATE TABLE usage (
     cache_hit BOOLEAN NOT NULL DEFAULT FALSE,
     duration_ms DOUBLE PRECISION NOT NULL,
     policies TEXT NOT NULL DEFAULT '',
-    copied_from TEXT UNIQUE
+    copied_from TEXT UNIQUE,
+    -- The subject of the certificate a client presented over mutual TLS, when it did.
+    client_certificate TEXT
 );
 CREATE INDEX usage_created_at ON usage (created_at);
 CREATE INDEX usage_key_created_at ON usage (key_name, created_at);

@@ -38,6 +38,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: secure))
+            try pipeline.addHandler(ClientCertificateHandler())
             try pipeline.addHandler(RequestProgressHandler())
             // Hummingbird's own handler, for graceful shutdown: idle connections close, busy ones after their response.
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))

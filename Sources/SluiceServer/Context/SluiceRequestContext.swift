@@ -25,6 +25,7 @@ final class RequestRecord: Sendable {
         var keyName: String?
         var backend: String?
         var errorCategory: String?
+        var clientCertificate: String?
     }
 
     private let facts = Mutex(Facts())
@@ -48,6 +49,12 @@ final class RequestRecord: Sendable {
     var errorCategory: String? {
         get { facts.withLock { $0.errorCategory } }
         set { facts.withLock { $0.errorCategory = newValue } }
+    }
+
+    /// The subject of the certificate the client presented (mutual TLS).
+    var clientCertificate: String? {
+        get { facts.withLock { $0.clientCertificate } }
+        set { facts.withLock { $0.clientCertificate = newValue } }
     }
 
     /// The response for a request whose client went away: recorded, never seen by anyone.

@@ -10,6 +10,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
+        context.record.clientCertificate = request.headers[ClientCertificateHandler.headerName]
         var response = try await next(request, context)
         response.headers[.requestID] = context.requestID
         let status = response.status.code
@@ -24,6 +25,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             ]
             if let backend = record.backend { metadata["backend"] = "\(backend)" }
             if let category = record.errorCategory { metadata["error"] = "\(category)" }
+            if let subject = record.clientCertificate { metadata["client_cert"] = "\(subject)" }
             logger.info("request", metadata: metadata)
         }
         response.body = ResponseBody(contentLength: body.contentLength) { writer in

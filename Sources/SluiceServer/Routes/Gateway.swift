@@ -233,7 +233,7 @@ extension Gateway {
                     cacheReadInputTokens: usage.cacheReadInputTokens, cacheCreationInputTokens: usage.cacheCreationInputTokens,
                     cacheHit: actions.contains("cache:hit"),
                     durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
-                    policies: actions.joined(separator: " ")),
+                    policies: actions.joined(separator: " "), clientCertificate: context.record.clientCertificate),
                 actions: actions)
         }
     }

@@ -13,6 +13,7 @@ extension UsageRecord {
             "cache_read_input_tokens": .number(String(cacheReadInputTokens)),
             "cache_creation_input_tokens": .number(String(cacheCreationInputTokens)), "cache_hit": .bool(cacheHit),
             "duration_ms": .number(String(durationMilliseconds)), "policies": .string(policies),
+            "client_certificate": optional(clientCertificate),
         ]
         return line.serialized() + [UInt8(ascii: "\n")]
     }
@@ -31,6 +32,6 @@ extension UsageRecord {
             cacheReadInputTokens: line["cache_read_input_tokens"]?.intValue ?? 0,
             cacheCreationInputTokens: line["cache_creation_input_tokens"]?.intValue ?? 0,
             cacheHit: line["cache_hit"]?.boolValue ?? false, durationMilliseconds: line["duration_ms"]?.doubleValue ?? 0,
-            policies: line["policies"]?.stringValue ?? "")
+            policies: line["policies"]?.stringValue ?? "", clientCertificate: line["client_certificate"]?.stringValue)
     }
 }

@@ -21,11 +21,13 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var durationMilliseconds: Double
     /// What the policy stages did, e.g. `pii:EMAIL=1 cache:miss`.
     public var policies: String
+    /// The subject of the certificate the client presented (mutual TLS), if any.
+    public var clientCertificate: String?
 
     public init(
         createdAt: Date, keyID: String?, keyName: String?, model: String?, backend: String?, endpoint: String, stream: Bool,
         status: Int, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadInputTokens: Int = 0, cacheCreationInputTokens: Int = 0,
-        cacheHit: Bool = false, durationMilliseconds: Double, policies: String = ""
+        cacheHit: Bool = false, durationMilliseconds: Double, policies: String = "", clientCertificate: String? = nil
     ) {
         self.createdAt = createdAt
         self.keyID = keyID
@@ -42,6 +44,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.cacheHit = cacheHit
         self.durationMilliseconds = durationMilliseconds
         self.policies = policies
+        self.clientCertificate = clientCertificate
     }
 
     enum CodingKeys: String, CodingKey {
@@ -55,5 +58,6 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         case cacheCreationInputTokens = "cache_creation_input_tokens"
         case cacheHit = "cache_hit"
         case durationMilliseconds = "duration_ms"
+        case clientCertificate = "client_certificate"
     }
 }
