@@ -121,10 +121,14 @@ def test_requests_per_minute_are_exact_across_replicas(sluice, database):
     def one(index: int) -> int:
         return ask(replicas[index % 3], key, OPENAI if index % 2 else ANTHROPIC).status_code
 
+    started = time.monotonic()
     with ThreadPoolExecutor(12) as pool:
         statuses = list(pool.map(one, range(90)))
-    assert statuses.count(200) == 30, statuses
-    assert statuses.count(429) == 60, statuses
+    elapsed = time.monotonic() - started
+    # The bucket starts with 30 and refills half a request a second while the 90 are sent.
+    admitted = statuses.count(200)
+    assert 30 <= admitted <= 30 + int(elapsed / 2), (admitted, elapsed, statuses)
+    assert statuses.count(429) == 90 - admitted, statuses
 
 
 def test_tokens_per_minute_are_shared_across_replicas(sluice, mock, database):
