@@ -11,6 +11,19 @@ struct LoadRun {
 
         var requestsPerSecond: Double { Double(latencies.count) / seconds(elapsed) }
 
+        /// One row of a comparison table: label, concurrency, req/s, p50, p99, `cpu` per request, failures.
+        func printRow(label: String, concurrency: Int, cpu: Duration) {
+            print(
+                label.padding(toLength: 24, withPad: " ", startingAt: 0),
+                String(concurrency).padding(toLength: 5, withPad: " ", startingAt: 0),
+                String(format: "%-10.0f", requestsPerSecond),
+                milliseconds(percentile(0.5)).padding(toLength: 8, withPad: " ", startingAt: 0),
+                milliseconds(percentile(0.99)).padding(toLength: 8, withPad: " ", startingAt: 0),
+                String(format: "%.0f", seconds(cpu) * 1e6 / Double(max(1, latencies.count))).padding(
+                    toLength: 11, withPad: " ", startingAt: 0),
+                failures)
+        }
+
         func percentile(_ fraction: Double) -> Duration {
             let sorted = latencies.sorted()
             guard !sorted.isEmpty else { return .zero }

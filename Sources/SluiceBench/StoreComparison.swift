@@ -38,15 +38,7 @@ struct StoreComparison {
                     client: client, requests: requests, streaming: false, concurrency: concurrency, count: requestCount
                 ).run()
                 let spent = zip(servers.processes, before).map { cpuTime(of: $0.processIdentifier) - $1 }.reduce(.zero, +)
-                print(
-                    setup.label.padding(toLength: 24, withPad: " ", startingAt: 0),
-                    String(concurrency).padding(toLength: 5, withPad: " ", startingAt: 0),
-                    String(format: "%-10.0f", result.requestsPerSecond),
-                    milliseconds(result.percentile(0.5)).padding(toLength: 8, withPad: " ", startingAt: 0),
-                    milliseconds(result.percentile(0.99)).padding(toLength: 8, withPad: " ", startingAt: 0),
-                    String(format: "%.0f", seconds(spent) * 1e6 / Double(max(1, result.latencies.count)))
-                        .padding(toLength: 11, withPad: " ", startingAt: 0),
-                    result.failures)
+                result.printRow(label: setup.label, concurrency: concurrency, cpu: spent)
             }
         }
     }
