@@ -36,7 +36,7 @@ public final class PostgresStore: GatewayStore {
         migrations: [Migration] = Migration.postgres, logger: Logger = Logger(label: "sluice.postgres")
     ) async throws -> PostgresStore {
         let url = try PostgresURL(text, passwordEnvironmentVariable: passwordEnvironmentVariable)
-        let client = PostgresClient(configuration: url.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try url.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
         let runner = Task { await client.run() }
         do {
             // An unreachable or unresolvable host is reported in seconds, not after the pool's minute of retries.

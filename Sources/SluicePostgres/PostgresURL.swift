@@ -6,9 +6,9 @@ public import SluiceStore
 /// A `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=MODE` URL, as libpq reads it.
 ///
 /// `sslmode` is `disable`, `prefer` (the default: TLS when the server offers it), `require`
-/// (TLS, any certificate) or `verify-full` (TLS, certificate checked against the system's roots
-/// and the host name). The password may come from an environment variable instead of the URL,
-/// so the URL can sit in a configuration file.
+/// (TLS, any certificate) or `verify-full` (TLS, certificate checked against the system's roots,
+/// or the PEM file `sslrootcert` names, and the host name). The password may come from an
+/// environment variable instead of the URL, so the URL can sit in a configuration file.
 struct PostgresURL: Sendable {
     var host: String
     var port: Int
@@ -16,6 +16,8 @@ struct PostgresURL: Sendable {
     var password: String?
     var database: String
     var sslMode: String
+    /// The CA certificates `verify-full` trusts instead of the system's.
+    var sslRootCertificate: String?
 
     init(_ text: String, passwordEnvironmentVariable: String? = nil) throws(StoreOpeningError) {
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
@@ -38,6 +40,10 @@ struct PostgresURL: Sendable {
             password = value
         }
         sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        sslRootCertificate = components.queryItems?.first { $0.name == "sslrootcert" }?.value
+        if let path = sslRootCertificate, !FileManager.default.isReadableFile(atPath: path) {
+            throw .invalidURL("sslrootcert=\(path) cannot be read")
+        }
         guard ["disable", "prefer", "require", "verify-full"].contains(sslMode) else {
             throw .invalidURL("sslmode=\(sslMode) is not supported: use disable, prefer, require or verify-full")
         }
@@ -46,7 +52,7 @@ struct PostgresURL: Sendable {
     /// Where the database is, for logs: the URL without its password.
     var redacted: String { "postgres://\(user)@\(host):\(port)/\(database)?sslmode=\(sslMode)" }
 
-    func clientConfiguration(poolSize: Int) -> PostgresClient.Configuration {
+    func clientConfiguration(poolSize: Int) throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {
         case "disable": tls = .disable
@@ -54,7 +60,16 @@ struct PostgresURL: Sendable {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
             tls = .require(configuration)
-        case "verify-full": tls = .require(.makeClientConfiguration())
+        case "verify-full":
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let sslRootCertificate {
+                do {
+                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(sslRootCertificate))
+                } catch {
+                    throw StoreOpeningError.invalidURL("sslrootcert=\(sslRootCertificate) holds no PEM certificate")
+                }
+            }
+            tls = .require(configuration)
         default: tls = .prefer(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(

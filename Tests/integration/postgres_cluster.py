@@ -50,7 +50,8 @@ class PostgresCluster:
         # TLS on offer (clients choose with sslmode), with a self-signed certificate no client trusts.
         self.certificate = self.folder / "server.crt"
         self._run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", self.folder / "server.key",
-                  "-out", self.certificate, "-days", "2", "-subj", "/CN=127.0.0.1", binary=False)
+                  "-out", self.certificate, "-days", "2", "-subj", "/CN=127.0.0.1",
+                  "-addext", "subjectAltName=IP:127.0.0.1", binary=False)
         (self.folder / "server.key").chmod(0o600)
         self.start()
 

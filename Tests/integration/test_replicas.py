@@ -292,11 +292,17 @@ def test_tls_to_the_database_when_asked(sluice, postgres, database):
     connections = postgres.psql(name, "SELECT string_agg(s.ssl::text, ',') FROM pg_stat_ssl s JOIN pg_stat_activity a "
                                       f"USING (pid) WHERE a.datname = '{name}' AND a.pid <> pg_backend_pid()")
     assert connections and set(connections.split(",")) == {"true"}, f"connections' TLS: {connections!r}"
-    # verify-full checks the certificate, which nobody signed.
+    # verify-full checks the certificate, which the system's roots do not vouch for…
     untrusted = postgres.url(name, password=True).replace("sslmode=disable", "sslmode=verify-full")
     listed = replica.cli("keys", "list", "--database", untrusted, check=False)
     assert listed.returncode != 0 and "cannot reach the database" in listed.stderr, listed
     assert PASSWORD not in listed.stderr
+    # …but the CA named by sslrootcert does.
+    trusted = untrusted + f"&sslrootcert={postgres.certificate}"
+    listed = replica.cli_json("keys", "list", "--database", trusted)
+    assert [k["name"] for k in listed] == list(replica.keys), listed
+    missing = replica.cli("keys", "list", "--database", untrusted + "&sslrootcert=/nonexistent.pem", check=False)
+    assert missing.returncode != 0 and "sslrootcert=/nonexistent.pem cannot be read" in missing.stderr, missing
 
 
 def test_replicas_starting_together_apply_each_migration_once(sluice, postgres, database):
