@@ -66,6 +66,30 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreKind.allCases) func anOutageKeepsEveryRowInOrderWithLittleInMemory(kind: StoreKind) async throws {
+        try await withJournalFolder { prefix in
+            try await withTemporaryStore(kind) { base, _ in
+                let store = OutageStore(base)
+                let (journal, _) = try await UsageJournal.open(store: store, prefix: prefix, maximumBufferedRows: 10)
+                store.down = true
+                // Fifty commits' worth of rows while the database is down: each commit fails, the
+                // rows wait in their segments, and memory keeps only the newest ten.
+                for batch in 0..<50 {
+                    for index in 0..<3 { #expect(journal.append(record(1000 + batch * 3 + index))) }
+                    await #expect(throws: StoreUnavailable.self) { try await journal.commit() }
+                    #expect(journal.backlog <= 10 + 3)
+                }
+                #expect(try await rows(base).isEmpty)
+                store.down = false
+                try await journal.commit()
+                #expect(try await rows(base).map(\.status) == Array(1000..<1150))
+                #expect(journal.backlog == 0)
+                try await journal.close()
+                #expect(try await UsageJournal.open(store: base, prefix: prefix).recovered == 0)
+            }
+        }
+    }
+
     @Test func twoJournalsOnOneDatabaseKeepTheirOwnMarks() async throws {
         try await withJournalFolder { first in
             try await withJournalFolder { second in

@@ -15,7 +15,7 @@ internal import Glibc
 /// segments newer than the mark are replayed, so a crash loses no row and counts none twice.
 ///
 /// While the database is unreachable, segments wait on disk and are written in order once it is
-/// back. Memory holds at most ``maximumBufferedRows`` of their rows; older ones are read back
+/// back. Memory holds at most ``maximumBufferedRows`` of their rows (100,000 by default); older ones are read back
 /// from their files when their turn comes, so an outage of any length loses nothing that reached
 /// the disk.
 ///
@@ -37,7 +37,7 @@ public final class UsageJournal: Sendable {
     }
 
     /// The most rows of closed segments kept in memory while the database is unreachable.
-    public static let maximumBufferedRows = 100_000
+    public let maximumBufferedRows: Int
 
     private let store: any GatewayStore
     private let prefix: String
@@ -48,7 +48,9 @@ public final class UsageJournal: Sendable {
     /// Replays what an earlier run left in the journal at `prefix` (files `PREFIX.N`), then opens
     /// a new segment.
     /// - Returns: also how many rows the replay recovered.
-    public static func open(store: any GatewayStore, prefix: String) async throws -> (journal: UsageJournal, recovered: Int) {
+    public static func open(
+        store: any GatewayStore, prefix: String, maximumBufferedRows: Int = 100_000
+    ) async throws -> (journal: UsageJournal, recovered: Int) {
         let folder = URL(fileURLWithPath: prefix).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let id = try journalID(prefix: prefix + ".")
@@ -66,10 +68,13 @@ public final class UsageJournal: Sendable {
         }
         let first = newest + 1
         let state = State(segment: first, descriptor: try openSegment(prefix + "." + String(first)))
-        return (UsageJournal(store: store, prefix: prefix + ".", id: id, state: state), recovered)
+        let journal = UsageJournal(
+            store: store, prefix: prefix + ".", id: id, state: state, maximumBufferedRows: maximumBufferedRows)
+        return (journal, recovered)
     }
 
-    private init(store: any GatewayStore, prefix: String, id: String, state: State) {
+    private init(store: any GatewayStore, prefix: String, id: String, state: State, maximumBufferedRows: Int) {
+        self.maximumBufferedRows = maximumBufferedRows
         self.store = store
         self.prefix = prefix
         self.id = id
@@ -104,7 +109,7 @@ public final class UsageJournal: Sendable {
             state.descriptor = descriptor
             state.records.removeAll(keepingCapacity: true)
             var buffered = state.pending.reduce(0) { $0 + ($1.records?.count ?? 0) }
-            for index in state.pending.indices where buffered > Self.maximumBufferedRows {
+            for index in state.pending.indices where buffered > maximumBufferedRows {
                 buffered -= state.pending[index].records?.count ?? 0
                 state.pending[index].records = nil
             }

@@ -1,0 +1,61 @@
+import Foundation
+import SluicePolicy
+import SluiceStore
+import Synchronization
+
+/// A store whose usage writes fail while ``down`` is set, as a database outage makes them fail;
+/// everything else goes to the store it wraps.
+final class OutageStore: GatewayStore {
+    let base: any GatewayStore
+    private let outage = Mutex(false)
+
+    init(_ base: any GatewayStore) {
+        self.base = base
+    }
+
+    var down: Bool {
+        get { outage.withLock { $0 } }
+        set { outage.withLock { $0 = newValue } }
+    }
+
+    func recordUsage(_ records: [UsageRecord], journal: String, segment: UInt64) async throws {
+        if down { throw StoreUnavailable("the database is down (test)") }
+        try await base.recordUsage(records, journal: journal, segment: segment)
+    }
+
+    var location: String { base.location }
+    var appliedMigrations: [Migration] { base.appliedMigrations }
+    var sharedCounters: (any SharedCounterStore)? { base.sharedCounters }
+    func migrationVersions() async throws -> [Int] { try await base.migrationVersions() }
+    func isReachable() async -> Bool { await base.isReachable() }
+    func close() async { await base.close() }
+    func insertKey(_ key: APIKey) async throws { try await base.insertKey(key) }
+    func updateKey(_ key: APIKey) async throws { try await base.updateKey(key) }
+    func listKeys() async throws -> [APIKey] { try await base.listKeys() }
+    func key(idOrName: String) async throws -> APIKey? { try await base.key(idOrName: idOrName) }
+    func key(hash: [UInt8]) async throws -> APIKey? { try await base.key(hash: hash) }
+    func recordUse(of key: APIKey, now: Date) { base.recordUse(of: key, now: now) }
+    func hasKeys() async throws -> Bool { try await base.hasKeys() }
+    func usageJournalMark(journal: String) async throws -> UInt64 { try await base.usageJournalMark(journal: journal) }
+    func usageSummary(since: Date, keyName: String?) async throws -> [UsageSummary] {
+        try await base.usageSummary(since: since, keyName: keyName)
+    }
+    func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord] { try await base.usage(afterID: id, limit: limit) }
+    func quotaTotals() async throws -> [QuotaTotal] { try await base.quotaTotals() }
+    func quotaTokens(keyID: String, periods: [String]) async throws -> [String: Int] {
+        try await base.quotaTokens(keyID: keyID, periods: periods)
+    }
+    func addQuotaTokens(_ tokens: Int, keyID: String, periods: [String], now: Date) async throws {
+        try await base.addQuotaTokens(tokens, keyID: keyID, periods: periods, now: now)
+    }
+    func cachedResponse(forKey cacheKey: String) async throws -> CachedResponseRecord? {
+        try await base.cachedResponse(forKey: cacheKey)
+    }
+    func storeCachedResponse(
+        _ record: CachedResponseRecord, touches: [String: Date], expiredBefore: Date, maxEntries: Int, maxBytes: Int
+    ) async throws -> [String] {
+        try await base.storeCachedResponse(
+            record, touches: touches, expiredBefore: expiredBefore, maxEntries: maxEntries, maxBytes: maxBytes)
+    }
+    func removeCachedResponse(forKey cacheKey: String) async throws { try await base.removeCachedResponse(forKey: cacheKey) }
+}
