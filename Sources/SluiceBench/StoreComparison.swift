@@ -68,7 +68,7 @@ struct StoreComparison {
                 to: configuration, port: port, database: setup.database,
                 usageJournal: folder.appending(path: "usage-\(replica)").path)
             let log = folder.appending(path: "serve-\(replica).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             processes.append(
                 try runSluice(
                     ["serve", "--config", configuration.path, "--log-level", "warning"], output: try FileHandle(forWritingTo: log)))

@@ -18,7 +18,7 @@ struct TLSComparison {
             to: configuration, port: port, database: database, usageJournal: folder.appending(path: "usage").path,
             tls: (certificate, privateKey))
         let log = folder.appending(path: "serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let server = try runSluice(
             ["serve", "--config", configuration.path, "--log-level", "warning"], output: try FileHandle(forWritingTo: log))
         defer {

@@ -21,15 +21,7 @@ extension PostgresStore {
         var summary = CopySummary()
         for key in try await source.listKeys() {
             let inserted = try await run { client in
-                try await client.query(
-                    """
-                    INSERT INTO api_keys (\(unescaped: Self.keyColumns)) VALUES (
-                        \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(Self.encodeModels(key.models)),
-                        \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
-                        \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency))
-                    ON CONFLICT (id) DO NOTHING RETURNING id
-                    """
-                ).collect().count
+                try await client.query(try Self.insertion(of: key, then: "ON CONFLICT (id) DO NOTHING RETURNING id")).collect().count
             }
             if inserted == 1 { summary.keysCopied += 1 } else { summary.keysAlreadyThere += 1 }
         }

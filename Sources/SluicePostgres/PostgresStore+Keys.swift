@@ -9,17 +9,20 @@ extension PostgresStore {
         previous_key_hash, previous_key_expires_at, requests_per_minute, tokens_per_minute, concurrency
         """
 
+    /// The statement storing `key` whole, hash included; `then` follows it (`ON CONFLICT …`).
+    static func insertion(of key: APIKey, then clause: String = "") throws -> PostgresQuery {
+        try """
+        INSERT INTO api_keys (\(unescaped: keyColumns)) VALUES (
+            \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(encodeModels(key.models)),
+            \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
+            \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency))
+        \(unescaped: clause)
+        """
+    }
+
     public func insertKey(_ key: APIKey) async throws {
         do {
-            try await run { client in
-                try await client.query(
-                    """
-                    INSERT INTO api_keys (\(unescaped: Self.keyColumns)) VALUES (
-                        \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(Self.encodeModels(key.models)),
-                        \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
-                        \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency))
-                    """)
-            }
+            try await run { client in try await client.query(try Self.insertion(of: key)) }
         } catch  where Self.sqlState(of: error) == "23505" {
             throw SluiceError.invalidRequest("a key named '\(key.name)' already exists")
         }

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Logging
 internal import PostgresNIO
 public import SluicePolicy
@@ -84,6 +84,7 @@ public final class PostgresStore: GatewayStore {
     /// Runs `operation` against the pool within the deadline, turning any failure to reach the
     /// database into ``SluiceStore/StoreUnavailable``. Errors the server reports about the
     /// statement itself (a constraint, say) pass through.
+    @discardableResult
     func run<Result: Sendable>(
         deadline: Duration? = nil, _ operation: @escaping @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {

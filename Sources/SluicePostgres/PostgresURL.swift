@@ -1,7 +1,7 @@
 internal import Foundation
 internal import NIOSSL
 internal import PostgresNIO
-public import SluiceStore
+internal import SluiceStore
 
 /// A `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=MODE` URL, as libpq reads it.
 ///

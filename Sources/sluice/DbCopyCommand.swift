@@ -35,39 +35,27 @@ struct DbCopyCommand: AsyncParsableCommand {
         }
         var sourceConfiguration = configuration
         sourceConfiguration.database = from
-        let source = try await StoreOptions.openStore(sourceConfiguration, logger: StoreOptions.quietLogger)
-        let target: any GatewayStore
-        do {
-            target = try await StoreOptions.openStore(configuration, logger: StoreOptions.quietLogger)
-        } catch {
-            await source.close()
-            throw error
-        }
-        let outcome: Result<CopySummary, any Error>
-        if let postgres = target as? PostgresStore {
-            do {
-                outcome = .success(try await postgres.copy(from: source, sourceName: source.location))
-            } catch let error as StoreUnavailable {
-                outcome = .failure(CommandFailure("cannot reach the database: \(error.reason)"))
-            } catch {
-                outcome = .failure(error)
+        let (summary, from, to) = try await StoreOptions.withStore(sourceConfiguration) { source in
+            try await StoreOptions.withStore(configuration) { target in
+                // The URL was checked above, so the store is PostgreSQL.
+                guard let postgres = target as? PostgresStore else { throw CommandFailure("the target is not PostgreSQL") }
+                do {
+                    return (try await postgres.copy(from: source, sourceName: source.location), source.location, target.location)
+                } catch let error as StoreUnavailable {
+                    throw CommandFailure("cannot reach the database: \(error.reason)")
+                }
             }
-        } else {
-            outcome = .failure(CommandFailure("the target is not PostgreSQL"))
         }
-        await source.close()
-        await target.close()
-        let summary = try outcome.get()
         if json {
             print(
                 Output.json([
-                    "from": .string(source.location), "to": .string(target.location),
+                    "from": .string(from), "to": .string(to),
                     "keys_copied": .integer(summary.keysCopied), "keys_already_there": .integer(summary.keysAlreadyThere),
                     "usage_copied": .integer(summary.usageCopied), "usage_already_there": .integer(summary.usageAlreadyThere),
                     "quota_totals": .integer(summary.quotaTotals),
                 ]))
         } else {
-            print("Copied \(source.location) into \(target.location):")
+            print("Copied \(from) into \(to):")
             print("  keys:         \(summary.keysCopied) copied, \(summary.keysAlreadyThere) already there")
             print("  usage rows:   \(summary.usageCopied) copied, \(summary.usageAlreadyThere) already there")
             print("  quota totals: \(summary.quotaTotals)")

@@ -27,7 +27,14 @@ struct StoreOptions: ParsableArguments {
 
     /// Runs `body` with the configured store open, and closes it afterwards.
     func withStore<Result>(_ body: (any GatewayStore) async throws -> Result) async throws -> Result {
-        let store = try await Self.openStore(loadConfiguration(), logger: Self.quietLogger)
+        try await Self.withStore(loadConfiguration(), body)
+    }
+
+    /// Runs `body` with the store of `configuration` open, and closes it afterwards.
+    static func withStore<Result>(
+        _ configuration: SluiceConfiguration, _ body: (any GatewayStore) async throws -> Result
+    ) async throws -> Result {
+        let store = try await openStore(configuration, logger: quietLogger)
         do {
             let result = try await body(store)
             await store.close()
@@ -48,8 +55,6 @@ struct StoreOptions: ParsableArguments {
             case .sqlite(let path):
                 do {
                     return try SQLiteStore(path: path)
-                } catch let error as StoreOpeningError {
-                    throw CommandFailure("cannot open the database at \(path): \(error)")
                 } catch {
                     throw CommandFailure("cannot open the database at \(path): \(error)")
                 }

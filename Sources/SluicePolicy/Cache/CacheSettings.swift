@@ -32,7 +32,7 @@ struct CacheSettings: Sendable, Hashable {
         if let field = try settings.optional("ttl") {
             // A duration (`1h`, `10m`, `30s`) or a number of seconds.
             let seconds: Double? =
-                if case .string(let text) = field.value { DurationParser.parse(text).map(Self.seconds) } else { field.value.doubleValue }
+                if case .string(let text) = field.value { DurationParser.parse(text).map(\.timeInterval) } else { field.value.doubleValue }
             guard let seconds, seconds > 0 else {
                 throw .invalidRequest("\(field.path): expected a positive duration such as 30s, 10m, 1h or 7d")
             }
@@ -46,10 +46,5 @@ struct CacheSettings: Sendable, Hashable {
         guard let field = try settings.optional(name) else { return nil }
         guard let value = field.value.intValue, value > 0 else { throw .invalidRequest("\(field.path): expected a positive integer") }
         return value
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -23,13 +23,6 @@ public final class PolicyRegistry: Sendable {
         var stamps: [String: FileStamp] = [:]
     }
 
-    private struct FileStamp: Equatable {
-        /// The file behind any links, so a swapped link is a change even to a file alike in date and size.
-        let target: String
-        let modified: Date
-        let size: Int
-    }
-
     public init(directory: String, compiler: PolicyCompiler, logger: Logger) {
         self.directory = directory
         self.compiler = compiler
@@ -59,7 +52,7 @@ public final class PolicyRegistry: Sendable {
         let files = Self.policyFiles(in: directory)
         var problems: [ConfigurationError] = []
         for (name, path) in files {
-            let stamp = Self.stamp(of: path)
+            let stamp = FileStamp(path: path)
             if !everyFile, let stamp, state.withLock({ $0.stamps[path] == stamp }) { continue }
             do throws(ConfigurationError) {
                 let policy = try compiler.compile(try PolicyDocument.load(path: path))
@@ -101,14 +94,5 @@ public final class PolicyRegistry: Sendable {
             guard ["yaml", "yml"].contains(url.pathExtension) else { return nil }
             return (url.deletingPathExtension().lastPathComponent, url.path)
         }
-    }
-
-    private static func stamp(of path: String) -> FileStamp? {
-        // The file a link leads to: a ConfigMap volume updates by swapping a link above the file.
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
-            let modified = attributes[.modificationDate] as? Date, let size = attributes[.size] as? Int
-        else { return nil }
-        return FileStamp(target: target, modified: modified, size: size)
     }
 }

@@ -52,8 +52,7 @@ public final class RateLimitLedger: Sendable {
     ) {
         self.store = store
         self.counters = store?.sharedCounters.map { SharedRateLimitCounters(store: $0) } ?? LocalRateLimitCounters()
-        let (seconds, attoseconds) = slotLease.components
-        self.slotLease = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+        self.slotLease = slotLease.timeInterval
         self.now = now
     }
 

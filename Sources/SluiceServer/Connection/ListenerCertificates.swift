@@ -1,4 +1,3 @@
-internal import Foundation
 internal import Logging
 internal import NIOSSL
 internal import SluiceConfig
@@ -13,14 +12,7 @@ internal import Synchronization
 final class ListenerCertificates: Sendable {
     private struct Loaded {
         var context: NIOSSLContext
-        var stamps: [FileStamp]
-    }
-
-    /// What identifies a version of a file: where its links lead, when it changed, its size.
-    private struct FileStamp: Equatable {
-        let target: String
-        let modified: Date
-        let size: Int
+        var stamps: [FileStamp?]
     }
 
     let files: TLSFiles
@@ -86,14 +78,8 @@ final class ListenerCertificates: Sendable {
         }
     }
 
-    private static func stamps(of files: TLSFiles) -> [FileStamp] {
-        [files.certificateFile, files.keyFile, files.clientCAFile].compactMap { $0 }.map { path in
-            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            let attributes = try? FileManager.default.attributesOfItem(atPath: target)
-            return FileStamp(
-                target: target, modified: attributes?[.modificationDate] as? Date ?? .distantPast,
-                size: attributes?[.size] as? Int ?? -1)
-        }
+    private static func stamps(of files: TLSFiles) -> [FileStamp?] {
+        [files.certificateFile, files.keyFile, files.clientCAFile].compactMap { $0 }.map(FileStamp.init(path:))
     }
 }
 

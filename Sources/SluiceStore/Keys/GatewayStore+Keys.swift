@@ -100,11 +100,3 @@ enum KeySecret {
         return .success(key)
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as Foundation's dates count.
-    public var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

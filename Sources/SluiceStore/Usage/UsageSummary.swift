@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Totals of the usage of one key and model over a period.
 public struct UsageSummary: Sendable, Hashable {
