@@ -40,6 +40,8 @@ public struct ChatRequest: Sendable, Hashable {
     /// Anthropic server tools (`web_search_20250305`, …), which only Anthropic itself runs:
     /// forwarded verbatim to Anthropic upstreams, left out for every other backend.
     public var anthropicServerTools: [JSONValue]
+    /// The shape the answer must take (OpenAI `response_format`, Responses `text.format`); `nil` for free text.
+    public var responseFormat: ResponseFormat?
 
     public init(
         model: String,
@@ -64,7 +66,8 @@ public struct ChatRequest: Sendable, Hashable {
         presencePenalty: Double? = nil,
         anthropicBeta: [String] = [],
         anthropicExtraFields: JSONObject = JSONObject(),
-        anthropicServerTools: [JSONValue] = []
+        anthropicServerTools: [JSONValue] = [],
+        responseFormat: ResponseFormat? = nil
     ) {
         self.model = model
         self.system = system
@@ -89,6 +92,7 @@ public struct ChatRequest: Sendable, Hashable {
         self.anthropicBeta = anthropicBeta
         self.anthropicExtraFields = anthropicExtraFields
         self.anthropicServerTools = anthropicServerTools
+        self.responseFormat = responseFormat
     }
 }
 

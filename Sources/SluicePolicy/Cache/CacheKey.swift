@@ -68,6 +68,7 @@ enum CacheKey {
             "presence_penalty": request.presencePenalty.map { .double($0) } ?? .null,
             "anthropic_beta": .array(request.anthropicBeta.sorted().map { .string($0) }),
             "anthropic_extra": .object(extra),
+            "response_format": responseFormat(request.responseFormat),
         ]
     }
 
@@ -109,6 +110,15 @@ enum CacheKey {
         case .enabled(let budget): ["enabled": budget.map { .integer($0) } ?? .null]
         case .adaptive: "adaptive"
         case .disabled: "disabled"
+        }
+    }
+
+    private static func responseFormat(_ format: ResponseFormat?) -> JSONValue {
+        guard let format else { return .null }
+        return switch format {
+        case .text: "text"
+        case .jsonObject: "json_object"
+        case .jsonSchema(let name, let schema, let strict): ["json_schema": [.string(name), schema, .bool(strict)]]
         }
     }
 
