@@ -50,7 +50,8 @@ public enum ConfigurationLoader {
             "listen", "database", "database_pool", "database_password_env", "usage_journal", "policies_dir", "default_policy", "body_limit",
             "tls",
             "shutdown_grace", "keepalive_interval",
-            "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "backends", "routes",
+            "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "response_retention", "backends",
+            "routes",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
@@ -68,6 +69,7 @@ public enum ConfigurationLoader {
             case "idle_timeout": configuration.connectionLimits.idleTimeout = try value.duration()
             case "max_connections": configuration.connectionLimits.maxConnections = try value.positiveInt()
             case "request_timeout": configuration.requestTimeout = try value.duration()
+            case "response_retention": configuration.responseRetention = try value.duration()
             case "tls": configuration.tls = try parseTLS(value)
             case "backends":
                 backendNodes = try value.list()

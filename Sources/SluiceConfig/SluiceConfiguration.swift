@@ -24,6 +24,8 @@ public struct SluiceConfiguration: Sendable, Hashable {
     /// The longest a request may take, upstream included: past it a plain response is a 504 and a
     /// stream ends with an error event.
     public var requestTimeout: Duration = .seconds(600)
+    /// How long a Responses API response made with `store: true` is kept (OpenAI keeps them 30 days).
+    public var responseRetention: Duration = .seconds(30 * 24 * 3600)
     /// The listener's certificate and key; without them Sluice listens in plain HTTP.
     public var tls: TLSFiles?
     public var backends: [BackendConfiguration] = []

@@ -64,7 +64,9 @@ public enum GatewayServer {
                 usage: usage, bodyLimit: configuration.bodyLimit,
                 keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
                 shutdownCut: shutdownCut)
-            let router = makeRouter(gateway: gateway, store: store, routes: routes, metrics: metrics, logger: logger)
+            let router = makeRouter(
+                gateway: gateway, store: store, routes: routes, responseRetention: configuration.responseRetention, metrics: metrics,
+                logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
@@ -103,7 +105,8 @@ public enum GatewayServer {
     }
 
     static func makeRouter(
-        gateway: Gateway, store: any GatewayStore, routes: RouteTable, metrics: GatewayMetrics, logger: Logger
+        gateway: Gateway, store: any GatewayStore, routes: RouteTable, responseRetention: Duration, metrics: GatewayMetrics,
+        logger: Logger
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
@@ -114,6 +117,7 @@ public enum GatewayServer {
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)
         OpenAIRoutes(gateway: gateway).register(on: v1)
+        ResponsesRoutes(gateway: gateway, store: store, retention: responseRetention).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
         return router
     }

@@ -46,7 +46,8 @@ struct RunningGateway {
         let gateway = Gateway(
             dispatcher: dispatcher, policies: policies, defaultPolicy: "default", usage: usage, bodyLimit: 1 << 20,
             keepAliveInterval: .seconds(10), requestTimeout: requestTimeout, shutdownCut: shutdownCut)
-        let router = GatewayServer.makeRouter(gateway: gateway, store: database, routes: routes, metrics: metrics, logger: logger)
+        let router = GatewayServer.makeRouter(
+            gateway: gateway, store: database, routes: routes, responseRetention: .seconds(3600), metrics: metrics, logger: logger)
         let openConnections = OpenConnections(maximum: limits.maxConnections)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let application = Application(

@@ -42,6 +42,13 @@ final class OutageStore: GatewayStore {
     }
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord] { try await base.usage(afterID: id, limit: limit) }
     func quotaTotals() async throws -> [QuotaTotal] { try await base.quotaTotals() }
+    func storeResponse(_ response: StoredResponse) async throws { try await base.storeResponse(response) }
+    func storedResponse(id: String, keyID: String, now: Date) async throws -> StoredResponse? {
+        try await base.storedResponse(id: id, keyID: keyID, now: now)
+    }
+    func deleteStoredResponse(id: String, keyID: String) async throws -> Bool {
+        try await base.deleteStoredResponse(id: id, keyID: keyID)
+    }
     func quotaTokens(keyID: String, periods: [String]) async throws -> [String: Int] {
         try await base.quotaTokens(keyID: keyID, periods: periods)
     }

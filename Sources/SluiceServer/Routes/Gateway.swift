@@ -47,9 +47,13 @@ struct Gateway: Sendable {
     }
 
     /// Runs `chatRequest` through the caller's policy and a backend, answering in the caller's protocol.
+    ///
+    /// `onAnswer`, when given, gets the whole answer as the client saw it, before the client
+    /// learns it is complete (a stream's last event waits for it).
     func respond<Encoder: StreamEncoding>(
         to chatRequest: ChatRequest, api: APIProtocol, request: Request, context: SluiceRequestContext, endpoint: String,
-        streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue
+        streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue,
+        onAnswer: (@Sendable (ChatResponse) async -> Void)? = nil
     ) async throws -> Response {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
@@ -95,11 +99,12 @@ struct Gateway: Sendable {
             }
             let body = EventStreamResponse(
                 events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, cutoff: cutoff,
-                logger: context.logger,
+                logger: context.logger, keepsAnswer: onAnswer != nil,
                 onFinish: { summary in
                     await exchange.finish(
                         status: summary.clientLeft ? Exchange.clientClosedRequest : 200, usage: summary.usage,
                         failure: summary.failure, clientSawEnd: summary.sawEnd)
+                    if let onAnswer, let answer = summary.answer, summary.failure == nil { await onAnswer(answer) }
                 })
             return body.response(headers: exchange.responseHeaders)
         }
@@ -110,6 +115,7 @@ struct Gateway: Sendable {
                 return try accumulator.response()
             }
             await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)
+            await onAnswer?(response)
             return Self.jsonResponse(encodeResponse(response), headers: exchange.responseHeaders)
         } catch {
             return await exchange.fail(error)

@@ -21,6 +21,8 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
     let keepAliveInterval: Duration
     let cutoff: RequestCutoff
     let logger: Logger
+    /// Whether ``StreamSummary/answer`` is wanted (it costs a copy of the whole answer).
+    var keepsAnswer = false
     /// Called once when the stream is over, with how it ended.
     let onFinish: @Sendable (StreamSummary) async -> Void
 
@@ -64,7 +66,7 @@ struct EventStreamResponse<Encoder: StreamEncoding> {
     /// it learns how the request ended.
     private func write(to writer: inout any ResponseBodyWriter) async throws {
         var encoder = encoder
-        var summary = StreamSummary()
+        var summary = StreamSummary(keepsAnswer: keepsAnswer)
         let items = AsyncThrowingChannel<Item, any Error>()
         let ending: Ending = await withTaskGroup(of: Void.self) { group in
             group.addTask { [events] in

@@ -17,3 +17,7 @@ extension AnthropicStreamEncoder: StreamEncoding {
 extension OpenAIStreamEncoder: StreamEncoding {
     static var keepAlive: ServerSentEvent? { nil }
 }
+
+extension ResponsesStreamEncoder: StreamEncoding {
+    static var keepAlive: ServerSentEvent? { nil }
+}

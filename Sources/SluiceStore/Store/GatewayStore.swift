@@ -53,6 +53,15 @@ public protocol GatewayStore: PolicyStore {
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord]
     /// Every stored quota total (for `sluice db copy`).
     func quotaTotals() async throws -> [QuotaTotal]
+
+    // MARK: Stored responses (Responses API)
+
+    /// Keeps `response`; expired responses are removed on the way.
+    func storeResponse(_ response: StoredResponse) async throws
+    /// The response with `id` made by key `keyID`, unless it has expired by `now`.
+    func storedResponse(id: String, keyID: String, now: Date) async throws -> StoredResponse?
+    /// Removes the response with `id` made by key `keyID`; `false` when there is none.
+    func deleteStoredResponse(id: String, keyID: String) async throws -> Bool
 }
 
 /// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).
