@@ -14,11 +14,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import openai
 import pytest
 
 from unittest.mock import ANY
 
-from mock_upstream import Auto, Stall, openai_sse, openai_stream_chunks, openai_usage, slow_stream
+from mock_upstream import Auto, JSONResponse, Stall, openai_text, openai_sse, openai_stream_chunks, openai_usage, slow_stream
 from postgres_cluster import PASSWORD, postgres_available
 from sluice_harness import ANTHROPIC, OPENAI, Sluice, assert_anthropic_error, assert_openai_error, describe, \
     http, iter_sse, poll, run_sluice, unique_name, write_text
@@ -184,6 +185,26 @@ def test_the_response_cache_is_shared_by_the_replicas(sluice, mock, database):
             proto.assert_ok(r)
             assert r.headers.get("x-sluice-cache") == "hit", describe(r)
     assert len(mock.model_requests()) == 1
+
+
+def test_a_stored_response_is_continued_and_deleted_on_another_replica(sluice, mock, database):
+    first_replica, second_replica = start_replicas(sluice, database, 2)
+    key = make_key(first_replica)
+    mock.enqueue(JSONResponse(openai_text("Hi Ada.")))
+    with first_replica.openai(key, timeout=30) as client:
+        first = client.responses.create(model="gpt-replicas", input="My name is Ada.")
+    mock.reset()
+    mock.enqueue(JSONResponse(openai_text("You are Ada.")))
+    with second_replica.openai(key, timeout=30) as client:
+        second = client.responses.create(model="gpt-replicas", input="Who am I?", previous_response_id=first.id)
+        assert second.output_text == "You are Ada."
+        assert [m["content"] for m in mock.model_requests()[0].json["messages"]] == \
+            ["My name is Ada.", "Hi Ada.", "Who am I?"]
+        client.responses.delete(first.id)
+    with first_replica.openai(key, timeout=30) as client:
+        with pytest.raises(openai.NotFoundError):
+            client.responses.retrieve(first.id)
+        assert client.responses.retrieve(second.id).output_text == "You are Ada."
 
 
 def test_usage_from_every_replica_adds_up(sluice, database):

@@ -46,7 +46,8 @@ WEATHER = {
     "description": "The weather in a city",
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
-POLICIES = {"redact_email": "stages: [pii]\npii:\n  detectors: {email: redact}\n"}
+POLICIES = {"redact_email": "stages: [pii]\npii:\n  detectors: {email: redact}\n",
+            "tokenize_email": "stages: [pii]\npii:\n  detectors: {email: tokenize}\n"}
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +322,25 @@ def test_pii_is_scrubbed_from_input_items(srv, mock):
     sent = json.dumps(mock.model_requests()[0].json)
     for email in ("ada@example.com", "bob@example.org", "carol@example.net"):
         assert email not in sent
+
+
+def test_tokenized_pii_is_restored_in_the_streamed_output_and_the_stored_response(srv, mock):
+    client = srv.openai(srv.create_key(unique_name("responses-tokens"), policy="tokenize_email"), timeout=30)
+    mock.enqueue(JSONResponse(openai_text("unused")))
+    client.responses.create(model=MODEL, input="Write to ada@example.com", store=False)
+    placeholder = mock.model_requests()[0].json["messages"][0]["content"].removeprefix("Write to ")
+    assert "ada@example.com" not in placeholder
+    mock.reset()
+    # The model echoes the placeholder, split across deltas; the client gets the address back.
+    pieces = [f"Sent to {placeholder[:4]}", placeholder[4:], "."]
+    mock.enqueue(openai_stream(openai_stream_chunks(pieces)))
+    with client.responses.stream(model=MODEL, input="Write to ada@example.com") as stream:
+        deltas = "".join(e.delta for e in stream if e.type == "response.output_text.delta")
+        final = stream.get_final_response()
+    assert deltas == final.output_text == "Sent to ada@example.com."
+    assert "ada@example.com" not in json.dumps(mock.model_requests()[0].json)
+    assert client.responses.retrieve(final.id).output_text == "Sent to ada@example.com."
+    client.close()
 
 
 def test_usage_rows_name_the_responses_endpoint(srv, client, key_name, mock):
