@@ -66,6 +66,8 @@ public struct ConnectionLimits: Sendable, Hashable {
 public struct BackendConfiguration: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case openai
+        /// The OpenAI Responses API, spoken natively (built-in tools, encrypted reasoning).
+        case openAIResponses = "openai_responses"
         case anthropic
         case llama
     }

@@ -11,3 +11,4 @@ protocol UpstreamStreamDecoding: Sendable {
 
 extension OpenAIStreamDecoder: UpstreamStreamDecoding {}
 extension AnthropicStreamDecoder: UpstreamStreamDecoding {}
+extension ResponsesStreamDecoder: UpstreamStreamDecoding {}

@@ -33,6 +33,8 @@ struct BackendFactory {
                 reasoning: Self.reasoningControl(configuration.reasoning))
             return OpenAICompatibleBackend(
                 name: configuration.name, endpoint: try remoteEndpoint(configuration), options: options, client: client)
+        case .openAIResponses:
+            return OpenAIResponsesBackend(name: configuration.name, endpoint: try remoteEndpoint(configuration), client: client)
         case .anthropic:
             return AnthropicCompatibleBackend(name: configuration.name, endpoint: try remoteEndpoint(configuration), client: client)
         }

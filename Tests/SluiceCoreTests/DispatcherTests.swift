@@ -41,6 +41,26 @@ private final class PauseRecorder: Sendable {
         #expect(secondary.startedModels.isEmpty)
     }
 
+    @Test func builtInToolsGoOnlyToBackendsThatRunThemAndAre400sElsewhere() async throws {
+        let chat = ScriptedBackend("chat")
+        let native = ScriptedBackend("native", runsOpenAIBuiltInTools: true)
+        let dispatcher = makeDispatcher(
+            [
+                .init(match: ModelGlob("mixed"), backends: ["chat", "native"]),
+                .init(match: ModelGlob("*"), backends: ["chat"]),
+            ],
+            [.init(backend: chat, maxAttempts: 1), .init(backend: native, maxAttempts: 1)])
+        var withSearch = request("mixed")
+        withSearch.openAIBuiltInTools = [["type": "web_search"]]
+
+        #expect(try await dispatcher.start(withSearch).backendName == "native")
+        #expect(try await dispatcher.start(request("mixed")).backendName == "chat")
+        withSearch.model = "other"
+        let error = try await #require(throws: SluiceError.self) { try await dispatcher.start(withSearch) }
+        #expect(error.httpStatus == 400 && error.param == "tools" && error.message.contains("web_search"))
+        #expect(chat.startedModels == ["mixed"])
+    }
+
     @Test func retriableErrorIsRetriedUpToMaxAttemptsThenFallsBack() async throws {
         let primary = ScriptedBackend("primary", failures: 5, with: SluiceError(.overloaded, "busy"))
         let secondary = ScriptedBackend("secondary")

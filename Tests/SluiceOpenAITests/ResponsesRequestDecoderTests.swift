@@ -70,7 +70,7 @@ import Testing
         let request = try Self.decode([
             "model": "m", "input": "x", "stream": true, "temperature": .double(0.5), "top_p": .double(0.9), "user": "u", "store": false,
             "parallel_tool_calls": false, "reasoning": ["effort": "high", "summary": "auto"],
-            "tools": [["type": "function", "name": "f", "parameters": schema]],
+            "tools": [["type": "function", "name": "f", "parameters": schema], ["type": "file_search", "vector_store_ids": ["v"]]],
             "tool_choice": ["type": "function", "name": "f"],
             "text": ["format": ["type": "json_schema", "name": "out", "schema": schema, "strict": true]],
             "include": ["reasoning.encrypted_content"], "unknown_field": 1,
@@ -79,13 +79,15 @@ import Testing
         #expect(request.chat.temperature == 0.5 && request.chat.topP == 0.9 && request.chat.user == "u")
         #expect(request.chat.parallelToolCalls == false && request.chat.effort == "high")
         #expect(request.chat.tools == [ToolDefinition(name: "f", inputSchema: schema)])
+        #expect(request.chat.openAIBuiltInTools == [["type": "file_search", "vector_store_ids": ["v"]]])
+        #expect(request.chat.openAIResponsesExtraFields.keys == ["include", "reasoning", "text"])
+        #expect(request.includesEncryptedReasoning)
         #expect(request.chat.toolChoice == .tool(name: "f"))
         #expect(request.chat.responseFormat == .jsonSchema(name: "out", schema: schema, strict: true))
     }
 
     @Test(
         arguments: [
-            (["model": "m", "input": "x", "tools": [["type": "file_search"]]], "tools[0].type"),
             (["model": "m", "input": [["type": "item_reference", "id": "x"]]], "input[0].type"),
             (
                 ["model": "m", "input": [["role": "user", "content": [["type": "input_file", "file_id": "f"]]]]], "input[0].content[0].type"

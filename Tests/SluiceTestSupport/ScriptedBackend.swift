@@ -17,12 +17,14 @@ public final class ScriptedBackend: Backend {
     private let tokens: Int
     private let answer: [StreamEvent]?
     private let hangs: Bool
+    public let runsOpenAIBuiltInTools: Bool
     private let state: Mutex<State>
 
     public init(
         _ name: String, failures: Int = 0, with error: any Error = SluiceError.upstreamFailed("HTTP 502"), tokens: Int = 0,
-        answer: [StreamEvent]? = nil, hangs: Bool = false
+        answer: [StreamEvent]? = nil, hangs: Bool = false, runsOpenAIBuiltInTools: Bool = false
     ) {
+        self.runsOpenAIBuiltInTools = runsOpenAIBuiltInTools
         self.name = name
         self.error = error
         self.tokens = tokens

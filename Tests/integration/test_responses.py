@@ -39,6 +39,7 @@ from sluice_harness import assert_openai_error, backend, iter_sse, poll, route, 
 
 MODEL = "gpt-resp-model"
 ANTH = "anth-resp-model"
+NATIVE = "oai-resp-model"  # an openai_responses backend: the mock speaks the Responses API
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
 WEATHER = {
     "type": "function",
@@ -67,9 +68,11 @@ def srv(module_sluice, _module_mock, tiny_model):
         backends=[backend("upstream", url, connect_timeout="2s", read_timeout="5s", max_attempts=1,
                           reasoning="reasoning_effort"),
                   backend("anth", url, type="anthropic", connect_timeout="2s", read_timeout="5s", max_attempts=1),
+                  backend("native", url, type="openai_responses", connect_timeout="2s", read_timeout="5s",
+                          max_attempts=1),
                   {"name": "local", "type": "llama", "model": str(tiny_model), "context": 2048, "threads": 2,
                    "parallel": 2}],
-        routes=[route("anth-*", "anth"), route("tiny", "local"), route("*", "upstream")])
+        routes=[route("anth-*", "anth"), route("oai-*", "native"), route("tiny", "local"), route("*", "upstream")])
     for name, text in POLICIES.items():
         write_text(s.policies_dir / f"{name}.yaml", text)
     s.start()
@@ -357,7 +360,7 @@ def test_usage_rows_name_the_responses_endpoint(srv, client, key_name, mock):
 
 
 @pytest.mark.parametrize("body, param", [
-    ({"model": MODEL, "input": "hi", "tools": [{"type": "web_search_preview"}]}, "tools[0].type"),
+    ({"model": MODEL, "input": "hi", "tools": [{"type": "web_search_preview"}]}, "tools"),
     ({"model": MODEL, "input": [{"type": "computer_call_output", "call_id": "x"}]}, "input[0].type"),
     ({"model": MODEL, "input": [{"role": "wizard", "content": "hi"}]}, "input[0].role"),
     ({"model": MODEL, "input": 42}, "input"),
@@ -368,6 +371,118 @@ def test_usage_rows_name_the_responses_endpoint(srv, client, key_name, mock):
 def test_what_sluice_cannot_serve_is_a_400_naming_the_field(srv, key, mock, body, param):
     r = post_json(srv, "/v1/responses", key, body)
     message = assert_openai_error(r, 400, "invalid_request_error", param=param)
-    if param == "tools[0].type":
+    if param == "tools":
         assert "web_search_preview" in message
     assert mock.model_requests() == []
+
+
+# --------------------------------------------------------------------------
+# An OpenAI Responses upstream, spoken natively
+# --------------------------------------------------------------------------
+
+
+def responses_upstream_stream(*items: dict, status: str = "completed", usage: dict | None = None,
+                              fail: str | None = None) -> StreamResponse:
+    """The SSE body a Responses upstream sends for `items` (each streamed the way OpenAI does)."""
+    events: list[dict] = []
+    response = {"id": "resp_up", "object": "response", "status": "in_progress", "model": "o-up", "output": []}
+    events += [{"type": "response.created", "response": response}, {"type": "response.in_progress", "response": response}]
+    for index, item in enumerate(items):
+        events.append({"type": "response.output_item.added", "output_index": index, "item": {**item, "status": "in_progress"}})
+        if item["type"] == "message":
+            for part_index, part in enumerate(item["content"]):
+                events.append({"type": "response.content_part.added", "item_id": item["id"], "output_index": index,
+                               "content_index": part_index, "part": {**part, "text": ""}})
+                for piece in (part["text"][:3], part["text"][3:]):
+                    events.append({"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
+                                   "content_index": part_index, "delta": piece})
+                events.append({"type": "response.content_part.done", "item_id": item["id"], "output_index": index,
+                               "content_index": part_index, "part": part})
+        elif item["type"] == "reasoning":
+            for summary in item["summary"]:
+                events.append({"type": "response.reasoning_summary_text.delta", "item_id": item["id"],
+                               "output_index": index, "summary_index": 0, "delta": summary["text"]})
+        elif item["type"] == "function_call":
+            events.append({"type": "response.function_call_arguments.delta", "item_id": item["id"],
+                           "output_index": index, "delta": item["arguments"]})
+        events.append({"type": "response.output_item.done", "output_index": index, "item": {**item, "status": "completed"}})
+    if fail:
+        events.append({"type": "response.failed", "response": {**response, "status": "failed",
+                                                                 "error": {"code": "server_error", "message": fail}}})
+    else:
+        final = {**response, "status": status, "output": list(items),
+                 "usage": usage or {"input_tokens": 30, "input_tokens_details": {"cached_tokens": 10},
+                                    "output_tokens": 8, "output_tokens_details": {"reasoning_tokens": 3},
+                                    "total_tokens": 38}}
+        if status == "incomplete":
+            final["incomplete_details"] = {"reason": "max_output_tokens"}
+        events.append({"type": f"response.{status}", "response": final})
+    frames = [f"event: {e['type']}\ndata: {json.dumps({**e, 'sequence_number': n})}\n\n".encode()
+              for n, e in enumerate(events)]
+    return StreamResponse(frames, headers={"content-type": "text/event-stream"})
+
+
+REASONING_ITEM = {"type": "reasoning", "id": "rs_up", "summary": [{"type": "summary_text", "text": "Searching."}],
+                  "encrypted_content": "gAAAA-opaque"}
+SEARCH_ITEM = {"type": "web_search_call", "id": "ws_up", "action": {"type": "search", "query": "paris weather"}}
+ANSWER_ITEM = {"type": "message", "id": "msg_up", "role": "assistant",
+               "content": [{"type": "output_text", "text": "Sunny in Paris.", "annotations": []}]}
+
+
+def test_a_responses_upstream_runs_built_in_tools_and_gets_its_encrypted_reasoning_back(client, mock):
+    mock.enqueue(responses_upstream_stream(REASONING_ITEM, SEARCH_ITEM, ANSWER_ITEM))
+    with client.responses.stream(model=NATIVE, input="Weather in Paris?", tools=[{"type": "web_search"}],
+                                 include=["reasoning.encrypted_content"], reasoning={"summary": "auto"},
+                                 store=False) as stream:
+        first = stream.get_final_response()
+    assert first.output_text == "Sunny in Paris."
+    reasoning = first.output[0]
+    assert reasoning.type == "reasoning" and reasoning.encrypted_content == "gAAAA-opaque"
+    assert reasoning.summary[0].text == "Searching."
+    assert first.usage.input_tokens == 30 and first.usage.input_tokens_details.cached_tokens == 10
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    assert sent.json["tools"] == [{"type": "web_search"}]
+    assert sent.json["store"] is False and sent.json["stream"] is True
+    assert "reasoning.encrypted_content" in sent.json["include"]
+    assert sent.json["reasoning"]["summary"] == "auto"
+    assert sent.json["input"] == [{"type": "message", "role": "user",
+                                   "content": [{"type": "input_text", "text": "Weather in Paris?"}]}]
+
+    mock.reset()
+    mock.enqueue(responses_upstream_stream({**ANSWER_ITEM, "content": [{"type": "output_text", "text": "You're welcome."}]}))
+    history = [{"role": "user", "content": "Weather in Paris?"},
+               *(item.model_dump(exclude_none=True) for item in first.output)]
+    second = client.responses.create(model=NATIVE, input=[*history, {"role": "user", "content": "Thanks!"}],
+                                     tools=[{"type": "web_search"}], store=False)
+    assert second.output_text == "You're welcome."
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    reasoning_back = [item for item in sent.json["input"] if item["type"] == "reasoning"]
+    assert [item["encrypted_content"] for item in reasoning_back] == ["gAAAA-opaque"]
+    assert sent.json["input"][-1]["content"] == [{"type": "input_text", "text": "Thanks!"}]
+
+
+def test_a_responses_upstream_serves_chat_completions_clients_and_function_calls(srv, key, client, mock):
+    call = {"type": "function_call", "id": "fc_up", "call_id": "call_up", "name": "get_weather",
+            "arguments": "{\"city\":\"Paris\"}"}
+    mock.enqueue(responses_upstream_stream(call))
+    completion = post_json(srv, "/v1/chat/completions", key, {
+        "model": NATIVE, "messages": [{"role": "user", "content": "Weather?"}],
+        "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": WEATHER["parameters"]}}]})
+    assert completion.status_code == 200, completion.text
+    choice = completion.json()["choices"][0]
+    assert choice["finish_reason"] == "tool_calls"
+    assert choice["message"]["tool_calls"][0]["id"] == "call_up"
+    assert json.loads(choice["message"]["tool_calls"][0]["function"]["arguments"]) == {"city": "Paris"}
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    assert sent.json["tools"] == [{"type": "function", "name": "get_weather", "parameters": WEATHER["parameters"]}]
+
+
+def test_a_responses_upstream_failure_and_max_tokens_reach_the_client(srv, key, client, mock):
+    mock.enqueue(responses_upstream_stream(ANSWER_ITEM, fail="the model crashed"))
+    frames = raw_stream(srv, key, {"model": NATIVE, "input": "hi", "store": False})
+    assert [f["event"] for f in frames[-2:]] == ["error", "response.failed"]
+    assert "the model crashed" in frames[-1]["data"]["response"]["error"]["message"]
+
+    mock.enqueue(responses_upstream_stream(ANSWER_ITEM, status="incomplete"))
+    response = client.responses.create(model=NATIVE, input="hi", max_output_tokens=5, store=False)
+    assert response.status == "incomplete" and response.incomplete_details.reason == "max_output_tokens"

@@ -16,6 +16,14 @@ public protocol Backend: Sendable {
 
     /// The number of input tokens `request` amounts to on this backend.
     func countTokens(_ request: ChatRequest) async throws -> Int
+
+    /// Whether the backend speaks the OpenAI Responses API itself, and so runs OpenAI's built-in
+    /// tools (``ChatRequest/openAIBuiltInTools``).
+    var runsOpenAIBuiltInTools: Bool { get }
+}
+
+extension Backend {
+    public var runsOpenAIBuiltInTools: Bool { false }
 }
 
 extension EventStream {

@@ -42,6 +42,13 @@ public struct ChatRequest: Sendable, Hashable {
     public var anthropicServerTools: [JSONValue]
     /// The shape the answer must take (OpenAI `response_format`, Responses `text.format`); `nil` for free text.
     public var responseFormat: ResponseFormat?
+    /// OpenAI's built-in Responses tools (`web_search`, `file_search`, `mcp`, …), which only an
+    /// OpenAI Responses upstream runs: forwarded verbatim to those, refused by every other backend.
+    public var openAIBuiltInTools: [JSONValue]
+    /// Top-level fields of a Responses request that the canonical model does not interpret
+    /// (`include`, `reasoning.summary`, `text.verbosity`, `service_tier`, …), forwarded untouched
+    /// to OpenAI Responses upstreams only.
+    public var openAIResponsesExtraFields: JSONObject
 
     public init(
         model: String,
@@ -67,7 +74,9 @@ public struct ChatRequest: Sendable, Hashable {
         anthropicBeta: [String] = [],
         anthropicExtraFields: JSONObject = JSONObject(),
         anthropicServerTools: [JSONValue] = [],
-        responseFormat: ResponseFormat? = nil
+        responseFormat: ResponseFormat? = nil,
+        openAIBuiltInTools: [JSONValue] = [],
+        openAIResponsesExtraFields: JSONObject = JSONObject()
     ) {
         self.model = model
         self.system = system
@@ -93,6 +102,8 @@ public struct ChatRequest: Sendable, Hashable {
         self.anthropicExtraFields = anthropicExtraFields
         self.anthropicServerTools = anthropicServerTools
         self.responseFormat = responseFormat
+        self.openAIBuiltInTools = openAIBuiltInTools
+        self.openAIResponsesExtraFields = openAIResponsesExtraFields
     }
 }
 

@@ -46,8 +46,15 @@ public struct Dispatcher: Sendable {
     public func start(_ request: ChatRequest) async throws -> Dispatch {
         let (route, upstreamRequest) = try resolve(request)
         var lastError = SluiceError.upstreamFailed("no backend accepted the request")
+        let builtInTool = request.openAIBuiltInTools.first?["type"]?.stringValue
+        if let builtInTool, !route.backends.contains(where: { targets[$0]?.backend.runsOpenAIBuiltInTools == true }) {
+            throw SluiceError.invalidField(
+                "tools", "tool type '\(builtInTool)' is not supported by the backends of model '\(request.model)'; only function tools are")
+        }
         for name in route.backends {
             guard let target = targets[name] else { continue }
+            // Fallbacks that cannot run the request's built-in tools are passed over.
+            if builtInTool != nil, !target.backend.runsOpenAIBuiltInTools { continue }
             for attempt in 1...target.maxAttempts {
                 // A client that has gone gets no further attempt or fallback.
                 try Task.checkCancellation()

@@ -32,13 +32,15 @@ struct ResponsesConversation {
                 messages.append(Message(role: .user, content: [.toolResult(result)]))
             }
         case "reasoning":
-            // Visible reasoning goes back to the model; encrypted reasoning only its maker can read.
+            // The text goes back to any model; `encrypted_content` (the thinking's signature) only
+            // to the upstream that made it.
+            let signature = try item.optional("encrypted_content")?.string()
             var texts = try item.optional("content")?.array().map { part throws(SluiceError) in try part.required("text").string() } ?? []
             if texts.isEmpty {
                 texts = try item.optional("summary")?.array().map { part throws(SluiceError) in try part.required("text").string() } ?? []
             }
             let text = texts.joined(separator: "\n")
-            if !text.isEmpty { append(.thinking(Thinking(text)), role: .assistant) }
+            if !text.isEmpty || signature != nil { append(.thinking(Thinking(text, signature: signature)), role: .assistant) }
         default:
             throw .invalidField(item.path.isEmpty ? "input" : "\(item.path).type", "input item type '\(type)' is not supported")
         }

@@ -9,7 +9,8 @@ public import SluiceCore
 /// output index (`msg_<response>_0`, `fc_<response>_1`), never from a random draw. Consecutive text
 /// blocks share one `message` item as its content parts; thinking becomes a `reasoning` item (its
 /// text as a summary when the client asked for one, else as reasoning text); tool calls become
-/// `function_call` items. Redacted thinking and Anthropic's server-tool blocks have no Responses
+/// `function_call` items; a thinking block's signature goes out as the reasoning item's
+/// `encrypted_content` when the client asked for it. Redacted thinking and Anthropic's server-tool blocks have no Responses
 /// form and are left out.
 public struct ResponsesOutputBuilder: Sendable {
     /// One stream event, before framing: its `type` and its fields.
@@ -18,7 +19,7 @@ public struct ResponsesOutputBuilder: Sendable {
     private enum OpenItem: Sendable {
         /// A message whose finished parts are `parts`; `text` is the open part's text, if one is open.
         case message(id: String, parts: [JSONValue], text: String?)
-        case reasoning(id: String, text: String)
+        case reasoning(id: String, text: String, signature: String?)
         case functionCall(id: String, callID: String, name: String, arguments: String)
         /// A block with no Responses form, whose events are skipped until it stops.
         case skipped
@@ -145,8 +146,9 @@ public struct ResponsesOutputBuilder: Sendable {
         case .thinking:
             var events = closeMessage()
             let id = itemID("rs")
-            open = .reasoning(id: id, text: "")
-            events.append(("response.output_item.added", ["output_index": outputIndex, "item": reasoningItem(id: id, text: nil)]))
+            open = .reasoning(id: id, text: "", signature: nil)
+            events.append(
+                ("response.output_item.added", ["output_index": outputIndex, "item": reasoningItem(id: id, text: nil, signature: nil)]))
             if envelope.reasoningSummary {
                 events.append(
                     (
@@ -186,9 +188,12 @@ public struct ResponsesOutputBuilder: Sendable {
                     ]
                 )
             ]
-        case (.reasoning(let id, let text)?, .thinking(let more)):
+        case (.reasoning(let id, let text, _)?, .signature(let signature)):
+            open = .reasoning(id: id, text: text, signature: signature)
+            return []
+        case (.reasoning(let id, let text, let signature)?, .thinking(let more)):
             guard !more.isEmpty else { return [] }
-            open = .reasoning(id: id, text: text + more)
+            open = .reasoning(id: id, text: text + more, signature: signature)
             if envelope.reasoningSummary {
                 return [
                     (
@@ -232,7 +237,7 @@ public struct ResponsesOutputBuilder: Sendable {
                     ["item_id": .string(id), "output_index": outputIndex, "content_index": index, "part": part]
                 ),
             ]
-        case .reasoning(let id, let text)?:
+        case .reasoning(let id, let text, let signature)?:
             var events: [Event] = []
             if envelope.reasoningSummary {
                 events.append(
@@ -255,7 +260,7 @@ public struct ResponsesOutputBuilder: Sendable {
                         ["item_id": .string(id), "output_index": outputIndex, "content_index": 0, "text": .string(text)]
                     ))
             }
-            return events + finishItem(reasoningItem(id: id, text: text))
+            return events + finishItem(reasoningItem(id: id, text: text, signature: signature))
         case .functionCall(let id, let callID, let name, let arguments)?:
             // A call without arguments is an empty object, as OpenAI sends it.
             let arguments = arguments.isEmpty ? "{}" : arguments
@@ -294,8 +299,9 @@ public struct ResponsesOutputBuilder: Sendable {
         ]
     }
 
-    private func reasoningItem(id: String, text: String?) -> JSONValue {
+    private func reasoningItem(id: String, text: String?, signature: String?) -> JSONValue {
         var item: JSONObject = ["id": .string(id), "type": "reasoning"]
+        if envelope.includesEncryptedReasoning, let signature { item["encrypted_content"] = .string(signature) }
         if envelope.reasoningSummary {
             item["summary"] = .array(text.map { [["type": "summary_text", "text": .string($0)]] } ?? [])
         } else {

@@ -13,9 +13,12 @@ public struct ResponsesRequest: Sendable {
     public var requestFields: JSONObject
     /// The client asked for a reasoning summary.
     public var reasoningSummary: Bool
+    /// The client asked for `reasoning.encrypted_content`, to send reasoning back itself.
+    public var includesEncryptedReasoning: Bool
 
     public func envelope(id: String, createdAt: Int) -> ResponsesEnvelope {
         ResponsesEnvelope(
-            id: id, createdAt: createdAt, requestedModel: chat.model, requestFields: requestFields, reasoningSummary: reasoningSummary)
+            id: id, createdAt: createdAt, requestedModel: chat.model, requestFields: requestFields, reasoningSummary: reasoningSummary,
+            includesEncryptedReasoning: includesEncryptedReasoning)
     }
 }

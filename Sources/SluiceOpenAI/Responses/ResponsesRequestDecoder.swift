@@ -44,7 +44,7 @@ public enum ResponsesRequestDecoder {
         chat.temperature = try root.optional("temperature")?.double(in: 0...2)
         chat.topP = try root.optional("top_p")?.double(in: 0...1)
         chat.stream = try root.optional("stream")?.bool() ?? false
-        chat.tools = try tools(root.optional("tools"))
+        (chat.tools, chat.openAIBuiltInTools) = try tools(root.optional("tools"))
         chat.toolChoice = try toolChoice(root.optional("tool_choice"))
         chat.parallelToolCalls = try root.optional("parallel_tool_calls")?.bool()
         chat.user = try root.optional("user")?.string()
@@ -55,13 +55,22 @@ public enum ResponsesRequestDecoder {
         }
         if let format = try root.optional("text")?.optional("format") { chat.responseFormat = try responseFormat(format) }
         if let metadata = try root.optional("metadata") { _ = try metadata.object() }
-        for include in try root.optional("include")?.array() ?? [] { _ = try include.string() }
+        let include = try root.optional("include")?.array().map { value throws(SluiceError) in try value.string() } ?? []
+        for name in upstreamOnlyFields { if let value = try root.optional(name) { chat.openAIResponsesExtraFields[name] = value.value } }
 
         return ResponsesRequest(
             chat: chat, store: try root.optional("store")?.bool() ?? true,
             previousResponseID: try root.optional("previous_response_id")?.string(), inputItems: inputItems,
-            requestFields: requestFields(body), reasoningSummary: reasoningSummary)
+            requestFields: requestFields(body), reasoningSummary: reasoningSummary,
+            includesEncryptedReasoning: include.contains("reasoning.encrypted_content"))
     }
+
+    /// Fields only a Responses upstream reads, passed on as sent (`reasoning` and `text` too, for
+    /// `summary` and `verbosity`; the canonical effort and format override theirs).
+    static let upstreamOnlyFields = [
+        "include", "reasoning", "text", "truncation", "service_tier", "prompt_cache_key", "safety_identifier", "metadata",
+        "max_tool_calls", "top_logprobs", "prompt",
+    ]
 
     /// `input` as items: a string is one user message.
     private static func inputItems(_ input: JSONCursor) throws(SluiceError) -> [JSONValue] {
@@ -89,14 +98,16 @@ public enum ResponsesRequestDecoder {
 
     // MARK: - Tools
 
-    private static func tools(_ cursor: JSONCursor?) throws(SluiceError) -> [ToolDefinition] {
-        guard let cursor else { return [] }
+    /// Function tools, and OpenAI's built-in ones, which only a Responses upstream runs (the
+    /// dispatcher refuses them for any other).
+    private static func tools(_ cursor: JSONCursor?) throws(SluiceError) -> (functions: [ToolDefinition], builtIn: [JSONValue]) {
+        guard let cursor else { return ([], []) }
         var tools: [ToolDefinition] = []
+        var builtIn: [JSONValue] = []
         for tool in try cursor.array() {
-            let type = try tool.required("type")
-            guard try type.string() == "function" else {
-                throw .invalidField(
-                    type.path, "tool type '\(try type.string())' is not supported by this backend; only function tools are")
+            guard try tool.required("type").string() == "function" else {
+                builtIn.append(tool.value)
+                continue
             }
             var parameters = OpenAIRequestDecoder.emptyParameters
             if let schema = try tool.optional("parameters") { parameters = .object(try schema.object()) }
@@ -105,7 +116,7 @@ public enum ResponsesRequestDecoder {
                     name: try tool.required("name").string(), description: try tool.optional("description")?.string(),
                     inputSchema: parameters))
         }
-        return tools
+        return (tools, builtIn)
     }
 
     private static func toolChoice(_ cursor: JSONCursor?) throws(SluiceError) -> ToolChoice? {

@@ -69,6 +69,8 @@ enum CacheKey {
             "anthropic_beta": .array(request.anthropicBeta.sorted().map { .string($0) }),
             "anthropic_extra": .object(extra),
             "response_format": responseFormat(request.responseFormat),
+            "openai_built_in_tools": .array(request.openAIBuiltInTools),
+            "openai_responses_extra": .object(request.openAIResponsesExtraFields),
         ]
     }
 

@@ -1,0 +1,132 @@
+public import SluiceCore
+
+/// Turns an OpenAI Responses upstream's stream events into canonical stream events.
+///
+/// A value-type state machine, one per stream, fed each server-sent event; it yields no
+/// `messageStart` (the backend sends that first). The upstream streams one output item at a
+/// time: a `message` item's content parts become text blocks, a `reasoning` item a thinking
+/// block (its `encrypted_content` as the block's signature, so it can go back), a
+/// `function_call` item a tool-use block. Items with no canonical form (built-in tool calls such
+/// as `web_search_call`) are left out. `response.completed` or `response.incomplete` end the
+/// message; `response.failed`, an `error` event, or a body that ends before either, fail it.
+public struct ResponsesStreamDecoder: Sendable {
+    private enum OpenBlock: Sendable {
+        case text
+        case thinking
+        case toolUse(sawArguments: Bool)
+    }
+
+    private var open: OpenBlock?
+    private var sawToolCall = false
+    private var ended = false
+
+    public init() {}
+
+    public mutating func decode(_ event: ServerSentEvent) throws(SluiceError) -> [StreamEvent] {
+        guard !ended else { return [] }
+        let data: JSONValue
+        do {
+            data = try JSONParser.parse(Array(event.data.utf8))
+        } catch {
+            throw .upstreamFailed("upstream sent a stream event that is not JSON: \(error.description)")
+        }
+        let type = data["type"]?.stringValue ?? event.event ?? ""
+        switch type {
+        case "response.output_item.added":
+            switch data["item"]?["type"]?.stringValue {
+            case "reasoning":
+                return close() + open(.thinking, .thinking)
+            case "function_call":
+                sawToolCall = true
+                let item = data["item"]
+                let start = BlockStart.toolUse(
+                    id: item?["call_id"]?.stringValue ?? Identifiers.toolUseID(), name: item?["name"]?.stringValue ?? "")
+                return close() + open(.toolUse(sawArguments: false), start)
+            default:
+                return []
+            }
+        case "response.content_part.added":
+            guard ["output_text", "refusal"].contains(data["part"]?["type"]?.stringValue) else { return [] }
+            return close() + open(.text, .text)
+        case "response.output_text.delta", "response.refusal.delta":
+            guard case .text? = open, let delta = data["delta"]?.stringValue else { return [] }
+            return [.blockDelta(.text(delta))]
+        case "response.content_part.done":
+            guard case .text? = open else { return [] }
+            return close()
+        case "response.reasoning_summary_part.added":
+            // Summary parts are paragraphs of one thinking block.
+            guard case .thinking? = open, let index = data["summary_index"]?.intValue, index > 0 else { return [] }
+            return [.blockDelta(.thinking("\n\n"))]
+        case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
+            guard case .thinking? = open, let delta = data["delta"]?.stringValue else { return [] }
+            return [.blockDelta(.thinking(delta))]
+        case "response.function_call_arguments.delta":
+            guard case .toolUse? = open, let delta = data["delta"]?.stringValue else { return [] }
+            open = .toolUse(sawArguments: true)
+            return [.blockDelta(.toolInput(partialJSON: delta))]
+        case "response.output_item.done":
+            let item = data["item"]
+            switch open {
+            case .thinking?:
+                let signature = item?["encrypted_content"]?.stringValue.map { [StreamEvent.blockDelta(.signature($0))] } ?? []
+                return signature + close()
+            case .toolUse(let sawArguments)?:
+                // A server may send the arguments only with the finished item.
+                let arguments = sawArguments ? nil : item?["arguments"]?.stringValue
+                return (arguments.map { [StreamEvent.blockDelta(.toolInput(partialJSON: $0))] } ?? []) + close()
+            default:
+                return close()
+            }
+        case "response.completed", "response.incomplete":
+            ended = true
+            let response = data["response"]
+            return close() + [
+                .messageEnd(
+                    stopReason: Self.stopReason(response, sawToolCall: sawToolCall), stopSequence: nil,
+                    usage: Usage(openAIResponses: response?["usage"] ?? .null))
+            ]
+        case "response.failed":
+            let message = data["response"]?["error"]?["message"]?.stringValue ?? "the response failed"
+            throw .upstreamFailed("upstream response failed: \(message)")
+        case "error":
+            throw .upstreamFailed("upstream error: \(data["message"]?.stringValue ?? "no message")")
+        default:
+            return []
+        }
+    }
+
+    /// The end of the body: nothing more is owed after a terminal event; before one, the stream was cut.
+    public mutating func finish() throws(SluiceError) -> [StreamEvent] {
+        guard ended else { throw .upstreamFailed("upstream stream ended before response.completed") }
+        return []
+    }
+
+    private mutating func open(_ block: OpenBlock, _ start: BlockStart) -> [StreamEvent] {
+        open = block
+        return [.blockStart(start)]
+    }
+
+    private mutating func close() -> [StreamEvent] {
+        guard open != nil else { return [] }
+        open = nil
+        return [.blockStop]
+    }
+
+    static func stopReason(_ response: JSONValue?, sawToolCall: Bool) -> StopReason {
+        switch response?["incomplete_details"]?["reason"]?.stringValue {
+        case "max_output_tokens"?: .maxTokens
+        case "content_filter"?: .refusal
+        default: sawToolCall ? .toolUse : .endTurn
+        }
+    }
+}
+
+extension Usage {
+    /// A Responses `usage` object: `input_tokens` counts cached tokens too; malformed counts read as 0.
+    init(openAIResponses usage: JSONValue) {
+        let input = max(usage["input_tokens"]?.intValue ?? 0, 0)
+        let cached = min(max(usage["input_tokens_details"]?["cached_tokens"]?.intValue ?? 0, 0), input)
+        self.init(inputTokens: input - cached, outputTokens: max(usage["output_tokens"]?.intValue ?? 0, 0), cacheReadInputTokens: cached)
+    }
+}

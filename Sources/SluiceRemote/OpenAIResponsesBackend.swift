@@ -1,0 +1,41 @@
+public import SluiceCore
+public import SluiceCurl
+internal import SluiceOpenAI
+
+/// A backend that speaks the OpenAI Responses API (`POST /responses`): OpenAI itself, or a
+/// server with the same API. It runs OpenAI's built-in tools, which no other backend can.
+///
+/// Requests always go upstream as streams, so streaming and non-streaming clients share one
+/// path; an upstream that answers with one JSON document anyway is handled too.
+public struct OpenAIResponsesBackend: Backend {
+    public let name: String
+    private let call: UpstreamCall
+
+    public init(name: String, endpoint: RemoteEndpoint, client: CurlClient) {
+        self.name = name
+        self.call = UpstreamCall(backendName: name, endpoint: endpoint, client: client)
+    }
+
+    public var runsOpenAIBuiltInTools: Bool { true }
+
+    public func start(_ request: ChatRequest) async throws -> EventStream {
+        let request = call.endpoint.capped(request)
+        var headers: CurlHeaders = ["accept": "text/event-stream"]
+        if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        let response = try await call.post(
+            path: "/responses", body: ResponsesRequestEncoder.encode(request), headers: headers,
+            upstreamError: OpenAIUpstreamError.error)
+        let messageID = Identifiers.messageID()
+        if let document = try await call.jsonDocument(of: response) {
+            return EventStream(events: try ResponsesResponseDecoder.decode(document, messageID: messageID).events)
+        }
+        let start = StreamEvent.messageStart(
+            id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
+        return UpstreamEventStream.make(leading: [start], body: response.body, decoder: ResponsesStreamDecoder(), call: call)
+    }
+
+    /// The Responses API has no token count: a conservative estimate.
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        TokenEstimate.inputTokens(of: request)
+    }
+}
