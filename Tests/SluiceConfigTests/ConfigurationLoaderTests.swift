@@ -16,6 +16,7 @@ import Testing
         idle_timeout: 2m
         request_timeout: 20m
         max_connections: 100
+        response_retention: 7d
         backends:
           - name: vllm
             type: openai
@@ -38,6 +39,9 @@ import Testing
             type: anthropic
             url: https://api.anthropic.com/v1
             api_key_env: ANTHROPIC_API_KEY
+          - name: responses
+            type: openai_responses
+            url: https://api.openai.com/v1
         routes:
           - match: "claude-*"
             backend: anthropic
@@ -79,7 +83,9 @@ import Testing
         configuration.connectionLimits.idleTimeout = .seconds(120)
         configuration.connectionLimits.maxConnections = 100
         configuration.requestTimeout = .seconds(1200)
-        configuration.backends = [vllm, openai, anthropic]
+        configuration.responseRetention = .seconds(7 * 86400)
+        let responses = BackendConfiguration(name: "responses", kind: .openAIResponses, url: "https://api.openai.com/v1")
+        configuration.backends = [vllm, openai, anthropic, responses]
         configuration.routes = [
             RouteConfiguration(match: "claude-*", backends: ["anthropic"]),
             RouteConfiguration(match: "glm-5.2[1m]", backends: ["vllm"], model: "glm-5.2"),
@@ -289,7 +295,7 @@ import Testing
 
     @Test func unknownBackendTypeIsNamed() throws {
         let error = try failure("backends:\n  - name: vllm\n    type: foo\n    url: http://h/v1\n")
-        #expect(error.message == "'backends[0].type' must be one of: openai, anthropic, llama (got 'foo')")
+        #expect(error.message == "'backends[0].type' must be one of: openai, openai_responses, anthropic, llama (got 'foo')")
         #expect(error.line == 3)
     }
 
