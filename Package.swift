@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceCurl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -173,6 +174,10 @@ let package = Package(
         .testTarget(name: "SluiceOpenAITests", dependencies: ["SluiceOpenAI", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCryptoTests", dependencies: ["SluiceCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceCurlTests", dependencies: ["SluiceCurl"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceRemoteTests",
+            dependencies: ["SluiceRemote", "SluiceCore", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceLlamaTests",

@@ -96,7 +96,8 @@ public enum ConfigurationLoader {
 
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
-            "name", "type", "url", "api_key_env", "connect_timeout", "read_timeout", "max_attempts",
+            "name", "type", "url", "urls", "balance", "affinity", "health_check", "api_key_env", "connect_timeout", "read_timeout",
+            "max_attempts",
             "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch",
             "max_output_tokens", "ca_file",
         ])
@@ -110,7 +111,14 @@ public enum ConfigurationLoader {
         var backend = BackendConfiguration(name: name, kind: try kindNode.oneOf(BackendConfiguration.Kind.self))
         for (key, value) in entries {
             switch key {
-            case "url": backend.url = try value.string()
+            case "url", "urls":
+                guard backend.urls.isEmpty else { throw value.error("backend '\(name)' takes url or urls, not both") }
+                backend.urls =
+                    key == "url" ? [try value.string()] : try value.list().map { (item) throws(ConfigurationError) in try item.string() }
+                if backend.urls.isEmpty { throw value.error("backend '\(name)': urls lists no URL") }
+            case "balance": backend.balance = try value.oneOf(BackendConfiguration.Balance.self)
+            case "affinity": backend.affinity = try value.oneOf(BackendConfiguration.Affinity.self)
+            case "health_check": backend.healthCheck = try parseHealthCheck(value)
             case "api_key_env": backend.apiKeyEnvironmentVariable = try value.string()
             case "connect_timeout": backend.connectTimeout = try value.duration()
             case "read_timeout": backend.readTimeout = try value.duration()
@@ -135,16 +143,31 @@ public enum ConfigurationLoader {
             default: break
             }
         }
-        if backend.kind != .llama, backend.url == nil {
+        if backend.kind != .llama, backend.urls.isEmpty {
             throw node.error("backend '\(name)' needs a url")
         }
         if backend.kind == .llama {
-            if backend.url != nil { throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url") }
+            if !backend.urls.isEmpty { throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url") }
             if backend.caFile != nil { throw node.error("backend '\(name)' is the embedded engine: it has no ca_file") }
             if backend.modelPath == nil { throw node.error("backend '\(name)' needs a model (a .gguf file)") }
             if backend.parallel > 256 { throw node.error("backend '\(name)': parallel is at most 256") }
         }
         return backend
+    }
+
+    private static func parseHealthCheck(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration.HealthCheck {
+        var check = BackendConfiguration.HealthCheck(path: "/models", interval: .seconds(10))
+        for (key, value) in try node.entries(allowed: ["path", "interval"]) {
+            switch key {
+            case "path":
+                check.path = try value.string()
+                guard check.path.hasPrefix("/") else { throw value.error("health_check path must start with /") }
+            default:
+                check.interval = try value.duration()
+                guard check.interval >= .milliseconds(100) else { throw value.error("health_check interval must be at least 100ms") }
+            }
+        }
+        return check
     }
 
     private static func parseRoute(_ node: YAMLCursor) throws(ConfigurationError) -> RouteConfiguration {

@@ -84,10 +84,37 @@ public struct BackendConfiguration: Sendable, Hashable {
         case chatTemplateKwargs = "chat_template_kwargs"
     }
 
+    /// How a backend of several replicas picks one for a request.
+    public enum Balance: String, Sendable, Hashable, CaseIterable {
+        case leastOutstanding = "least_outstanding"
+        case roundRobin = "round_robin"
+    }
+
+    public enum Affinity: String, Sendable, Hashable, CaseIterable {
+        /// Each session (Claude Code's session id, the end user, or the conversation's start) keeps to one replica.
+        case session
+        case none
+    }
+
+    /// A request sent to each replica now and then; one that does not answer 2xx gets no traffic until it does.
+    public struct HealthCheck: Sendable, Hashable {
+        /// Appended to the replica's URL, e.g. `/models`.
+        public var path: String
+        public var interval: Duration
+
+        public init(path: String, interval: Duration) {
+            self.path = path
+            self.interval = interval
+        }
+    }
+
     public var name: String
     public var kind: Kind
-    /// Base URL, e.g. `http://127.0.0.1:9000/v1`.
-    public var url: String?
+    /// Base URLs, e.g. `http://127.0.0.1:9000/v1`: one server (`url:`), or replicas of one (`urls:`).
+    public var urls: [String]
+    public var balance: Balance = .leastOutstanding
+    public var affinity: Affinity = .session
+    public var healthCheck: HealthCheck?
     /// The environment variable holding the upstream's API key (never the key itself).
     public var apiKeyEnvironmentVariable: String?
     public var connectTimeout: Duration = .seconds(10)
@@ -119,7 +146,7 @@ public struct BackendConfiguration: Sendable, Hashable {
     public init(name: String, kind: Kind, url: String? = nil) {
         self.name = name
         self.kind = kind
-        self.url = url
+        self.urls = url.map { [$0] } ?? []
     }
 }
 

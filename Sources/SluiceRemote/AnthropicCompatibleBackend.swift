@@ -20,13 +20,14 @@ public struct AnthropicCompatibleBackend: Backend {
         let request = call.endpoint.capped(request)
         var headers = headers(for: request)
         headers.add(name: "accept", value: "text/event-stream")
-        let response = try await call.post(
+        let answer = try await call.post(
             path: "/messages", body: AnthropicRequestEncoder.encode(request, stream: true), headers: headers,
-            upstreamError: AnthropicUpstreamError.error)
-        if let document = try await call.jsonDocument(of: response) {
+            affinity: request.affinityHash, upstreamError: AnthropicUpstreamError.error)
+        if let document = try await call.jsonDocument(of: answer.response) {
             return EventStream(events: try AnthropicResponseDecoder.decode(document).events)
         }
-        return UpstreamEventStream.make(leading: [], body: response.body, decoder: AnthropicStreamDecoder(), call: call)
+        return UpstreamEventStream.make(
+            leading: [], body: answer.response.body, lease: answer.lease, decoder: AnthropicStreamDecoder(), call: call)
     }
 
     /// Asks the upstream's own `count_tokens`, which counts exactly.
@@ -42,11 +43,11 @@ public struct AnthropicCompatibleBackend: Backend {
             }
             body = .object(object)
         }
-        let response = try await call.post(
-            path: "/messages/count_tokens", body: body, headers: headers(for: request),
+        let answer = try await call.post(
+            path: "/messages/count_tokens", body: body, headers: headers(for: request), affinity: request.affinityHash,
             upstreamError: AnthropicUpstreamError.error)
-        let answer = try await response.body.collect(upTo: 1024 * 1024)
-        guard let parsed = try? JSONParser.parse(answer), let tokens = parsed["input_tokens"]?.intValue else {
+        let count = try await answer.response.body.collect(upTo: 1024 * 1024)
+        guard let parsed = try? JSONParser.parse(count), let tokens = parsed["input_tokens"]?.intValue else {
             throw SluiceError.upstreamFailed("backend '\(name)' sent an unreadable token count")
         }
         return tokens

@@ -21,17 +21,18 @@ public struct OpenAICompatibleBackend: Backend {
         let request = call.endpoint.capped(request)
         var headers: CurlHeaders = ["accept": "text/event-stream"]
         if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
-        let response = try await call.post(
+        let answer = try await call.post(
             path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options),
-            headers: headers, upstreamError: OpenAIUpstreamError.error)
+            headers: headers, affinity: request.affinityHash, upstreamError: OpenAIUpstreamError.error)
         let messageID = Identifiers.messageID()
-        if let document = try await call.jsonDocument(of: response) {
+        if let document = try await call.jsonDocument(of: answer.response) {
             return EventStream(events: try OpenAIResponseDecoder.decode(document, messageID: messageID).events)
         }
         // Clients get `message_start` at once; the estimate is replaced by the real count at the end.
         let start = StreamEvent.messageStart(
             id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
-        return UpstreamEventStream.make(leading: [start], body: response.body, decoder: OpenAIStreamDecoder(), call: call)
+        return UpstreamEventStream.make(
+            leading: [start], body: answer.response.body, lease: answer.lease, decoder: OpenAIStreamDecoder(), call: call)
     }
 
     /// OpenAI-compatible servers have no standard way to count tokens: a conservative estimate.

@@ -22,16 +22,17 @@ public struct OpenAIResponsesBackend: Backend {
         let request = call.endpoint.capped(request)
         var headers: CurlHeaders = ["accept": "text/event-stream"]
         if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
-        let response = try await call.post(
+        let answer = try await call.post(
             path: "/responses", body: ResponsesRequestEncoder.encode(request), headers: headers,
-            upstreamError: OpenAIUpstreamError.error)
+            affinity: request.affinityHash, upstreamError: OpenAIUpstreamError.error)
         let messageID = Identifiers.messageID()
-        if let document = try await call.jsonDocument(of: response) {
+        if let document = try await call.jsonDocument(of: answer.response) {
             return EventStream(events: try ResponsesResponseDecoder.decode(document, messageID: messageID).events)
         }
         let start = StreamEvent.messageStart(
             id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
-        return UpstreamEventStream.make(leading: [start], body: response.body, decoder: ResponsesStreamDecoder(), call: call)
+        return UpstreamEventStream.make(
+            leading: [start], body: answer.response.body, lease: answer.lease, decoder: ResponsesStreamDecoder(), call: call)
     }
 
     /// The Responses API has no token count: a conservative estimate.

@@ -2,8 +2,9 @@ internal import SluiceCore
 
 /// Where a remote backend is and how to reach it.
 public struct RemoteEndpoint: Sendable {
-    /// The API root, e.g. `http://127.0.0.1:9000/v1`; paths such as `/chat/completions` are appended.
-    public var baseURL: String
+    /// The model servers, each an API root such as `http://127.0.0.1:9000/v1` (paths such as
+    /// `/chat/completions` are appended), and which of them a request goes to.
+    public var replicas: ReplicaPool
     /// Sent as the upstream's credential; read from the environment, never from the config file.
     public var apiKey: String?
     public var connectTimeout: Duration
@@ -15,15 +16,20 @@ public struct RemoteEndpoint: Sendable {
     public var caFile: String?
 
     public init(
-        baseURL: String, apiKey: String?, connectTimeout: Duration, readTimeout: Duration, maxOutputTokens: Int? = nil,
+        replicas: ReplicaPool, apiKey: String?, connectTimeout: Duration, readTimeout: Duration, maxOutputTokens: Int? = nil,
         caFile: String? = nil
     ) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.replicas = replicas
         self.apiKey = apiKey
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.maxOutputTokens = maxOutputTokens
         self.caFile = caFile
+    }
+
+    /// `url` without the slash it may end with, as a replica's API root.
+    public static func apiRoot(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 
     /// `request` with its `max_tokens` within this backend's cap.

@@ -4,25 +4,57 @@ internal import SluiceCurl
 
 /// One POST of JSON to an upstream, with its failures turned into ``SluiceError``s that say which
 /// backend failed and how, and that the dispatcher knows whether to retry.
+///
+/// The backend's replicas are tried in the order its pool ranks them for the request: one that
+/// fails before answering (connect error, timeout, 5xx, 429) passes the request to the next.
 struct UpstreamCall {
     let backendName: String
     let endpoint: RemoteEndpoint
     let client: CurlClient
 
+    /// An upstream's answer, and the replica that gave it (outstanding until the answer is let go).
+    struct Answer {
+        let response: CurlResponse
+        let lease: ReplicaLease
+    }
+
     /// The largest error body read from an upstream.
     static let errorBodyLimit = 64 * 1024
 
-    /// Sends `body` to `path`; returns the response once the upstream answered 200.
+    /// Sends `body` to `path` on the best replica for `affinity`; returns once one answered 200.
     /// - Parameter upstreamError: maps a non-200 status and its body to an error, in the upstream's protocol.
     func post(
-        path: String, body: JSONValue, headers: CurlHeaders,
+        path: String, body: JSONValue, headers: CurlHeaders, affinity: UInt64?,
         upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
-    ) async throws -> CurlResponse {
+    ) async throws -> Answer {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
+        let bytes = body.serialized()
+        var lastError: (any Error)?
+        for index in try endpoint.replicas.ranking(affinity: affinity) {
+            // A client that has gone gets no further attempt.
+            if lastError != nil { try Task.checkCancellation() }
+            let lease = endpoint.replicas.lease(index)
+            do {
+                let response = try await send(bytes, to: lease.url + path, headers: headers, upstreamError: upstreamError)
+                endpoint.replicas.recordSuccess(index)
+                return Answer(response: response, lease: lease)
+            } catch let error as SluiceError where error.isRetriable {
+                // A busy replica (429) is not an unhealthy one.
+                if error.category != .rateLimited { endpoint.replicas.recordFailure(index) }
+                lastError = error
+            }
+        }
+        throw lastError ?? SluiceError.upstreamFailed("backend '\(backendName)' has no replica")
+    }
+
+    private func send(
+        _ body: [UInt8], to url: String, headers: CurlHeaders,
+        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
+    ) async throws -> CurlResponse {
         let request = CurlRequest(
-            method: "POST", url: endpoint.baseURL + path, headers: headers, body: body.serialized(),
-            connectTimeout: endpoint.connectTimeout, idleReadTimeout: endpoint.readTimeout, caFile: endpoint.caFile)
+            method: "POST", url: url, headers: headers, body: body, connectTimeout: endpoint.connectTimeout,
+            idleReadTimeout: endpoint.readTimeout, caFile: endpoint.caFile)
         let response: CurlResponse
         do {
             response = try await client.execute(request)

@@ -15,35 +15,71 @@ struct BackendFactory {
     let environment: [String: String]
     let metricsFactory: any MetricsFactory
 
-    func makeTargets(_ configurations: [BackendConfiguration]) throws -> [Dispatcher.Target] {
-        try configurations.map { configuration in
-            Dispatcher.Target(backend: try makeBackend(configuration), maxAttempts: configuration.maxAttempts)
-        }
+    /// What the configured backends amount to: the dispatcher's targets, and the replica pools
+    /// of remote backends with the health checks they ask for.
+    struct Backends {
+        var targets: [Dispatcher.Target] = []
+        var pools: [ReplicaPool] = []
+        var healthChecks: [ReplicaHealthChecks.Check] = []
     }
 
-    private func makeBackend(_ configuration: BackendConfiguration) throws -> any Backend {
+    func makeBackends(_ configurations: [BackendConfiguration]) throws -> Backends {
+        var backends = Backends()
+        for configuration in configurations {
+            let backend: any Backend
+            if configuration.kind == .llama {
+                backend = try makeLlamaBackend(configuration)
+            } else {
+                let endpoint = try remoteEndpoint(configuration)
+                backend = makeRemoteBackend(configuration, endpoint: endpoint)
+                backends.pools.append(endpoint.replicas)
+                if let check = configuration.healthCheck {
+                    backends.healthChecks.append(
+                        ReplicaHealthChecks.Check(
+                            pool: endpoint.replicas, settings: check, headers: credentialHeaders(configuration, endpoint: endpoint),
+                            caFile: endpoint.caFile))
+                }
+            }
+            backends.targets.append(Dispatcher.Target(backend: backend, maxAttempts: configuration.maxAttempts))
+        }
+        return backends
+    }
+
+    /// The credential header a backend's requests carry, for its health checks.
+    private func credentialHeaders(_ configuration: BackendConfiguration, endpoint: RemoteEndpoint) -> CurlHeaders {
+        guard let apiKey = endpoint.apiKey else { return [:] }
+        if configuration.kind == .anthropic { return ["x-api-key": apiKey, "anthropic-version": "2023-06-01"] }
+        return ["authorization": "Bearer \(apiKey)"]
+    }
+
+    private func makeRemoteBackend(_ configuration: BackendConfiguration, endpoint: RemoteEndpoint) -> any Backend {
         switch configuration.kind {
-        case .llama:
-            return try makeLlamaBackend(configuration)
         case .openai:
             let options = OpenAIUpstreamOptions(
                 systemMessages: configuration.systemMessages == .fold ? .fold : .inline,
                 keepBillingHeader: configuration.keepBillingHeader,
                 extendedSampling: configuration.extendedSampling,
                 reasoning: Self.reasoningControl(configuration.reasoning))
-            return OpenAICompatibleBackend(
-                name: configuration.name, endpoint: try remoteEndpoint(configuration), options: options, client: client)
+            return OpenAICompatibleBackend(name: configuration.name, endpoint: endpoint, options: options, client: client)
         case .openAIResponses:
-            return OpenAIResponsesBackend(name: configuration.name, endpoint: try remoteEndpoint(configuration), client: client)
+            return OpenAIResponsesBackend(name: configuration.name, endpoint: endpoint, client: client)
         case .anthropic:
-            return AnthropicCompatibleBackend(name: configuration.name, endpoint: try remoteEndpoint(configuration), client: client)
+            return AnthropicCompatibleBackend(name: configuration.name, endpoint: endpoint, client: client)
+        case .llama:
+            preconditionFailure("the embedded engine is not a remote backend")
         }
     }
 
     private func remoteEndpoint(_ configuration: BackendConfiguration) throws -> RemoteEndpoint {
-        guard let url = configuration.url else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
+        guard !configuration.urls.isEmpty else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
+        var settings = ReplicaPool.Settings()
+        settings.balance = configuration.balance == .roundRobin ? .roundRobin : .leastOutstanding
+        settings.sessionAffinity = configuration.affinity == .session
+        let pool = ReplicaPool(
+            backendName: configuration.name, urls: configuration.urls.map(RemoteEndpoint.apiRoot), settings: settings,
+            metricsFactory: metricsFactory)
         return RemoteEndpoint(
-            baseURL: url, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
+            replicas: pool, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
             connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
             maxOutputTokens: configuration.maxOutputTokens, caFile: try caFile(configuration))
     }

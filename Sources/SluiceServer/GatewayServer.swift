@@ -7,6 +7,7 @@ internal import Hummingbird
 internal import ServiceLifecycle
 internal import UnixSignals
 internal import SluiceCurl
+internal import SluiceRemote
 internal import HummingbirdCore
 #if canImport(Glibc)
 internal import Glibc
@@ -41,14 +42,14 @@ public enum GatewayServer {
         }
         try await CurlClient.withClient(logger: logger) { client in
             let metrics = GatewayMetrics()
-            let targets = try BackendFactory(client: client, environment: environment, metricsFactory: metrics.metricsFactory)
-                .makeTargets(configuration.backends)
+            let backends = try BackendFactory(client: client, environment: environment, metricsFactory: metrics.metricsFactory)
+                .makeBackends(configuration.backends)
             let routes = RouteTable(
                 routes: configuration.routes.map {
                     RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
                 })
             let dispatcher = Dispatcher(
-                routes: routes, targets: targets,
+                routes: routes, targets: backends.targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
             let journalPrefix =
                 configuration.usageJournal ?? (store as? SQLiteStore).map { $0.path + "-usage" } ?? "data/sluice-usage"
@@ -65,8 +66,8 @@ public enum GatewayServer {
                 keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
                 shutdownCut: shutdownCut)
             let router = makeRouter(
-                gateway: gateway, store: store, routes: routes, responseRetention: configuration.responseRetention, metrics: metrics,
-                logger: logger)
+                gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
+                responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
@@ -94,6 +95,7 @@ public enum GatewayServer {
                 // usage is written.
                 services: [
                     usage, ReloadService(registry: policies, certificates: certificates, pollInterval: .seconds(2), logger: logger),
+                ] + (backends.healthChecks.isEmpty ? [] : [ReplicaHealthChecks(checks: backends.healthChecks, client: client)]) + [
                     application, shutdownCut,
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -105,13 +107,14 @@ public enum GatewayServer {
     }
 
     static func makeRouter(
-        gateway: Gateway, store: any GatewayStore, routes: RouteTable, responseRetention: Duration, metrics: GatewayMetrics,
-        logger: Logger
+        gateway: Gateway, store: any GatewayStore, routes: RouteTable, replicaPools: [ReplicaPool] = [], responseRetention: Duration,
+        metrics: GatewayMetrics, logger: Logger
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorResponseMiddleware())
-        HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, metrics: metrics).register(on: router)
+        HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, replicaPools: replicaPools, metrics: metrics)
+            .register(on: router)
         let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store))
         let v1 = router.group("v1").add(middleware: authentication)
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)

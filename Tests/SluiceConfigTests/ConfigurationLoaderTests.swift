@@ -322,7 +322,7 @@ import Testing
                 """)
         let backend = try #require(configuration.backends.first)
         #expect(backend.kind == .llama)
-        #expect(backend.url == nil)
+        #expect(backend.urls.isEmpty)
         #expect(backend.modelPath == "/models/q.gguf")
         #expect(backend.contextLength == 8192)
         #expect(backend.parallel == 8)

@@ -66,6 +66,11 @@ public struct Dispatcher: Sendable {
                     if attempt < target.maxAttempts {
                         try await pause(Self.backoff(attempt: attempt, retryAfter: error.retryAfter))
                     }
+                } catch let error as SluiceError where error.category == .unavailable {
+                    // Every replica of the backend is out for now: the next backend may serve.
+                    onFailure(name, error)
+                    lastError = error
+                    break
                 } catch let error as SluiceError {
                     onFailure(name, error)
                     throw error

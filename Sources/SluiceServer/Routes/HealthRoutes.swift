@@ -1,12 +1,14 @@
 internal import Hummingbird
 internal import NIOCore
 internal import SluiceCore
+internal import SluiceRemote
 internal import SluiceStore
 
 /// Unauthenticated operational routes: liveness, readiness, metrics, and `/` for reachability checks.
 struct HealthRoutes {
     let store: any GatewayStore
     let backendNames: [String]
+    let replicaPools: [ReplicaPool]
     let metrics: GatewayMetrics
 
     func register(on router: Router<SluiceRequestContext>) {
@@ -21,7 +23,8 @@ struct HealthRoutes {
         router.head("/") { _, _ in Response(status: .ok) }
     }
 
-    /// Ready when the database answers and at least one backend is configured.
+    /// Ready when the database answers and at least one backend is configured; replicas left out
+    /// for failing are listed (the gateway stays ready while others serve).
     private func readiness() async -> Response {
         var problems: [JSONValue] = []
         if await !store.isReachable() { problems.append("database is not reachable") }
@@ -30,6 +33,10 @@ struct HealthRoutes {
             "status": problems.isEmpty ? "ready" : "not_ready",
             "backends": .array(backendNames.map { .string($0) }),
             "problems": .array(problems),
+            "unavailable_replicas": .array(
+                replicaPools.flatMap { pool in
+                    pool.unavailableReplicas().map { ["backend": .string(pool.backendName), "replica": .string($0)] }
+                }),
         ]
         var response = Gateway.jsonResponse(body)
         if !problems.isEmpty { response.status = .serviceUnavailable }
