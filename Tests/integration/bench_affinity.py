@@ -94,6 +94,8 @@ def converse(url: str, key: str, system: str, number: int, turns: int) -> list[i
         history.append({"role": "user", "content": f"[conversation {number}, turn {turn}] " + text_of(120, number * 100 + turn)})
         reply = requests.post(url + "/v1/chat/completions", headers={"authorization": f"Bearer {key}"}, timeout=600,
                               json={"model": "bench", "messages": history, "max_tokens": 16, "temperature": 0}).json()
+        if "usage" not in reply:
+            sys.exit(f"turn {turn} of conversation {number} failed: {reply}")
         usage = reply["usage"]
         evaluated.append(usage["prompt_tokens"] - (usage.get("prompt_tokens_details") or {}).get("cached_tokens", 0))
         history.append({"role": "assistant", "content": reply["choices"][0]["message"]["content"] or "ok"})
@@ -103,7 +105,7 @@ def converse(url: str, key: str, system: str, number: int, turns: int) -> list[i
 def run(sluice: Path, model: Path, work: Path, mode: dict[str, str], conversations: int, turns: int):
     fleet = Fleet(sluice, model, work, mode)
     try:
-        system = "You are a coding agent. " + text_of(1500, 7)
+        system = "You are a coding agent. " + text_of(600, 7)
         started = time.monotonic()
         with ThreadPoolExecutor(3) as pool:
             per_conversation = list(pool.map(lambda n: converse(fleet.url, fleet.key, system, n, turns), range(conversations)))
