@@ -13,10 +13,11 @@ struct UpstreamCall {
     static let errorBodyLimit = 64 * 1024
 
     /// Sends `body` to `path`; returns the response once the upstream answered 200.
-    /// - Parameter upstreamError: maps a non-200 status and its body to an error, in the upstream's protocol.
+    /// - Parameter upstreamError: maps a non-200 status, its headers and its body to an error, in
+    ///   the upstream's protocol.
     func post(
         path: String, body: JSONValue, headers: CurlHeaders,
-        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
+        upstreamError: (_ status: Int, _ headers: [HeaderField], _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
     ) async throws -> CurlResponse {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
@@ -34,12 +35,17 @@ struct UpstreamCall {
             let wait = RetryAfter.delay(
                 retryAfter: response.headers["retry-after"], retryAfterMilliseconds: response.headers["retry-after-ms"],
                 now: Date().timeIntervalSince1970)
-            let failure = upstreamError(response.status, errorBody, wait)
+            let failure = upstreamError(response.status, Self.fields(of: response.headers), errorBody, wait)
             throw SluiceError(
                 failure.category, "backend '\(backendName)' answered HTTP \(response.status): \(failure.message)",
-                retryAfter: failure.retryAfter, code: failure.code)
+                retryAfter: failure.retryAfter, code: failure.code
+            ).passingOn(anthropicReply: failure.anthropicReply)
         }
         return response
+    }
+
+    static func fields(of headers: CurlHeaders) -> [HeaderField] {
+        headers.map { HeaderField(name: $0.name, value: $0.value) }
     }
 
     /// The whole body as JSON when the upstream answered with one document instead of a stream
