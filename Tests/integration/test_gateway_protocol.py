@@ -187,7 +187,9 @@ def test_session_usage_on_postgresql_and_through_db_copy(sluice, postgres):
     database = postgres.create_database()
     config = {"database": database, "database_password_env": "SLUICE_DB_PASSWORD", "database_pool": 4}
     replica = sluice(extra_config=config, env={"SLUICE_DB_PASSWORD": PASSWORD})
-    key = replica.create_key()
+    info = replica.cli_json("keys", "create", "--name", "pg", "--config", replica.config_path)
+    replica.keys["pg"] = info
+    key = info["key"]
     send_a_session_mix(replica, key)
     rows, _ = poll(lambda: (lambda r: r if sum(x["requests"] for x in r) >= 5 else None)(
         replica.cli_json("usage", "--by", "session", "--config", replica.config_path)), timeout=10.0, interval=0.2)
@@ -214,11 +216,21 @@ def test_session_usage_on_postgresql_and_through_db_copy(sluice, postgres):
 # --------------------------------------------------------------------------
 
 RATE_HEADERS = {
-    "anthropic-ratelimit-requests-remaining": "49",
+    "anthropic-ratelimit-output-tokens-remaining": "7900",
     "anthropic-ratelimit-unified-status": "allowed_warning",
     "anthropic-ratelimit-unified-5h-utilization": "0.91",
     "anthropic-ratelimit-unified-reset": "1767225600",
 }
+
+
+#: Also sent by Sluice's own rate-limit stage (the default policy), whose value stands.
+OWN_HEADER = "anthropic-ratelimit-requests-remaining"
+
+
+def check_rate_headers(r) -> None:
+    for name, value in RATE_HEADERS.items():
+        assert r.headers.get(name) == value, (name, dict(r.headers))
+    assert r.headers.get(OWN_HEADER, "").isdigit() and r.headers[OWN_HEADER] != "49", dict(r.headers)
 
 
 @pytest.fixture
@@ -230,11 +242,10 @@ def anth(sluice, mock):
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
 def test_rate_limit_headers_of_an_anthropic_upstream_reach_anthropic_clients(anth, mock, stream):
     srv, key = anth
-    mock.enqueue(m.anthropic_stream(m.anthropic_events("Hello"), headers=RATE_HEADERS))
+    mock.enqueue(m.anthropic_stream(m.anthropic_events("Hello"), headers={**RATE_HEADERS, OWN_HEADER: "49"}))
     r = ask(srv, key, stream=stream, body=ANTHROPIC.body(stream=stream))
     assert r.status_code == 200, describe(r)
-    for name, value in RATE_HEADERS.items():
-        assert r.headers.get(name) == value, (name, dict(r.headers))
+    check_rate_headers(r)
     if stream:
         assert [f["event"] for f in iter_sse(r)][-1] == "message_stop"
     else:
@@ -244,7 +255,7 @@ def test_rate_limit_headers_of_an_anthropic_upstream_reach_anthropic_clients(ant
     mock.enqueue(m.anthropic_stream(m.anthropic_events("Hello"), headers=RATE_HEADERS))
     r = ask(srv, key, OPENAI, body=OPENAI.body(stream=stream), stream=stream)
     assert r.status_code == 200, describe(r)
-    assert not any(name.startswith("anthropic-ratelimit") for name in r.headers), dict(r.headers)
+    assert not any(name in r.headers for name in RATE_HEADERS), dict(r.headers)
 
 
 ERROR_BODY = (b'{"type":"error",  "error":{"type":"rate_limit_error","message":"This request would exceed your '
@@ -253,15 +264,14 @@ ERROR_BODY = (b'{"type":"error",  "error":{"type":"rate_limit_error","message":"
 
 def test_an_anthropic_upstreams_error_reaches_anthropic_clients_unmodified(anth, mock):
     srv, key = anth
-    headers = {"retry-after": "2.5", "x-should-retry": "true", **RATE_HEADERS}
+    headers = {"retry-after": "2.5", "x-should-retry": "true", **RATE_HEADERS, OWN_HEADER: "49"}
     mock.enqueue(m.RawResponse(ERROR_BODY, status=429, content_type="application/json", headers=headers))
     r = ask(srv, key)
     assert r.status_code == 429, describe(r)
     assert r.content == ERROR_BODY
     assert r.headers["x-should-retry"] == "true"
     assert r.headers["retry-after"] == "3"  # whole seconds, rounded up
-    for name, value in RATE_HEADERS.items():
-        assert r.headers.get(name) == value, (name, dict(r.headers))
+    check_rate_headers(r)
 
     # The same failure streamed: the status and body come before any event.
     mock.enqueue(m.RawResponse(ERROR_BODY, status=429, content_type="application/json", headers=headers))

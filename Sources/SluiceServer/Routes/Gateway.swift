@@ -227,7 +227,10 @@ extension Gateway {
             await finish(status: failure.httpStatus, usage: Usage(), failure: failure)
             context.record.errorCategory = failure.category.rawValue
             var response = api.response(for: failure)
-            response.headers.append(contentsOf: responseHeaders)
+            // Sluice's own fields replace an upstream's of the same name passed on in the error.
+            let own = responseHeaders
+            for field in own { response.headers[field.name] = nil }
+            response.headers.append(contentsOf: own)
             return response
         }
 
