@@ -2,8 +2,9 @@ public import SluiceCore
 
 /// Turns an Anthropic-compatible upstream's failure into the ``SluiceError`` the client is told.
 ///
-/// Only the upstream's own error message is kept, never its raw body: a server that is not
-/// Anthropic may echo the request back, and the message is also logged.
+/// The error's message (which is logged, and is what OpenAI clients see) is only the upstream's own
+/// error message, never its raw body: a server that is not Anthropic may echo the request back.
+/// An Anthropic client gets the upstream's answer unmodified instead (see ``reply(status:headers:body:)``).
 public enum AnthropicUpstreamError {
     /// The error for an HTTP error response.
     ///
@@ -23,6 +24,17 @@ public enum AnthropicUpstreamError {
         case 503, 529: return SluiceError(.overloaded, message, retryAfter: wait)
         default: return .upstreamFailed(message)
         }
+    }
+
+    /// The upstream's answer as an Anthropic client may be sent it unmodified: an error body in
+    /// Anthropic's shape, with the headers of ``AnthropicClientHeaders``. `nil` for anything else
+    /// (an HTML page from a proxy gets Sluice's own error), and for 401 and 403, which are about the
+    /// key Sluice holds for the upstream, not the client's.
+    public static func reply(status: Int, headers: [HeaderField], body: [UInt8]) -> UpstreamReply? {
+        guard status != 401, status != 403, let document = try? JSONParser.parse(body), document["type"] == "error",
+            document["error"]?["type"]?.stringValue != nil
+        else { return nil }
+        return UpstreamReply(status: status, headers: AnthropicClientHeaders.select(from: headers), body: body)
     }
 
     /// The error an upstream reported inside a stream (`event: error`) or as a 200 body.

@@ -1,4 +1,5 @@
 public import Foundation
+internal import SluiceCore
 internal import Yams
 
 /// Builds a ``SluiceConfiguration`` from embedded defaults, then a YAML file, then the environment.
@@ -173,7 +174,7 @@ public enum ConfigurationLoader {
     private static func parseRoute(_ node: YAMLCursor) throws(ConfigurationError) -> RouteConfiguration {
         var route = RouteConfiguration(match: "*", backends: [])
         var hasMatch = false
-        for (key, value) in try node.entries(allowed: ["match", "backend", "backends", "model"]) {
+        for (key, value) in try node.entries(allowed: ["match", "backend", "backends", "model", "advertise", "display_name"]) {
             switch key {
             case "match":
                 route.match = try value.string()
@@ -181,11 +182,21 @@ public enum ConfigurationLoader {
             case "backend": route.backends = [try value.string()]
             case "backends": route.backends = try value.list().map { (item) throws(ConfigurationError) in try item.string() }
             case "model": route.model = try value.string()
+            case "advertise": route.advertise = try value.string()
+            case "display_name": route.displayName = try value.string()
             default: break
             }
         }
         guard hasMatch else { throw node.error("a route needs a match (a glob over model names, e.g. \"*\")") }
         guard !route.backends.isEmpty else { throw node.error("route '\(route.match)' needs a backend") }
+        let literal = ModelGlob(route.match).isLiteral
+        // A request for the advertised id goes upstream as the route's literal match or its model.
+        if route.advertise != nil, !literal, route.model == nil {
+            throw node.error("route '\(route.match)' advertises an id, so it needs a literal match or a model to send upstream")
+        }
+        if route.displayName != nil, route.advertise == nil, !literal, route.model == nil {
+            throw node.error("route '\(route.match)' is not listed on /v1/models, so it takes no display_name (add advertise or model)")
+        }
         return route
     }
 
@@ -197,9 +208,13 @@ public enum ConfigurationLoader {
         for (backend, node) in zip(configuration.backends, backendNodes) where !seen.insert(backend.name).inserted {
             throw node.error("two backends are named '\(backend.name)'")
         }
+        var advertised: Set<String> = []
         for (route, node) in zip(configuration.routes, routeNodes) {
             for name in route.backends where !seen.contains(name) {
                 throw node.error("route '\(route.match)' names backend '\(name)', which is not configured")
+            }
+            if let id = route.advertise, !advertised.insert(id).inserted {
+                throw node.error("two routes advertise '\(id)'")
             }
         }
     }

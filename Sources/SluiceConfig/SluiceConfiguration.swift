@@ -155,10 +155,17 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var match: String
     public var backends: [String]
     public var model: String?
+    /// The id `/v1/models` lists the route under, which routes here too (see the README's
+    /// section on model discovery in Claude Code).
+    public var advertise: String?
+    /// The name `/v1/models` shows for the route.
+    public var displayName: String?
 
-    public init(match: String, backends: [String], model: String? = nil) {
+    public init(match: String, backends: [String], model: String? = nil, advertise: String? = nil, displayName: String? = nil) {
         self.match = match
         self.backends = backends
         self.model = model
+        self.advertise = advertise
+        self.displayName = displayName
     }
 }

@@ -5,7 +5,8 @@ public import SluiceStore
 extension PostgresStore {
     static let usageColumns = """
         created_at, key_id, key_name, model, backend, endpoint, stream, status, input_tokens, output_tokens,
-        cache_read_input_tokens, cache_creation_input_tokens, cache_hit, duration_ms, policies, client_certificate
+        cache_read_input_tokens, cache_creation_input_tokens, cache_hit, duration_ms, policies, client_certificate,
+        session_id, agent_id, parent_agent_id
         """
 
     /// The rows and the journal's mark in one transaction; a batch of any size is one round trip
@@ -30,7 +31,7 @@ extension PostgresStore {
     /// One multi-row INSERT of `rows`; with `copiedFrom`, each row's source id is recorded, rows
     /// already copied are skipped, and the ids of those inserted come back.
     static func insertion(of rows: some Collection<UsageRecord>, copiedFrom source: String?) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: rows.count * 16)
+        var bindings = PostgresBindings(capacity: rows.count * 20)
         var values: [String] = []
         for record in rows {
             var placeholders: [String] = []
@@ -58,6 +59,9 @@ extension PostgresStore {
             bind(record.durationMilliseconds)
             bind(record.policies)
             bind(record.clientCertificate)
+            bind(record.sessionID)
+            bind(record.agentID)
+            bind(record.parentAgentID)
             if let source { bind("\(source)#\(record.id ?? 0)") }
             values.append("(" + placeholders.joined(separator: ", ") + ")")
         }
@@ -74,24 +78,32 @@ extension PostgresStore {
         }
     }
 
-    public func usageSummary(since: Date, keyName: String?) async throws -> [UsageSummary] {
-        try await run { client in
+    public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+        let groups = grouping.columns
+        let columns = groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
+        let groupNumbers = (1...groups.count + 1).map(String.init).joined(separator: ", ")
+        return try await run { client in
             let rows = try await client.query(
                 """
-                SELECT COALESCE(key_name, '-'), COALESCE(model, '-'), COUNT(*)::bigint,
-                       COUNT(*) FILTER (WHERE status >= 400)::bigint, COALESCE(SUM(input_tokens), 0)::bigint,
-                       COALESCE(SUM(output_tokens), 0)::bigint, COALESCE(SUM(cache_read_input_tokens), 0)::bigint,
-                       COUNT(*) FILTER (WHERE cache_hit)::bigint
+                SELECT COALESCE(key_name, '-') AS key_name, \(unescaped: columns), COUNT(*)::bigint AS requests,
+                       COUNT(*) FILTER (WHERE status >= 400)::bigint AS errors, COALESCE(SUM(input_tokens), 0)::bigint AS input_tokens,
+                       COALESCE(SUM(output_tokens), 0)::bigint AS output_tokens,
+                       COALESCE(SUM(cache_read_input_tokens), 0)::bigint AS cache_read,
+                       COUNT(*) FILTER (WHERE cache_hit)::bigint AS cache_hits
                 FROM usage WHERE created_at >= \(since) AND (\(keyName)::text IS NULL OR key_name = \(keyName))
-                GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
+                GROUP BY \(unescaped: groupNumbers) ORDER BY requests DESC, \(unescaped: groupNumbers)
                 """
             ).collect()
             return try rows.map { row in
-                let (key, model, requests, errors, input, output, cacheRead, hits) = try row.decode(
-                    (String, String, Int, Int, Int, Int, Int, Int).self)
+                let row = row.makeRandomAccess()
+                func group(_ name: String) throws -> String? {
+                    row.contains(name) ? try row[name].decode(String.self) : nil
+                }
                 return UsageSummary(
-                    keyName: key, model: model, requests: requests, errors: errors, inputTokens: input, outputTokens: output,
-                    cacheReadInputTokens: cacheRead, cacheHits: hits)
+                    keyName: try row["key_name"].decode(String.self), model: try group("model"), session: try group("session"),
+                    agent: try group("agent"), requests: try row["requests"].decode(Int.self), errors: try row["errors"].decode(Int.self),
+                    inputTokens: try row["input_tokens"].decode(Int.self), outputTokens: try row["output_tokens"].decode(Int.self),
+                    cacheReadInputTokens: try row["cache_read"].decode(Int.self), cacheHits: try row["cache_hits"].decode(Int.self))
             }
         }
     }
@@ -112,7 +124,9 @@ extension PostgresStore {
                     cacheCreationInputTokens: try row["cache_creation_input_tokens"].decode(Int.self),
                     cacheHit: try row["cache_hit"].decode(Bool.self), durationMilliseconds: try row["duration_ms"].decode(Double.self),
                     policies: try row["policies"].decode(String.self),
-                    clientCertificate: try row["client_certificate"].decode(String?.self))
+                    clientCertificate: try row["client_certificate"].decode(String?.self),
+                    sessionID: try row["session_id"].decode(String?.self), agentID: try row["agent_id"].decode(String?.self),
+                    parentAgentID: try row["parent_agent_id"].decode(String?.self))
                 record.id = try row["id"].decode(Int64.self)
                 return record
             }

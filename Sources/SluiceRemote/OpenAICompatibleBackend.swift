@@ -23,7 +23,8 @@ public struct OpenAICompatibleBackend: Backend {
         if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         let answer = try await call.post(
             path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options),
-            headers: headers, affinity: request.affinityHash, upstreamError: OpenAIUpstreamError.error)
+            headers: headers, affinity: request.affinityHash,
+            upstreamError: { status, _, body, wait in OpenAIUpstreamError.error(status: status, body: body, retryAfter: wait) })
         let messageID = Identifiers.messageID()
         if let document = try await call.jsonDocument(of: answer.response) {
             return EventStream(events: try OpenAIResponseDecoder.decode(document, messageID: messageID).events)

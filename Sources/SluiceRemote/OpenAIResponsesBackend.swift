@@ -24,7 +24,8 @@ public struct OpenAIResponsesBackend: Backend {
         if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
         let answer = try await call.post(
             path: "/responses", body: ResponsesRequestEncoder.encode(request), headers: headers,
-            affinity: request.affinityHash, upstreamError: OpenAIUpstreamError.error)
+            affinity: request.affinityHash,
+            upstreamError: { status, _, body, wait in OpenAIUpstreamError.error(status: status, body: body, retryAfter: wait) })
         let messageID = Identifiers.messageID()
         if let document = try await call.jsonDocument(of: answer.response) {
             return EventStream(events: try ResponsesResponseDecoder.decode(document, messageID: messageID).events)

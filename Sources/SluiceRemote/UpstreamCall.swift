@@ -22,10 +22,11 @@ struct UpstreamCall {
     static let errorBodyLimit = 64 * 1024
 
     /// Sends `body` to `path` on the best replica for `affinity`; returns once one answered 200.
-    /// - Parameter upstreamError: maps a non-200 status and its body to an error, in the upstream's protocol.
+    /// - Parameter upstreamError: maps a non-200 status, its headers and its body to an error, in
+    ///   the upstream's protocol.
     func post(
         path: String, body: JSONValue, headers: CurlHeaders, affinity: UInt64?,
-        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
+        upstreamError: (_ status: Int, _ headers: [HeaderField], _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
     ) async throws -> Answer {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
@@ -50,7 +51,7 @@ struct UpstreamCall {
 
     private func send(
         _ body: [UInt8], to url: String, headers: CurlHeaders,
-        upstreamError: (_ status: Int, _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
+        upstreamError: (_ status: Int, _ headers: [HeaderField], _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
     ) async throws -> CurlResponse {
         let request = CurlRequest(
             method: "POST", url: url, headers: headers, body: body, connectTimeout: endpoint.connectTimeout,
@@ -66,12 +67,17 @@ struct UpstreamCall {
             let wait = RetryAfter.delay(
                 retryAfter: response.headers["retry-after"], retryAfterMilliseconds: response.headers["retry-after-ms"],
                 now: Date().timeIntervalSince1970)
-            let failure = upstreamError(response.status, errorBody, wait)
+            let failure = upstreamError(response.status, Self.fields(of: response.headers), errorBody, wait)
             throw SluiceError(
                 failure.category, "backend '\(backendName)' answered HTTP \(response.status): \(failure.message)",
-                retryAfter: failure.retryAfter, code: failure.code)
+                retryAfter: failure.retryAfter, code: failure.code
+            ).passingOn(anthropicReply: failure.anthropicReply)
         }
         return response
+    }
+
+    static func fields(of headers: CurlHeaders) -> [HeaderField] {
+        headers.map { HeaderField(name: $0.name, value: $0.value) }
     }
 
     /// The whole body as JSON when the upstream answered with one document instead of a stream

@@ -46,7 +46,9 @@ public enum GatewayServer {
                 .makeBackends(configuration.backends)
             let routes = RouteTable(
                 routes: configuration.routes.map {
-                    RouteTable.Route(match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model)
+                    RouteTable.Route(
+                        match: ModelGlob($0.match), backends: $0.backends, upstreamModel: $0.model, advertisedAs: $0.advertise,
+                        displayName: $0.displayName)
                 })
             let dispatcher = Dispatcher(
                 routes: routes, targets: backends.targets,

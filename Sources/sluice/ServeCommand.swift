@@ -29,6 +29,21 @@ struct ServeCommand: AsyncParsableCommand {
             "Serve this GGUF model with the embedded engine: a backend 'local' and a catch-all route to it.", valueName: "path"))
     var modelPath: String?
 
+    @Option(
+        name: .customLong("upstream"),
+        help: ArgumentHelp(
+            "Serve every model from this upstream (its API root, e.g. https://api.anthropic.com/v1): a backend 'upstream' and a catch-all route to it.",
+            valueName: "url"))
+    var upstreamURL: String?
+
+    @Option(name: .customLong("upstream-type"), help: "The protocol --upstream speaks: openai (default) or anthropic.")
+    var upstreamType: UpstreamType?
+
+    @Option(
+        name: .customLong("upstream-key-env"),
+        help: ArgumentHelp("The environment variable holding --upstream's API key.", valueName: "variable"))
+    var upstreamKeyVariable: String?
+
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain.", valueName: "file"))
     var tlsCertificate: String?
 
@@ -46,7 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.tls = TLSFiles(certificateFile: certificate, keyFile: key, clientCAFile: configuration.tls?.clientCAFile)
         default: throw CommandFailure("--tls-cert and --tls-key go together")
         }
+        if modelPath != nil, upstreamURL != nil { throw CommandFailure("--model and --upstream each add a catch-all route: give one") }
+        if upstreamURL == nil, upstreamType != nil || upstreamKeyVariable != nil {
+            throw CommandFailure("--upstream-type and --upstream-key-env go with --upstream")
+        }
         if let modelPath { try addLocalModel(modelPath, to: &configuration) }
+        if let upstreamURL {
+            try addUpstream(upstreamURL, type: upstreamType ?? .openai, keyVariable: upstreamKeyVariable, to: &configuration)
+        }
         let format = logFormat ?? environment["SLUICE_LOG_FORMAT"].flatMap(SluiceLogHandler.Format.init) ?? .text
         let levelName = logLevel ?? environment["SLUICE_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else { throw CommandFailure("unknown log level '\(levelName)'") }
@@ -90,6 +112,27 @@ func addLocalModel(_ path: String, to configuration: inout SluiceConfiguration) 
     backend.modelPath = path
     configuration.backends.append(backend)
     configuration.routes.append(RouteConfiguration(match: "*", backends: ["local"]))
+}
+
+/// The protocols `--upstream` can speak.
+enum UpstreamType: String, CaseIterable, ExpressibleByArgument {
+    case openai
+    case anthropic
+}
+
+/// `--upstream URL`: a remote backend `upstream`, behind a catch-all route placed after the
+/// configured ones, so that a first run needs no configuration file.
+func addUpstream(_ url: String, type: UpstreamType, keyVariable: String?, to configuration: inout SluiceConfiguration) throws {
+    guard !configuration.backends.contains(where: { $0.name == "upstream" }) else {
+        throw CommandFailure("--upstream: the configuration already has a backend named 'upstream'")
+    }
+    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+        throw CommandFailure("--upstream must be an http:// or https:// URL, e.g. https://api.anthropic.com/v1")
+    }
+    var backend = BackendConfiguration(name: "upstream", kind: type == .anthropic ? .anthropic : .openai, url: url)
+    backend.apiKeyEnvironmentVariable = keyVariable
+    configuration.backends.append(backend)
+    configuration.routes.append(RouteConfiguration(match: "*", backends: ["upstream"]))
 }
 
 extension SluiceLogHandler.Format: ExpressibleByArgument {}

@@ -61,9 +61,12 @@ import Testing
 
     @Test func modelListHasAnthropicShape() {
         #expect(
-            AnthropicModelList.encode(models: ["claude-sonnet-4-5", "qwen3-coder"]).serializedString()
+            AnthropicModelList.encode(models: [
+                ModelListing(id: "claude-sonnet-4-5", displayName: "claude-sonnet-4-5"),
+                ModelListing(id: "qwen3-coder", displayName: "Qwen 3 Coder"),
+            ]).serializedString()
                 == #"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"claude-sonnet-4-5","created_at":"2025-01-01T00:00:00Z"},"#
-                + #"{"type":"model","id":"qwen3-coder","display_name":"qwen3-coder","created_at":"2025-01-01T00:00:00Z"}],"#
+                + #"{"type":"model","id":"qwen3-coder","display_name":"Qwen 3 Coder","created_at":"2025-01-01T00:00:00Z"}],"#
                 + #""has_more":false,"first_id":"claude-sonnet-4-5","last_id":"qwen3-coder"}"#
         )
         #expect(AnthropicModelList.encode(models: []).serializedString() == #"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#)

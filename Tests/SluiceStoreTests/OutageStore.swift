@@ -37,8 +37,8 @@ final class OutageStore: GatewayStore {
     func recordUse(of key: APIKey, now: Date) { base.recordUse(of: key, now: now) }
     func hasKeys() async throws -> Bool { try await base.hasKeys() }
     func usageJournalMark(journal: String) async throws -> UInt64 { try await base.usageJournalMark(journal: journal) }
-    func usageSummary(since: Date, keyName: String?) async throws -> [UsageSummary] {
-        try await base.usageSummary(since: since, keyName: keyName)
+    func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+        try await base.usageSummary(since: since, keyName: keyName, by: grouping)
     }
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord] { try await base.usage(afterID: id, limit: limit) }
     func quotaTotals() async throws -> [QuotaTotal] { try await base.quotaTotals() }

@@ -70,6 +70,15 @@ def test_one_sessions_requests_all_land_on_one_replica(start_pool, replicas):
         assert r.status_code == 200
         history += [{"role": "assistant", "content": f"step {turn}"}, {"role": "user", "content": "go on"}]
     assert sorted(landed(replicas)) == [0, 0, 4]
+    # Claude Code's session header wins over everything else in the request.
+    for mock in replicas:
+        mock.reset()
+    for number in range(5):
+        r = post_json(srv, "/v1/chat/completions", key, {"model": MODEL, "user": f"user-{number}",
+                      "messages": [{"role": "user", "content": f"q{number}"}]},
+                      headers={"x-claude-code-session-id": "cc-session-1"})
+        assert r.status_code == 200
+    assert sorted(landed(replicas)) == [0, 0, 5]
 
 
 def test_nine_sessions_spread_over_three_replicas(start_pool, replicas):

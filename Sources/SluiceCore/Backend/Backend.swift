@@ -14,6 +14,10 @@ public protocol Backend: Sendable {
     /// are thrown by the stream. Dropping the stream cancels the upstream work.
     func start(_ request: ChatRequest) async throws -> EventStream
 
+    /// Like ``start(_:)``, with the upstream's response headers meant for the client. Backends
+    /// with none to report need not implement it.
+    func respond(to request: ChatRequest) async throws -> BackendResponse
+
     /// The number of input tokens `request` amounts to on this backend.
     func countTokens(_ request: ChatRequest) async throws -> Int
 
@@ -24,6 +28,12 @@ public protocol Backend: Sendable {
 
 extension Backend {
     public var runsOpenAIBuiltInTools: Bool { false }
+}
+
+extension Backend {
+    public func respond(to request: ChatRequest) async throws -> BackendResponse {
+        BackendResponse(events: try await start(request))
+    }
 }
 
 extension EventStream {

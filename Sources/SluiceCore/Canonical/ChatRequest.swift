@@ -29,6 +29,8 @@ public struct ChatRequest: Sendable, Hashable {
     public var effort: String?
     /// The end user on whose behalf the request is made (`metadata.user_id`, OpenAI `user`).
     public var user: String?
+    /// The client's agent session (Claude Code's gateway headers), set by the fronts; `nil` when none was sent.
+    public var clientSession: ClientSession?
     public var seed: Int?
     public var frequencyPenalty: Double?
     public var presencePenalty: Double?

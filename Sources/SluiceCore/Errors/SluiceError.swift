@@ -31,6 +31,9 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request field at fault, as a path (`temperature`, `messages[1].content`), for protocols
     /// that carry one (OpenAI's `param`).
     public let param: String?
+    /// The error answer of an Anthropic upstream, which the Anthropic front sends instead of its
+    /// own rendering of this error; other fronts ignore it.
+    public private(set) var anthropicReply: UpstreamReply?
 
     public init(_ category: Category, _ message: String, retryAfter: Double? = nil, code: String? = nil, param: String? = nil) {
         self.category = category
@@ -41,6 +44,13 @@ public struct SluiceError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(category.rawValue): \(message)" }
+
+    /// This error, carrying the Anthropic upstream's answer it stands for.
+    public func passingOn(anthropicReply reply: UpstreamReply?) -> SluiceError {
+        var error = self
+        error.anthropicReply = reply
+        return error
+    }
 
     /// The HTTP status the fronts answer with.
     public var httpStatus: Int {

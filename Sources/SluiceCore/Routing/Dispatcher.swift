@@ -16,10 +16,12 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// A request under way: which backend answers, and its events.
+    /// A request under way: which backend answers, its events, and its upstream's headers for
+    /// Anthropic clients (see ``BackendResponse``).
     public struct Dispatch: Sendable {
         public let backendName: String
         public let events: EventStream
+        public let anthropicHeaders: [HeaderField]
     }
 
     public let routes: RouteTable
@@ -59,7 +61,8 @@ public struct Dispatcher: Sendable {
                 // A client that has gone gets no further attempt or fallback.
                 try Task.checkCancellation()
                 do {
-                    return Dispatch(backendName: name, events: try await target.backend.start(upstreamRequest))
+                    let response = try await target.backend.respond(to: upstreamRequest)
+                    return Dispatch(backendName: name, events: response.events, anthropicHeaders: response.anthropicHeaders)
                 } catch let error as SluiceError where error.isRetriable {
                     onFailure(name, error)
                     lastError = error
@@ -94,7 +97,7 @@ public struct Dispatcher: Sendable {
             throw .notFound("no route for model '\(request.model)'")
         }
         var upstreamRequest = request
-        if let model = route.upstreamModel { upstreamRequest.model = model }
+        if let model = route.upstreamModel(for: request.model) { upstreamRequest.model = model }
         return (route, upstreamRequest)
     }
 

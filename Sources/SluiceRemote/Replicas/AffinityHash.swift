@@ -23,11 +23,15 @@ struct AffinityHash {
 }
 
 extension ChatRequest {
-    /// The session this request belongs to, hashed, for replica affinity: the end user it names,
-    /// else its system prompt and first user turn, which stay the same for a whole conversation.
+    /// The session this request belongs to, hashed, for replica affinity: Claude Code's session id,
+    /// else the end user it names, else its system prompt and first user turn, which stay the same
+    /// for a whole conversation.
     var affinityHash: UInt64 {
         var hash = AffinityHash()
-        if let user {
+        if let session = clientSession?.sessionID {
+            hash.add("session")
+            hash.add(session)
+        } else if let user {
             hash.add("user")
             hash.add(user)
         } else {

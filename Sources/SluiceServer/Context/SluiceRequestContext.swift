@@ -24,6 +24,7 @@ final class RequestRecord: Sendable {
         var api: APIProtocol?
         var keyName: String?
         var backend: String?
+        var anthropicHeaders: [HeaderField] = []
         var errorCategory: String?
         var clientCertificate: String?
     }
@@ -44,6 +45,12 @@ final class RequestRecord: Sendable {
     var backend: String? {
         get { facts.withLock { $0.backend } }
         set { facts.withLock { $0.backend = newValue } }
+    }
+
+    /// The answering Anthropic upstream's headers for Anthropic clients (see ``BackendResponse``).
+    var anthropicHeaders: [HeaderField] {
+        get { facts.withLock { $0.anthropicHeaders } }
+        set { facts.withLock { $0.anthropicHeaders = newValue } }
     }
 
     var errorCategory: String? {

@@ -32,18 +32,32 @@ enum APIProtocol: Sendable {
 
     /// `error` as a response in this protocol's shape, with the retry headers SDKs honour: a bad
     /// key or a malformed request will not get better by retrying, so clients are told not to.
+    /// `retry-after` is whole seconds, rounded up, whatever form the upstream used.
+    ///
+    /// An Anthropic upstream's own error answer reaches an Anthropic client as it was sent (status,
+    /// body, `x-should-retry` and `anthropic-ratelimit-*`): Claude Code's retry logic reads it.
     func response(for error: SluiceError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        headers[.shouldRetry] =
-            error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
         if let retryAfter = error.retryAfter {
             headers[.retryAfter] = String(Int(retryAfter.rounded(.up)))
             headers[.retryAfterMilliseconds] = String(Int((retryAfter * 1000).rounded(.up)))
         }
+        if self == .anthropic, let reply = error.anthropicReply {
+            headers.appendAbsent(reply.headers)
+            if headers[.shouldRetry] == nil { headers[.shouldRetry] = Self.shouldRetry(error) }
+            return Response(
+                status: HTTPResponse.Status(code: reply.status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+        }
+        headers[.shouldRetry] = Self.shouldRetry(error)
         return Response(
             status: HTTPResponse.Status(code: error.httpStatus),
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: errorBody(error).serialized())))
+    }
+
+    private static func shouldRetry(_ error: SluiceError) -> String {
+        error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
     }
 }
 

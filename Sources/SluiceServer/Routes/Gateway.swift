@@ -55,12 +55,14 @@ struct Gateway: Sendable {
         streamEncoder: Encoder, encodeResponse: @Sendable (ChatResponse) -> JSONValue,
         onAnswer: (@Sendable (ChatResponse) async -> Void)? = nil
     ) async throws -> Response {
+        var chatRequest = chatRequest
+        chatRequest.clientSession = ClientSession(headers: request.headers)
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
         let exchange = Exchange(
             gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: chatRequest.model,
-            stream: chatRequest.stream)
+            stream: chatRequest.stream, session: chatRequest.clientSession)
 
         var upstreamRequest = chatRequest
         let verdict: PolicyVerdict
@@ -87,6 +89,7 @@ struct Gateway: Sendable {
             }
             let dispatch = try await dispatcher.start(upstreamRequest)
             context.record.backend = dispatch.backendName
+            context.record.anthropicHeaders = dispatch.anthropicHeaders
             return run.transform(dispatch.events)
         }
 
@@ -125,6 +128,8 @@ struct Gateway: Sendable {
     /// Counts through the policy too: the request reaches an upstream (Anthropic backends count
     /// there), so it is scrubbed and checked against content rules like any other.
     func countTokens(_ chatRequest: ChatRequest, request: Request, context: SluiceRequestContext) async throws -> Int {
+        var chatRequest = chatRequest
+        chatRequest.clientSession = ClientSession(headers: request.headers)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .tokenCount, request: request, context: context)
         var upstreamRequest = chatRequest
@@ -186,11 +191,12 @@ extension Gateway {
         let endpoint: String
         let model: String
         let stream: Bool
+        let session: ClientSession?
         private let started = ContinuousClock.now
 
         init(
             gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, api: APIProtocol, endpoint: String, model: String,
-            stream: Bool
+            stream: Bool, session: ClientSession?
         ) {
             self.gateway = gateway
             self.run = run
@@ -199,17 +205,21 @@ extension Gateway {
             self.endpoint = endpoint
             self.model = model
             self.stream = stream
+            self.session = session
         }
 
         /// nginx's status for a request whose client went away before the answer; recorded, never sent.
         static let clientClosedRequest = 499
 
+        /// Sluice's own headers, then an Anthropic upstream's for an Anthropic client; where both
+        /// name a field (the rate-limit stage's `anthropic-ratelimit-requests-*`), Sluice's stands.
         var responseHeaders: HTTPFields {
             var headers = HTTPFields()
             if let backend = context.record.backend { headers[.sluiceBackend] = backend }
             for (name, value) in run.responseHeaders {
                 if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
             }
+            if api == .anthropic { headers.appendAbsent(context.record.anthropicHeaders) }
             return headers
         }
 
@@ -223,7 +233,10 @@ extension Gateway {
             await finish(status: failure.httpStatus, usage: Usage(), failure: failure)
             context.record.errorCategory = failure.category.rawValue
             var response = api.response(for: failure)
-            response.headers.append(contentsOf: responseHeaders)
+            // Sluice's own fields replace an upstream's of the same name passed on in the error.
+            let own = responseHeaders
+            for field in own { response.headers[field.name] = nil }
+            response.headers.append(contentsOf: own)
             return response
         }
 
@@ -239,7 +252,8 @@ extension Gateway {
                     cacheReadInputTokens: usage.cacheReadInputTokens, cacheCreationInputTokens: usage.cacheCreationInputTokens,
                     cacheHit: actions.contains("cache:hit"),
                     durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
-                    policies: actions.joined(separator: " "), clientCertificate: context.record.clientCertificate),
+                    policies: actions.joined(separator: " "), clientCertificate: context.record.clientCertificate,
+                    sessionID: session?.sessionID, agentID: session?.agentID, parentAgentID: session?.parentAgentID),
                 actions: actions)
         }
     }

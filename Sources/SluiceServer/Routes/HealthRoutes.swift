@@ -4,7 +4,8 @@ internal import SluiceCore
 internal import SluiceRemote
 internal import SluiceStore
 
-/// Unauthenticated operational routes: liveness, readiness, metrics, and `/` for reachability checks.
+/// Unauthenticated operational routes: liveness, readiness, metrics, and `/` and `HEAD /api/hello`
+/// for reachability checks.
 struct HealthRoutes {
     let store: any GatewayStore
     let backendNames: [String]
@@ -21,6 +22,8 @@ struct HealthRoutes {
         }
         router.get("/") { _, _ in Gateway.jsonResponse(["name": "sluice", "status": "ok"]) }
         router.head("/") { _, _ in Response(status: .ok) }
+        // Claude Code's connection probe.
+        router.head("api/hello") { _, _ in Response(status: .ok) }
     }
 
     /// Ready when the database answers and at least one backend is configured; replicas left out

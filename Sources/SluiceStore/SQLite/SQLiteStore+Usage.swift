@@ -26,12 +26,13 @@ extension SQLiteStore {
             .map { UInt64($0) } ?? 0
     }
 
-    public func usageSummary(since: Date, keyName: String? = nil) async throws -> [UsageSummary] {
-        try await pool.read { db in
+    public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+        let groups = grouping.columns
+        return try await pool.read { db in
             var sql = """
-                SELECT COALESCE(key_name, '-') AS key_name, COALESCE(model, '-') AS model, COUNT(*) AS requests,
-                       SUM(status >= 400) AS errors, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
-                       SUM(cache_read_input_tokens) AS cache_read, SUM(cache_hit) AS cache_hits
+                SELECT COALESCE(key_name, '-') AS key_name, \(groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")),
+                       COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(input_tokens) AS input_tokens,
+                       SUM(output_tokens) AS output_tokens, SUM(cache_read_input_tokens) AS cache_read, SUM(cache_hit) AS cache_hits
                 FROM usage WHERE created_at >= ?
                 """
             var arguments: StatementArguments = [since]
@@ -39,12 +40,13 @@ extension SQLiteStore {
                 sql += " AND key_name = ?"
                 arguments += [keyName]
             }
-            sql += " GROUP BY 1, 2 ORDER BY requests DESC, key_name, model"
+            let groupNumbers = (1...groups.count + 1).map(String.init).joined(separator: ", ")
+            sql += " GROUP BY \(groupNumbers) ORDER BY requests DESC, \(groupNumbers)"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 UsageSummary(
-                    keyName: row["key_name"], model: row["model"], requests: row["requests"], errors: row["errors"],
-                    inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], cacheReadInputTokens: row["cache_read"],
-                    cacheHits: row["cache_hits"])
+                    keyName: row["key_name"], model: row["model"], session: row["session"], agent: row["agent"],
+                    requests: row["requests"], errors: row["errors"], inputTokens: row["input_tokens"],
+                    outputTokens: row["output_tokens"], cacheReadInputTokens: row["cache_read"], cacheHits: row["cache_hits"])
             }
         }
     }

@@ -47,8 +47,8 @@ public protocol GatewayStore: PolicyStore {
     func recordUsage(_ records: [UsageRecord], journal: String, segment: UInt64) async throws
     /// The newest segment of `journal` already recorded (0 for none).
     func usageJournalMark(journal: String) async throws -> UInt64
-    /// Per key and model totals since `since`, optionally for one key, busiest first.
-    func usageSummary(since: Date, keyName: String?) async throws -> [UsageSummary]
+    /// Per key and group totals since `since`, optionally for one key, busiest first.
+    func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary]
     /// Usage rows with ids above `id`, in id order, at most `limit` (for `sluice db copy`).
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord]
     /// Every stored quota total (for `sluice db copy`).

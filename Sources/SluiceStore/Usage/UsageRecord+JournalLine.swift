@@ -2,7 +2,8 @@ internal import Foundation
 internal import SluiceCore
 
 extension UsageRecord {
-    /// The record as one line of JSON, for the usage journal.
+    /// The record as one line of JSON, for the usage journal. Fields added since the first version
+    /// are optional when read back, so a journal an older Sluice left behind still replays.
     public var journalLine: [UInt8] {
         let optional: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
         let line: JSONValue = [
@@ -13,7 +14,8 @@ extension UsageRecord {
             "cache_read_input_tokens": .number(String(cacheReadInputTokens)),
             "cache_creation_input_tokens": .number(String(cacheCreationInputTokens)), "cache_hit": .bool(cacheHit),
             "duration_ms": .number(String(durationMilliseconds)), "policies": .string(policies),
-            "client_certificate": optional(clientCertificate),
+            "client_certificate": optional(clientCertificate), "session_id": optional(sessionID), "agent_id": optional(agentID),
+            "parent_agent_id": optional(parentAgentID),
         ]
         return line.serialized() + [UInt8(ascii: "\n")]
     }
@@ -32,6 +34,8 @@ extension UsageRecord {
             cacheReadInputTokens: line["cache_read_input_tokens"]?.intValue ?? 0,
             cacheCreationInputTokens: line["cache_creation_input_tokens"]?.intValue ?? 0,
             cacheHit: line["cache_hit"]?.boolValue ?? false, durationMilliseconds: line["duration_ms"]?.doubleValue ?? 0,
-            policies: line["policies"]?.stringValue ?? "", clientCertificate: line["client_certificate"]?.stringValue)
+            policies: line["policies"]?.stringValue ?? "", clientCertificate: line["client_certificate"]?.stringValue,
+            sessionID: line["session_id"]?.stringValue, agentID: line["agent_id"]?.stringValue,
+            parentAgentID: line["parent_agent_id"]?.stringValue)
     }
 }

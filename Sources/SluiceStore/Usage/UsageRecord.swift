@@ -1,7 +1,7 @@
 public import Foundation
 
-/// One API request as recorded for `sluice usage`: who, which model and backend, tokens, outcome.
-/// It holds no prompt or response text.
+/// One API request as recorded for `sluice usage`: who, which model and backend, tokens, outcome,
+/// and the client's agent session. It holds no prompt or response text.
 public struct UsageRecord: Sendable, Hashable, Codable {
     public var id: Int64?
     public var createdAt: Date
@@ -23,11 +23,16 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var policies: String
     /// The subject of the certificate the client presented (mutual TLS), if any.
     public var clientCertificate: String?
+    /// Claude Code's `x-claude-code-session-id`, `-agent-id` and `-parent-agent-id`, when sent.
+    public var sessionID: String?
+    public var agentID: String?
+    public var parentAgentID: String?
 
     public init(
         createdAt: Date, keyID: String?, keyName: String?, model: String?, backend: String?, endpoint: String, stream: Bool,
         status: Int, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadInputTokens: Int = 0, cacheCreationInputTokens: Int = 0,
-        cacheHit: Bool = false, durationMilliseconds: Double, policies: String = "", clientCertificate: String? = nil
+        cacheHit: Bool = false, durationMilliseconds: Double, policies: String = "", clientCertificate: String? = nil,
+        sessionID: String? = nil, agentID: String? = nil, parentAgentID: String? = nil
     ) {
         self.createdAt = createdAt
         self.keyID = keyID
@@ -45,6 +50,9 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.durationMilliseconds = durationMilliseconds
         self.policies = policies
         self.clientCertificate = clientCertificate
+        self.sessionID = sessionID
+        self.agentID = agentID
+        self.parentAgentID = parentAgentID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -59,5 +67,8 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         case cacheHit = "cache_hit"
         case durationMilliseconds = "duration_ms"
         case clientCertificate = "client_certificate"
+        case sessionID = "session_id"
+        case agentID = "agent_id"
+        case parentAgentID = "parent_agent_id"
     }
 }
