@@ -13,9 +13,9 @@ internal import SluiceCore
 ///
 /// Covered: `type` (one or a list), `properties` in the order given with `required` and
 /// `additionalProperties`, `items` with `minItems`/`maxItems`, `minLength`/`maxLength`, integer
-/// `minimum`/`maximum` (and their exclusive forms), `enum`,
-/// `const`, `anyOf`, `oneOf` (exclusivity unchecked), a one-element `allOf`, local `$ref`s
-/// (recursion included); annotations (`title`, `description`, …) are ignored. A keyword the grammar
+/// `minimum`/`maximum` (and their exclusive forms), `enum`, `const`, `anyOf`, `oneOf` (exclusivity
+/// unchecked), a one-element `allOf`, local `$ref`s (recursion included); annotations (`title`,
+/// `description`, …) are ignored. A keyword the grammar
 /// cannot express makes a strict schema a 400 naming it; a non-strict schema drops it and gets a
 /// looser grammar. Numbers and whitespace have bounded length, so a schema whose strings and arrays
 /// are bounded yields a grammar that must end.
