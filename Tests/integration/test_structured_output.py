@@ -16,7 +16,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from mock_upstream import openai_stream, openai_stream_chunks, openai_usage
+from mock_upstream import anthropic_events, anthropic_stream, openai_stream, openai_stream_chunks, openai_usage
 from sluice_harness import backend, route, unique_name
 
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
@@ -102,14 +102,28 @@ def srv(module_sluice, _module_mock, tiny_model):
         backends=[
             {"name": "local", "type": "llama", "model": str(tiny_model), "context": 4096, "threads": 2, "parallel": 2},
             backend("upstream", _module_mock.base_url, connect_timeout="2s", read_timeout="5s", max_attempts=1),
+            backend("anth", _module_mock.base_url, type="anthropic", connect_timeout="2s", read_timeout="5s",
+                    max_attempts=1),
         ],
-        routes=[route("gpt-*", "upstream"), route("*", "local")],
+        routes=[route("gpt-*", "upstream"), route("claude-*", "anth"), route("*", "local")],
     )
 
 
+@pytest.fixture(scope="module")
+def key(srv):
+    return srv.create_key(unique_name("structured"))
+
+
 @pytest.fixture
-def gpt(srv):
-    client = srv.openai(srv.create_key(unique_name("structured")), timeout=120)
+def gpt(srv, key):
+    client = srv.openai(key, timeout=120)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def claude(srv, key):
+    client = srv.anthropic(key, timeout=120)
     yield client
     client.close()
 
@@ -176,3 +190,18 @@ def test_the_schema_reaches_an_openai_upstream_unchanged(gpt, mock):
     assert sent.json["response_format"] == forecast_format()
     # Key order too: upstream prefix caches and strict-mode validators see the client's schema.
     assert json.dumps(sent.json["response_format"]["json_schema"]["schema"]) == json.dumps(FORECAST)
+
+
+def test_the_schema_reaches_an_anthropic_upstream_as_output_config_format(gpt, mock):
+    mock.enqueue(anthropic_stream(anthropic_events('{"sky":"rain"}')))
+    gpt.chat.completions.create(model="claude-test", max_tokens=50, messages=[{"role": "user", "content": "Forecast?"}],
+                                response_format=forecast_format())
+    (sent,) = mock.model_requests()
+    assert sent.json["output_config"] == {"format": {"type": "json_schema", "schema": FORECAST}}
+
+
+def test_an_anthropic_clients_output_config_format_holds_on_the_engine(claude):
+    reply = claude.messages.create(model="tiny", max_tokens=1000, messages=[{"role": "user", "content": "Forecast?"}],
+                                   extra_body={"output_config": {"format": {"type": "json_schema", "schema": FORECAST}}})
+    validate(json.loads(reply.content[0].text), FORECAST, FORECAST)
+    assert reply.stop_reason == "end_turn"
