@@ -42,6 +42,14 @@ struct StructuredOutputTests {
         #expect(answer.usage.outputTokens < 1000)
     }
 
+    @Test(arguments: [TinyModels.Template.think, .qwen3, .deepseekR1, .llama3])
+    func thinkingTemplatesAnswerWithTheJSONAsText(template: TinyModels.Template) async throws {
+        // Thinking is turned off, so the JSON is the answer, not reasoning the parser sets aside.
+        let answer = try await complete(try TinyModels.backend(template, context: 8192, parallel: 1), forecastRequest())
+        #expect(try JSONParser.parse(text(of: answer)).objectValue?.keys == ["sky", "windy", "level", "note", "tags"])
+        #expect(answer.stopReason == .endTurn)
+    }
+
     @Test func withoutAFormatTheSameRequestRunsToMaxTokens() async throws {
         // The control: the tiny model on its own does not stop, so the grammar is what stops it.
         var request = forecastRequest()
