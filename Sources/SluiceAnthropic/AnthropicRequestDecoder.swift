@@ -63,6 +63,9 @@ public enum AnthropicRequestDecoder {
             thinkingHasMore = try thinking.object().keys.contains { !["type", "budget_tokens"].contains($0) }
         }
         request.effort = try root.optional("output_config")?.optional("effort")?.string()
+        if let format = try root.optional("output_config")?.optional("format") {
+            request.responseFormat = try ResponseFormat(anthropic: format)
+        }
         // A `thinking` with keys the canonical form cannot hold (Claude Code's `display`) travels on
         // to Anthropic too; the encoder lays the canonical setting over it.
         for (key, value) in fields where !interpretedFields.contains(key) || (key == "thinking" && thinkingHasMore) {

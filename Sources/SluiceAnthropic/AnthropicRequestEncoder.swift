@@ -113,10 +113,12 @@ public enum AnthropicRequestEncoder {
         return .object(object)
     }
 
-    /// The client's `output_config` with `effort` set from the canonical field, which a policy may have changed.
+    /// The client's `output_config` with `effort` and a JSON schema's `format` set from the
+    /// canonical fields, which a policy or another front may have set.
     private static func outputConfig(_ request: ChatRequest) -> JSONValue? {
         var object = request.anthropicExtraFields["output_config"]?.objectValue ?? JSONObject()
         object["effort"] = request.effort.map(JSONValue.string)
+        if let format = request.responseFormat?.anthropicJSON { object["format"] = format }
         return object.isEmpty ? nil : .object(object)
     }
 }

@@ -80,6 +80,8 @@ public final class LlamaBackend: Backend {
     public var contextLength: Int { engine.contextLength }
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
+        let structured = try StructuredOutput.make(for: request)
+        let request = structured?.constrain(request) ?? request
         let prepared: LlamaEngine.PreparedPrompt
         let sampler: TokenSampler
         let parser: ChatOutputParser?
@@ -88,7 +90,8 @@ public final class LlamaBackend: Backend {
             guard prepared.tokens.count < engine.contextLength else {
                 throw SluiceError.promptTooLong(tokens: prepared.tokens.count, maximum: engine.contextLength - 1)
             }
-            sampler = try TokenSampler(model: engine.model, parameters: SamplingParameters(request), prompt: prepared.rendered)
+            sampler = try TokenSampler(
+                model: engine.model, parameters: SamplingParameters(request), prompt: prepared.rendered, grammar: structured?.grammar)
             parser = prepared.rendered.needsParsing ? try ChatOutputParser(parameters: prepared.rendered.parserParameters) : nil
         } catch let error as LlamaError {
             throw error.sluiceError
@@ -109,6 +112,7 @@ public final class LlamaBackend: Backend {
 
     /// Exact: the prompt as this model's template renders it, in this model's tokens.
     public func countTokens(_ request: ChatRequest) async throws -> Int {
+        let request = try StructuredOutput.make(for: request)?.constrain(request) ?? request
         do {
             return try engine.prepare(request).tokens.count
         } catch {

@@ -47,6 +47,9 @@ public enum OpenAIRequestDecoder {
         request.seed = try root.optional("seed")?.int()
         request.frequencyPenalty = try root.optional("frequency_penalty")?.double(in: -2...2)
         request.presencePenalty = try root.optional("presence_penalty")?.double(in: -2...2)
+        request.responseFormat = try root.optional("response_format").map { cursor throws(SluiceError) in
+            try ResponseFormat(openAI: cursor)
+        }
 
         var streamOptions = OpenAIStreamOptions()
         if let options = try root.optional("stream_options") {

@@ -43,6 +43,7 @@ public enum OpenAIRequestEncoder {
         if let penalty = request.frequencyPenalty { body["frequency_penalty"] = .double(penalty) }
         if let penalty = request.presencePenalty { body["presence_penalty"] = .double(penalty) }
         if let user = request.user { body["user"] = .string(user) }
+        if let format = request.responseFormat { body["response_format"] = format.openAIJSON }
 
         switch options.reasoning {
         case .none:

@@ -103,7 +103,8 @@ import Testing
             user: "user-42",
             seed: 7,
             frequencyPenalty: 0.1,
-            presencePenalty: 0.2
+            presencePenalty: 0.2,
+            responseFormat: .text
         )
         #expect(request == expected)
         #expect(options == OpenAIStreamOptions(includeUsage: true))

@@ -4,7 +4,8 @@ public enum ResponseFormat: Sendable, Hashable {
     case text
     /// Any JSON object.
     case jsonObject
-    /// JSON matching `schema`. With `strict` the embedded engine constrains generation with a
-    /// grammar from the schema; upstreams get the schema passed on.
+    /// JSON matching `schema`; upstreams get the schema passed on. The embedded engine constrains
+    /// generation with a grammar from the schema: with `strict` a keyword the grammar cannot
+    /// express is refused, without it the keyword is dropped.
     case jsonSchema(name: String, schema: JSONValue, strict: Bool)
 }

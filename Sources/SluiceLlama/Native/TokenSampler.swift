@@ -3,18 +3,25 @@ internal import SluiceCore
 
 /// The sampler of one sequence: llama-server's chain (penalties, top-k, top-p, min-p,
 /// temperature, seeded distribution) behind an optional grammar, which is how forced tool calls
-/// are made to match their schema, and a reasoning budget, which closes the thinking block once
-/// it is spent. Freed in `deinit`.
+/// and response formats are made to match their schema, and a reasoning budget, which closes the
+/// thinking block once it is spent. Freed in `deinit`.
 ///
 /// `@unchecked Sendable`: created by the request's task, then used only by the engine thread.
 final class TokenSampler: @unchecked Sendable {
     private let pointer: OpaquePointer
 
-    init(model: LlamaModel, parameters: SamplingParameters, prompt: RenderedPrompt) throws(LlamaError) {
+    /// - Parameter grammar: A response format's GBNF, in force from the first generated token
+    ///   instead of the template's tool-call grammar (which would be fed the generation prompt first).
+    /// - Throws: ``LlamaError`` when libllama refuses the grammar.
+    init(model: LlamaModel, parameters: SamplingParameters, prompt: RenderedPrompt, grammar: String? = nil) throws(LlamaError) {
         var json = parameters.json
         let details = prompt.details
-        for key in ["grammar", "grammar_lazy", "grammar_triggers", "preserved_tokens", "generation_prompt"] {
-            if let value = details[key] { json[key] = value }
+        if let grammar {
+            json["grammar"] = .string(grammar)
+        } else {
+            for key in ["grammar", "grammar_lazy", "grammar_triggers", "preserved_tokens", "generation_prompt"] {
+                if let value = details[key] { json[key] = value }
+            }
         }
         // Where reasoning starts and ends: the budget counts between them, and a lazy tool-call
         // grammar does not wake up inside them (as in llama-server).
