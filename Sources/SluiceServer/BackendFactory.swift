@@ -23,6 +23,8 @@ struct BackendFactory {
 
     private func makeBackend(_ configuration: BackendConfiguration) throws -> any Backend {
         switch configuration.kind {
+        case .llama where configuration.embeddings:
+            return try makeLlamaEmbeddingBackend(configuration)
         case .llama:
             return try makeLlamaBackend(configuration)
         case .openai:
@@ -68,6 +70,23 @@ struct BackendFactory {
                     threads: configuration.threads, batchSize: configuration.batchSize,
                     maxOutputTokens: configuration.maxOutputTokens),
                 logger: Logger(label: "sluice.llama"), metricsFactory: metricsFactory)
+        } catch {
+            throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
+        }
+    }
+
+    /// Loads the embedding model now, so a missing file or a chat model stops start-up with its name.
+    private func makeLlamaEmbeddingBackend(_ configuration: BackendConfiguration) throws -> LlamaEmbeddingBackend {
+        guard let modelPath = configuration.modelPath else {
+            throw ConfigurationError("backend '\(configuration.name)' needs a model (a .gguf file)")
+        }
+        do {
+            return try LlamaEmbeddingBackend(
+                name: configuration.name,
+                configuration: LlamaEmbeddingBackend.Configuration(
+                    modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
+                    threads: configuration.threads),
+                logger: Logger(label: "sluice.llama"))
         } catch {
             throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
         }

@@ -114,6 +114,7 @@ public enum GatewayServer {
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)
         OpenAIRoutes(gateway: gateway).register(on: v1)
+        EmbeddingsRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
         return router
     }

@@ -42,21 +42,54 @@ public struct Dispatcher: Sendable {
 
     public var backendNames: [String] { targets.keys.sorted() }
 
+    /// A request's embeddings, and which backend made them.
+    public struct EmbeddingDispatch: Sendable {
+        public let backendName: String
+        public let result: EmbeddingResult
+    }
+
     /// Starts `request` on the first backend of its route that accepts it.
     public func start(_ request: ChatRequest) async throws -> Dispatch {
         let (route, upstreamRequest) = try resolve(request)
+        let candidates = route.backends.compactMap { name in targets[name].map { (name, $0.backend, $0.maxAttempts) } }
+        let (name, events) = try await firstAnswer(from: candidates) { try await $0.start(upstreamRequest) }
+        return Dispatch(backendName: name, events: events)
+    }
+
+    /// Embeds `request`'s inputs on the first backend of its route that can embed and answers,
+    /// retrying and falling back as ``start(_:)`` does; backends that cannot embed are passed over.
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingDispatch {
+        let route = try route(for: request.model)
+        var upstreamRequest = request
+        if let model = route.upstreamModel { upstreamRequest.model = model }
+        let candidates = route.backends.compactMap { name in
+            targets[name].flatMap { target in (target.backend as? any EmbeddingBackend).map { (name, $0, target.maxAttempts) } }
+        }
+        guard !candidates.isEmpty else {
+            throw SluiceError(
+                .invalidRequest,
+                "model '\(request.model)' is served by backends that cannot create embeddings (\(route.backends.joined(separator: ", ")))",
+                code: "model_not_supported", param: "model")
+        }
+        let (name, result) = try await firstAnswer(from: candidates) { try await $0.embed(upstreamRequest) }
+        return EmbeddingDispatch(backendName: name, result: result)
+    }
+
+    /// The first answer `call` gets from `candidates` (name, backend, attempts), in order.
+    private func firstAnswer<Candidate, Answer>(
+        from candidates: [(String, Candidate, Int)], _ call: (Candidate) async throws -> Answer
+    ) async throws -> (String, Answer) {
         var lastError = SluiceError.upstreamFailed("no backend accepted the request")
-        for name in route.backends {
-            guard let target = targets[name] else { continue }
-            for attempt in 1...target.maxAttempts {
+        for (name, backend, maxAttempts) in candidates {
+            for attempt in 1...maxAttempts {
                 // A client that has gone gets no further attempt or fallback.
                 try Task.checkCancellation()
                 do {
-                    return Dispatch(backendName: name, events: try await target.backend.start(upstreamRequest))
+                    return (name, try await call(backend))
                 } catch let error as SluiceError where error.isRetriable {
                     onFailure(name, error)
                     lastError = error
-                    if attempt < target.maxAttempts {
+                    if attempt < maxAttempts {
                         try await pause(Self.backoff(attempt: attempt, retryAfter: error.retryAfter))
                     }
                 } catch let error as SluiceError {
@@ -77,10 +110,13 @@ public struct Dispatcher: Sendable {
         return try await target.backend.countTokens(upstreamRequest)
     }
 
+    private func route(for model: String) throws(SluiceError) -> RouteTable.Route {
+        guard let route = routes.route(for: model) else { throw .notFound("no route for model '\(model)'") }
+        return route
+    }
+
     private func resolve(_ request: ChatRequest) throws(SluiceError) -> (RouteTable.Route, ChatRequest) {
-        guard let route = routes.route(for: request.model) else {
-            throw .notFound("no route for model '\(request.model)'")
-        }
+        let route = try route(for: request.model)
         var upstreamRequest = request
         if let model = route.upstreamModel { upstreamRequest.model = model }
         return (route, upstreamRequest)
