@@ -100,7 +100,7 @@ public enum ConfigurationLoader {
             "name", "type", "url", "urls", "balance", "affinity", "health_check", "api_key_env", "connect_timeout", "read_timeout",
             "max_attempts",
             "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch",
-            "max_output_tokens", "ca_file",
+            "max_output_tokens", "ca_file", "embeddings",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -130,7 +130,7 @@ public enum ConfigurationLoader {
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
             case "extended_sampling": backend.extendedSampling = try value.bool()
             case "reasoning": backend.reasoning = try value.oneOf(BackendConfiguration.ReasoningControl.self)
-            case "model", "context", "parallel", "threads", "batch":
+            case "model", "context", "parallel", "threads", "batch", "embeddings":
                 guard backend.kind == .llama else {
                     throw value.error("backend type '\(backend.kind.rawValue)' does not take '\(key)' (only type 'llama' does)")
                 }
@@ -139,6 +139,7 @@ public enum ConfigurationLoader {
                 case "context": backend.contextLength = try value.positiveInt()
                 case "parallel": backend.parallel = try value.positiveInt()
                 case "threads": backend.threads = try value.positiveInt()
+                case "embeddings": backend.embeddings = try value.bool()
                 default: backend.batchSize = try value.positiveInt()
                 }
             default: break

@@ -142,6 +142,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     public var threads: Int?
     /// `llama` only: the most tokens one decode call takes.
     public var batchSize: Int = 2048
+    /// `llama` only: the model is an embedding model, serving `/v1/embeddings` and no chat;
+    /// `parallel` is then the most inputs a batch takes and `context` the longest input.
+    public var embeddings: Bool = false
 
     public init(name: String, kind: Kind, url: String? = nil) {
         self.name = name

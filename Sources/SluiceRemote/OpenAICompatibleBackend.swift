@@ -8,7 +8,7 @@ public import SluiceOpenAI
 /// share one path; an upstream that answers with one JSON document anyway is handled too.
 public struct OpenAICompatibleBackend: Backend {
     public let name: String
-    private let call: UpstreamCall
+    let call: UpstreamCall
     private let options: OpenAIUpstreamOptions
 
     public init(name: String, endpoint: RemoteEndpoint, options: OpenAIUpstreamOptions, client: CurlClient) {

@@ -28,7 +28,7 @@ struct BackendFactory {
         for configuration in configurations {
             let backend: any Backend
             if configuration.kind == .llama {
-                backend = try makeLlamaBackend(configuration)
+                backend = configuration.embeddings ? try makeLlamaEmbeddingBackend(configuration) : try makeLlamaBackend(configuration)
             } else {
                 let endpoint = try remoteEndpoint(configuration)
                 backend = makeRemoteBackend(configuration, endpoint: endpoint)
@@ -106,6 +106,23 @@ struct BackendFactory {
                     threads: configuration.threads, batchSize: configuration.batchSize,
                     maxOutputTokens: configuration.maxOutputTokens),
                 logger: Logger(label: "sluice.llama"), metricsFactory: metricsFactory)
+        } catch {
+            throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
+        }
+    }
+
+    /// Loads the embedding model now, so a missing file or a chat model stops start-up with its name.
+    private func makeLlamaEmbeddingBackend(_ configuration: BackendConfiguration) throws -> LlamaEmbeddingBackend {
+        guard let modelPath = configuration.modelPath else {
+            throw ConfigurationError("backend '\(configuration.name)' needs a model (a .gguf file)")
+        }
+        do {
+            return try LlamaEmbeddingBackend(
+                name: configuration.name,
+                configuration: LlamaEmbeddingBackend.Configuration(
+                    modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
+                    threads: configuration.threads),
+                logger: Logger(label: "sluice.llama"))
         } catch {
             throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
         }

@@ -123,6 +123,7 @@ public enum GatewayServer {
         AnthropicRoutes(gateway: gateway).register(on: v1)
         OpenAIRoutes(gateway: gateway).register(on: v1)
         ResponsesRoutes(gateway: gateway, store: store, retention: responseRetention).register(on: v1)
+        EmbeddingsRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
         return router
     }

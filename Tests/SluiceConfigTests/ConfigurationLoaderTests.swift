@@ -356,6 +356,18 @@ import Testing
         #expect(unknown.message.hasPrefix("unknown key 'gpu_layers'"))
     }
 
+    @Test func embeddingsMarkAnEmbeddedEngineModelAndOnlyOne() throws {
+        let configuration = try ConfigurationLoader.parse(
+            yaml: "backends:\n  - name: embed\n    type: llama\n    model: bge.gguf\n    embeddings: true\n")
+        #expect(configuration.backends.first?.embeddings == true)
+        let chat = try ConfigurationLoader.parse(yaml: "backends:\n  - name: local\n    type: llama\n    model: m.gguf\n")
+        #expect(chat.backends.first?.embeddings == false)
+        let remote = try failure("backends:\n  - name: v\n    type: openai\n    url: http://h/v1\n    embeddings: true\n")
+        #expect(remote.message == "backend type 'openai' does not take 'embeddings' (only type 'llama' does)")
+        let notABool = try failure("backends:\n  - name: embed\n    type: llama\n    model: m.gguf\n    embeddings: maybe\n")
+        #expect(notABool.line == 5)
+    }
+
     @Test func wrongTopLevelTypesNameTheField() throws {
         #expect(try failure("shutdown_grace: soon").message.hasPrefix("'shutdown_grace' must be a duration"))
         #expect(try failure("backends: vllm").message == "'backends' must be a list")

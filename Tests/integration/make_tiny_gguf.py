@@ -6,6 +6,11 @@ The weights are random, so the model writes random text: tests check plumbing an
 
     make_tiny_gguf.py OUT.gguf [--template FAMILY] [--templates DIR] [--answers-end] [--embd 64] [--layers 2] [--ff 128]
                       [--heads 4] [--kv-heads 2] [--context 32768] [--extra-vocab 0] [--dtype f32|f16] [--seed 1]
+                      [--pooling none|mean|cls|last]
+
+--pooling writes `llama.pooling_type`, which makes the model an embedding model for llama.cpp: a
+context with embeddings on pools each sequence that way (llama.cpp reads the key for every
+architecture). Random weights give random but deterministic vectors.
 
 Vocabulary: SentencePiece-style (`llama` tokenizer model) with <unk>, the family's special tokens,
 the 256 byte tokens and printable ASCII, plus --extra-vocab random pieces (for benchmark-sized
@@ -274,6 +279,7 @@ def main() -> None:
     parser.add_argument("--dtype", choices=["f32", "f16"], default="f32")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--answers-end", action="store_true")
+    parser.add_argument("--pooling", choices=["none", "mean", "cls", "last"], default="none")
     args = parser.parse_args()
 
     family = FAMILIES[args.template]
@@ -295,6 +301,8 @@ def main() -> None:
     writer.add_head_count_kv(args.kv_heads)
     writer.add_rope_dimension_count(head_dim)
     writer.add_layer_norm_rms_eps(1e-5)
+    if args.pooling != "none":
+        writer.add_pooling_type(gguf.PoolingType[args.pooling.upper()])
     writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16 if args.dtype == "f16" else gguf.LlamaFileType.ALL_F32)
     writer.add_vocab_size(n_vocab)
 

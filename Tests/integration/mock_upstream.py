@@ -31,6 +31,7 @@ method.  A queued entry may also be a callable `fn(request) -> MockResponse`.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import random
@@ -72,6 +73,8 @@ __all__ = [
     "openai_sse",
     "openai_stream",
     "openai_error_body",
+    "openai_embedding",
+    "openai_embeddings",
     "anthropic_usage",
     "anthropic_message",
     "anthropic_events",
@@ -453,6 +456,7 @@ class Auto(MockResponse):
 
     * .../chat/completions → OpenAI completion, or an OpenAI SSE stream (with a
       usage chunk when stream_options.include_usage) when "stream": true;
+    * .../embeddings → an OpenAI embeddings list (`openai_embeddings`), floats or base64 as asked;
     * .../messages/count_tokens → {"input_tokens": 12};
     * .../messages → Anthropic message or Anthropic SSE stream;
     * GET .../models → an OpenAI list, or an Anthropic list if the request
@@ -478,6 +482,8 @@ class Auto(MockResponse):
                     openai_stream_chunks(self.text, model=model, usage=openai_usage() if include_usage else None)
                 )
             return JSONResponse(openai_text(self.text, model=model))
+        if route.endswith("/embeddings"):
+            return JSONResponse(openai_embeddings(body))
         if route.endswith("/messages/count_tokens"):
             return JSONResponse({"input_tokens": 12})
         if route.endswith("/messages"):
@@ -698,6 +704,37 @@ def openai_stream(chunks: Sequence[dict[str, Any] | str], *, done: bool = True, 
 
 def openai_error_body(message: str, type: str = "invalid_request_error", code: str | None = None, param: str | None = None):
     return {"error": {"message": message, "type": type, "param": param, "code": code}}
+
+
+EMBEDDING_DIMENSIONS = 8
+
+
+def openai_embedding(item: str | list[int], dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A deterministic unit vector for one input (text or token IDs), so tests can recompute it."""
+    rng = random.Random(json.dumps(item))
+    values = [rng.uniform(-1, 1) for _ in range(dimensions)]
+    norm = sum(v * v for v in values) ** 0.5
+    return [v / norm for v in values]
+
+
+def openai_embeddings(body: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's /embeddings answer to `body`: one `openai_embedding` per input, `dimensions` honoured,
+    base64 (little-endian float32) when asked; a word or a token counts as one prompt token."""
+    raw = body.get("input")
+    if isinstance(raw, str) or (isinstance(raw, list) and raw and isinstance(raw[0], int)):
+        inputs = [raw]
+    else:
+        inputs = list(raw or [])
+    dimensions = int(body.get("dimensions") or EMBEDDING_DIMENSIONS)
+    data = []
+    for index, item in enumerate(inputs):
+        vector = openai_embedding(item, dimensions)
+        if body.get("encoding_format") == "base64":
+            vector = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+        data.append({"object": "embedding", "index": index, "embedding": vector})
+    tokens = sum(len(item.split()) if isinstance(item, str) else len(item) for item in inputs)
+    return {"object": "list", "data": data, "model": body.get("model") or DEFAULT_MODEL,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 
 
 # --------------------------------------------------------------------------

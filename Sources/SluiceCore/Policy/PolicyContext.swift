@@ -1,10 +1,13 @@
 /// Who a request is from and how it asked to be treated, for the stages that care.
 public struct PolicyContext: Sendable {
     /// What the request is for. Token counts (`count_tokens`) reach upstreams too, so scrubbing
-    /// and content rules apply to them; limits and the cache concern generation only.
+    /// and content rules apply to them; limits concern generation and embeddings, the cache
+    /// generation only.
     public enum Purpose: Sendable, Hashable {
         case generation
         case tokenCount
+        /// `/v1/embeddings`: the inputs are shown to stages as user messages.
+        case embedding
     }
 
     public let purpose: Purpose

@@ -44,29 +44,64 @@ public struct Dispatcher: Sendable {
 
     public var backendNames: [String] { targets.keys.sorted() }
 
+    /// A request's embeddings, and which backend made them.
+    public struct EmbeddingDispatch: Sendable {
+        public let backendName: String
+        public let result: EmbeddingResult
+    }
+
     /// Starts `request` on the first backend of its route that accepts it.
     public func start(_ request: ChatRequest) async throws -> Dispatch {
         let (route, upstreamRequest) = try resolve(request)
-        var lastError = SluiceError.upstreamFailed("no backend accepted the request")
         let builtInTool = request.openAIBuiltInTools.first?["type"]?.stringValue
-        if let builtInTool, !route.backends.contains(where: { targets[$0]?.backend.runsOpenAIBuiltInTools == true }) {
+        // Backends that cannot run the request's built-in tools are passed over.
+        let candidates = route.backends.compactMap { name in
+            targets[name].flatMap { target in
+                builtInTool != nil && !target.backend.runsOpenAIBuiltInTools ? nil : (name, target.backend, target.maxAttempts)
+            }
+        }
+        if let builtInTool, candidates.isEmpty {
             throw SluiceError.invalidField(
                 "tools", "tool type '\(builtInTool)' is not supported by the backends of model '\(request.model)'; only function tools are")
         }
-        for name in route.backends {
-            guard let target = targets[name] else { continue }
-            // Fallbacks that cannot run the request's built-in tools are passed over.
-            if builtInTool != nil, !target.backend.runsOpenAIBuiltInTools { continue }
-            for attempt in 1...target.maxAttempts {
+        let (name, response) = try await firstAnswer(from: candidates) { try await $0.respond(to: upstreamRequest) }
+        return Dispatch(backendName: name, events: response.events, anthropicHeaders: response.anthropicHeaders)
+    }
+
+    /// Embeds `request`'s inputs on the first backend of its route that can embed and answers,
+    /// retrying and falling back as ``start(_:)`` does; backends that cannot embed are passed over.
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingDispatch {
+        let route = try route(for: request.model)
+        var upstreamRequest = request
+        if let model = route.upstreamModel(for: request.model) { upstreamRequest.model = model }
+        let candidates = route.backends.compactMap { name in
+            targets[name].flatMap { target in (target.backend as? any EmbeddingBackend).map { (name, $0, target.maxAttempts) } }
+        }
+        guard !candidates.isEmpty else {
+            throw SluiceError(
+                .invalidRequest,
+                "model '\(request.model)' is served by backends that cannot create embeddings (\(route.backends.joined(separator: ", ")))",
+                code: "model_not_supported", param: "model")
+        }
+        let (name, result) = try await firstAnswer(from: candidates) { try await $0.embed(upstreamRequest) }
+        return EmbeddingDispatch(backendName: name, result: result)
+    }
+
+    /// The first answer `call` gets from `candidates` (name, backend, attempts), in order.
+    private func firstAnswer<Candidate, Answer>(
+        from candidates: [(String, Candidate, Int)], _ call: (Candidate) async throws -> Answer
+    ) async throws -> (String, Answer) {
+        var lastError = SluiceError.upstreamFailed("no backend accepted the request")
+        for (name, backend, maxAttempts) in candidates {
+            for attempt in 1...maxAttempts {
                 // A client that has gone gets no further attempt or fallback.
                 try Task.checkCancellation()
                 do {
-                    let response = try await target.backend.respond(to: upstreamRequest)
-                    return Dispatch(backendName: name, events: response.events, anthropicHeaders: response.anthropicHeaders)
+                    return (name, try await call(backend))
                 } catch let error as SluiceError where error.isRetriable {
                     onFailure(name, error)
                     lastError = error
-                    if attempt < target.maxAttempts {
+                    if attempt < maxAttempts {
                         try await pause(Self.backoff(attempt: attempt, retryAfter: error.retryAfter))
                     }
                 } catch let error as SluiceError where error.category == .unavailable {
@@ -92,10 +127,13 @@ public struct Dispatcher: Sendable {
         return try await target.backend.countTokens(upstreamRequest)
     }
 
+    private func route(for model: String) throws(SluiceError) -> RouteTable.Route {
+        guard let route = routes.route(for: model) else { throw .notFound("no route for model '\(model)'") }
+        return route
+    }
+
     private func resolve(_ request: ChatRequest) throws(SluiceError) -> (RouteTable.Route, ChatRequest) {
-        guard let route = routes.route(for: request.model) else {
-            throw .notFound("no route for model '\(request.model)'")
-        }
+        let route = try route(for: request.model)
         var upstreamRequest = request
         if let model = route.upstreamModel(for: request.model) { upstreamRequest.model = model }
         return (route, upstreamRequest)

@@ -17,6 +17,8 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
         case decodeFailed
         case imagesUnsupported
         case engineStopped
+        case poolingUnsupported
+        case embeddingFailed
     }
 
     private let code: Code
@@ -62,6 +64,17 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
     static let imagesUnsupported = LlamaError(.imagesUnsupported, "the embedded engine reads text only; the request holds images")
 
     static let engineStopped = LlamaError(.engineStopped, "the embedded engine has stopped")
+
+    static func poolingUnsupported(_ path: String, pooling: Int) -> LlamaError {
+        LlamaError(
+            .poolingUnsupported,
+            "model '\(path)' pools its embeddings with llama.cpp pooling type \(pooling): embeddings need mean, cls or last (an embedding model's GGUF names it)"
+        )
+    }
+
+    static func embeddingFailed(_ reason: String) -> LlamaError {
+        LlamaError(.embeddingFailed, "cannot embed: \(reason)")
+    }
 
     /// The error in the form clients get.
     public var sluiceError: SluiceError {

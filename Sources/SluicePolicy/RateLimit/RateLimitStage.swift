@@ -9,7 +9,7 @@ struct RateLimitStage: PolicyStage {
     let ledger: RateLimitLedger
 
     func makeSession(for context: PolicyContext) -> any PolicySession {
-        guard context.purpose == .generation else { return PassThroughSession() }
+        guard context.purpose != .tokenCount else { return PassThroughSession() }
         return RateLimitSession(limits: limits.overridden(by: context.keyLimits), ledger: ledger, keyID: context.keyID)
     }
 }

@@ -39,9 +39,14 @@ struct Gateway: Sendable {
 
     /// The calling key, which may use the request's model.
     func authorize(_ chatRequest: ChatRequest, context: SluiceRequestContext) throws -> APIKey {
+        try authorize(model: chatRequest.model, context: context)
+    }
+
+    /// The calling key, which may use `model`.
+    func authorize(model: String, context: SluiceRequestContext) throws -> APIKey {
         guard let caller = context.caller else { throw SluiceError(.authentication, "missing API key") }
-        guard caller.allows(model: chatRequest.model) else {
-            throw SluiceError(.permission, "this key may not use model '\(chatRequest.model)'")
+        guard caller.allows(model: model) else {
+            throw SluiceError(.permission, "this key may not use model '\(model)'")
         }
         return caller
     }
@@ -149,7 +154,7 @@ struct Gateway: Sendable {
     /// but does not load, or a key naming a policy that does not exist, refuses the request rather
     /// than serving it unchecked; only when no default policy file exists at all do requests run
     /// without stages (the start-up log says so).
-    private func policyRun(
+    func policyRun(
         for caller: APIKey, purpose: PolicyContext.Purpose, request: Request, context: SluiceRequestContext
     ) throws -> PolicyRun {
         let name = caller.policy ?? defaultPolicy

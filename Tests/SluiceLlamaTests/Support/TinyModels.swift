@@ -33,9 +33,19 @@ enum TinyModels {
 
     static func path(_ template: Template) throws -> String {
         try cache.withLock { cache in
-            if let path = cache[template] { return path }
-            let path = try generate(template)
-            cache[template] = path
+            if let path = cache[template.rawValue] { return path }
+            let path = try generate(template.rawValue, arguments: ["--template", template.rawValue])
+            cache[template.rawValue] = path
+            return path
+        }
+    }
+
+    /// A llama-architecture model with mean pooling: an embedding model of 64 dimensions and 512 tokens.
+    static func embeddingModelPath() throws -> String {
+        try cache.withLock { cache in
+            if let path = cache["embedding"] { return path }
+            let path = try generate("embedding", arguments: ["--pooling", "mean", "--context", "512"])
+            cache["embedding"] = path
             return path
         }
     }
@@ -67,7 +77,8 @@ enum TinyModels {
             logger: Logger(label: "test"))
     }
 
-    private static let cache = Mutex<[Template: String]>([:])
+    /// Model paths by name: the template's, or `embedding`.
+    private static let cache = Mutex<[String: String]>([:])
     private static let backends = Mutex<[String: LlamaBackend]>([:])
 
     private static var repositoryRoot: URL {
@@ -75,10 +86,10 @@ enum TinyModels {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    private static func generate(_ template: Template) throws -> String {
+    private static func generate(_ name: String, arguments: [String]) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         if let directory = environment["SLUICE_TINY_MODELS"] {
-            return URL(fileURLWithPath: directory).appendingPathComponent("\(template.rawValue).gguf").path
+            return URL(fileURLWithPath: directory).appendingPathComponent("\(name).gguf").path
         }
         let script = repositoryRoot.appendingPathComponent("Tests/integration/make_tiny_gguf.py")
         // build-llama pins the llama.cpp version, whose templates the family models carry.
@@ -87,12 +98,12 @@ enum TinyModels {
             environment["SLUICE_CACHE"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sluice")
         let directory = cacheRoot.appendingPathComponent("tiny-models/\(fnv1a(source))")
-        let output = directory.appendingPathComponent("\(template.rawValue).gguf")
+        let output = directory.appendingPathComponent("\(name).gguf")
         if FileManager.default.fileExists(atPath: output.path) { return output.path }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python(environment), script.path, output.path + ".partial", "--template", template.rawValue]
+        process.arguments = [python(environment), script.path, output.path + ".partial"] + arguments
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
