@@ -25,14 +25,18 @@ struct UpstreamCall {
     /// - Parameter upstreamError: maps a non-200 status, its headers and its body to an error, in
     ///   the upstream's protocol.
     func post(
-        path: String, body: JSONValue, headers: CurlHeaders, affinity: UInt64?,
+        path: String, body: JSONValue, headers: CurlHeaders, affinity: @autoclosure () -> UInt64?,
         upstreamError: (_ status: Int, _ headers: [HeaderField], _ body: [UInt8], _ retryAfter: Double?) -> SluiceError
     ) async throws -> Answer {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
         let bytes = body.serialized()
         var lastError: (any Error)?
-        for index in try endpoint.replicas.ranking(affinity: affinity) {
+        let replicas = endpoint.replicas
+        // The session hash may read the whole start of a long conversation: only worth it when
+        // there are replicas to choose between.
+        let session = replicas.urls.count > 1 && replicas.settings.sessionAffinity ? affinity() : nil
+        for index in try replicas.ranking(affinity: session) {
             // A client that has gone gets no further attempt.
             if lastError != nil { try Task.checkCancellation() }
             let lease = endpoint.replicas.lease(index)
