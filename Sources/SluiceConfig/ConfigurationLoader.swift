@@ -97,7 +97,8 @@ public enum ConfigurationLoader {
 
     private static func parseBackend(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration {
         let entries = try node.entries(allowed: [
-            "name", "type", "url", "urls", "balance", "affinity", "health_check", "api_key_env", "connect_timeout", "read_timeout",
+            "name", "type", "url", "urls", "balance", "affinity", "health_check", "api_key_env", "headers", "connect_timeout",
+            "read_timeout",
             "max_attempts",
             "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch",
             "max_output_tokens", "ca_file", "embeddings",
@@ -113,10 +114,13 @@ public enum ConfigurationLoader {
         for (key, value) in entries {
             switch key {
             case "url", "urls":
-                guard backend.urls.isEmpty else { throw value.error("backend '\(name)' takes url or urls, not both") }
-                backend.urls =
-                    key == "url" ? [try value.string()] : try value.list().map { (item) throws(ConfigurationError) in try item.string() }
-                if backend.urls.isEmpty { throw value.error("backend '\(name)': urls lists no URL") }
+                guard backend.replicas.isEmpty else { throw value.error("backend '\(name)' takes url or urls, not both") }
+                backend.replicas =
+                    key == "url"
+                    ? [.init(url: try value.string())]
+                    : try value.list().map { (item) throws(ConfigurationError) in try parseReplica(item) }
+                if backend.replicas.isEmpty { throw value.error("backend '\(name)': urls lists no URL") }
+            case "headers": backend.headers = try parseHeaders(value)
             case "balance": backend.balance = try value.oneOf(BackendConfiguration.Balance.self)
             case "affinity": backend.affinity = try value.oneOf(BackendConfiguration.Affinity.self)
             case "health_check": backend.healthCheck = try parseHealthCheck(value)
@@ -145,17 +149,67 @@ public enum ConfigurationLoader {
             default: break
             }
         }
-        if backend.kind != .llama, backend.urls.isEmpty {
+        if backend.kind != .llama, backend.replicas.isEmpty {
             throw node.error("backend '\(name)' needs a url")
         }
         if backend.kind == .llama {
-            if !backend.urls.isEmpty { throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url") }
+            if !backend.replicas.isEmpty || !backend.headers.isEmpty {
+                throw node.error("backend '\(name)' is the embedded engine: it takes a model file, not a url")
+            }
             if backend.caFile != nil { throw node.error("backend '\(name)' is the embedded engine: it has no ca_file") }
             if backend.modelPath == nil { throw node.error("backend '\(name)' needs a model (a .gguf file)") }
             if backend.parallel > 256 { throw node.error("backend '\(name)': parallel is at most 256") }
         }
         return backend
     }
+
+    /// A replica: its URL, or a mapping with the URL and what only its requests carry.
+    private static func parseReplica(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration.Replica {
+        if case .scalar = node.node { return .init(url: try node.string()) }
+        var replica = BackendConfiguration.Replica(url: "")
+        for (key, value) in try node.entries(allowed: ["url", "api_key_env", "headers"]) {
+            switch key {
+            case "url": replica.url = try value.string()
+            case "api_key_env": replica.apiKeyEnvironmentVariable = try value.string()
+            default: replica.headers = try parseHeaders(value)
+            }
+        }
+        guard !replica.url.isEmpty else { throw node.error("a replica needs a url") }
+        return replica
+    }
+
+    /// Header names and values. Names are lowercased; the ones Sluice sets itself are refused, so a
+    /// typo cannot break the protocol.
+    private static func parseHeaders(_ node: YAMLCursor) throws(ConfigurationError) -> [String: String] {
+        var headers: [String: String] = [:]
+        for (name, value) in try node.entries(allowed: nil) {
+            let lowered = name.lowercased()
+            guard !lowered.isEmpty, lowered.utf8.allSatisfy(isTokenByte) else {
+                throw value.error("'\(name)' is not a header name")
+            }
+            guard !Self.protocolHeaders.contains(lowered) else {
+                throw value.error("header '\(lowered)' is set by Sluice itself (the key goes in api_key_env)")
+            }
+            let text = try value.string()
+            guard !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw value.error("header '\(lowered)' has a line break in its value")
+            }
+            headers[lowered] = text
+        }
+        return headers
+    }
+
+    /// RFC 9110's `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    private static let protocolHeaders: Set<String> = [
+        "authorization", "x-api-key", "content-type", "content-length", "accept", "host", "transfer-encoding", "connection",
+    ]
 
     private static func parseHealthCheck(_ node: YAMLCursor) throws(ConfigurationError) -> BackendConfiguration.HealthCheck {
         var check = BackendConfiguration.HealthCheck(path: "/models", interval: .seconds(10))

@@ -108,10 +108,28 @@ public struct BackendConfiguration: Sendable, Hashable {
         }
     }
 
+    /// One model server of a remote backend, and what only its requests carry.
+    public struct Replica: Sendable, Hashable {
+        /// The API root, e.g. `http://127.0.0.1:9000/v1`.
+        public var url: String
+        /// Replaces the backend's `api_key_env` for this replica (another account, another tenant).
+        public var apiKeyEnvironmentVariable: String?
+        /// Sent to this replica only, after (so over) the backend's `headers`.
+        public var headers: [String: String] = [:]
+
+        public init(url: String, apiKeyEnvironmentVariable: String? = nil, headers: [String: String] = [:]) {
+            self.url = url
+            self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
+            self.headers = headers
+        }
+    }
+
     public var name: String
     public var kind: Kind
-    /// Base URLs, e.g. `http://127.0.0.1:9000/v1`: one server (`url:`), or replicas of one (`urls:`).
-    public var urls: [String]
+    /// One server (`url:`), or replicas of one (`urls:`).
+    public var replicas: [Replica]
+    /// Sent with every request to the backend, e.g. an organisation or routing header.
+    public var headers: [String: String] = [:]
     public var balance: Balance = .leastOutstanding
     public var affinity: Affinity = .session
     public var healthCheck: HealthCheck?
@@ -149,7 +167,7 @@ public struct BackendConfiguration: Sendable, Hashable {
     public init(name: String, kind: Kind, url: String? = nil) {
         self.name = name
         self.kind = kind
-        self.urls = url.map { [$0] } ?? []
+        self.replicas = url.map { [Replica(url: $0)] } ?? []
     }
 }
 

@@ -12,16 +12,16 @@ struct YAMLCursor {
         ConfigurationError(message, file: file, line: line)
     }
 
-    /// The mapping's entries in order; a key outside `allowed` is an error naming it.
-    func entries(allowed: Set<String>) throws(ConfigurationError) -> [(key: String, value: YAMLCursor)] {
+    /// The mapping's entries in order; a key outside `allowed` (when given) is an error naming it.
+    func entries(allowed: Set<String>?) throws(ConfigurationError) -> [(key: String, value: YAMLCursor)] {
         guard case .mapping(let mapping) = node else { throw error("\(describe) must be a mapping") }
         var result: [(key: String, value: YAMLCursor)] = []
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else { throw YAMLCursor(node: keyNode, path: path, file: file).error("keys must be strings") }
-            guard allowed.contains(key) else {
+            guard allowed?.contains(key) ?? true else {
                 let place = path.isEmpty ? "" : " in \(path)"
                 throw ConfigurationError(
-                    "unknown key '\(key)'\(place) (expected one of: \(allowed.sorted().joined(separator: ", ")))",
+                    "unknown key '\(key)'\(place) (expected one of: \((allowed ?? []).sorted().joined(separator: ", ")))",
                     file: file, line: keyNode.mark?.line)
             }
             result.append((key, YAMLCursor(node: valueNode, path: path.isEmpty ? key : "\(path).\(key)", file: file)))

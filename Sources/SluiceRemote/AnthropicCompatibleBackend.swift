@@ -70,7 +70,6 @@ public struct AnthropicCompatibleBackend: Backend {
 
     private func headers(for request: ChatRequest) -> CurlHeaders {
         var headers: CurlHeaders = ["anthropic-version": Self.apiVersion]
-        if let apiKey = call.endpoint.apiKey { headers.add(name: "x-api-key", value: apiKey) }
         if !request.anthropicBeta.isEmpty { headers.add(name: "anthropic-beta", value: request.anthropicBeta.joined(separator: ",")) }
         return headers
     }

@@ -5,8 +5,7 @@ internal import SluiceOpenAI
 extension OpenAICompatibleBackend: EmbeddingBackend {
     /// POSTs to the upstream's `/embeddings`, floats back whatever the client asked for.
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResult {
-        var headers: CurlHeaders = ["accept": "application/json"]
-        if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        let headers: CurlHeaders = ["accept": "application/json"]
         // Embeddings spread over replicas by load: there is no prefix cache to keep warm.
         let answer = try await call.post(
             path: "/embeddings", body: OpenAIEmbeddingRequestEncoder.encode(request), headers: headers, affinity: nil,

@@ -20,8 +20,7 @@ public struct OpenAIResponsesBackend: Backend {
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
         let request = call.endpoint.capped(request)
-        var headers: CurlHeaders = ["accept": "text/event-stream"]
-        if let apiKey = call.endpoint.apiKey { headers.add(name: "authorization", value: "Bearer \(apiKey)") }
+        let headers: CurlHeaders = ["accept": "text/event-stream"]
         let answer = try await call.post(
             path: "/responses", body: ResponsesRequestEncoder.encode(request), headers: headers,
             affinity: request.affinityHash,

@@ -1,12 +1,14 @@
-internal import SluiceCore
+public import SluiceCore
 
 /// Where a remote backend is and how to reach it.
 public struct RemoteEndpoint: Sendable {
     /// The model servers, each an API root such as `http://127.0.0.1:9000/v1` (paths such as
     /// `/chat/completions` are appended), and which of them a request goes to.
     public var replicas: ReplicaPool
-    /// Sent as the upstream's credential; read from the environment, never from the config file.
-    public var apiKey: String?
+    /// What each replica's requests carry besides the protocol's own headers, by replica index:
+    /// the credential (read from the environment, never from the config file) and configured
+    /// headers. Replicas behind one backend may belong to different accounts or tenants.
+    public var replicaHeaders: [[HeaderField]]
     public var connectTimeout: Duration
     /// The longest the upstream may stay silent while Sluice waits for it.
     public var readTimeout: Duration
@@ -16,11 +18,13 @@ public struct RemoteEndpoint: Sendable {
     public var caFile: String?
 
     public init(
-        replicas: ReplicaPool, apiKey: String?, connectTimeout: Duration, readTimeout: Duration, maxOutputTokens: Int? = nil,
+        replicas: ReplicaPool, replicaHeaders: [[HeaderField]], connectTimeout: Duration, readTimeout: Duration,
+        maxOutputTokens: Int? = nil,
         caFile: String? = nil
     ) {
+        precondition(replicaHeaders.count == replicas.urls.count, "headers for every replica")
         self.replicas = replicas
-        self.apiKey = apiKey
+        self.replicaHeaders = replicaHeaders
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.maxOutputTokens = maxOutputTokens

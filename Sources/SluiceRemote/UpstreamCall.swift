@@ -40,8 +40,13 @@ struct UpstreamCall {
             // A client that has gone gets no further attempt.
             if lastError != nil { try Task.checkCancellation() }
             let lease = endpoint.replicas.lease(index)
+            var replicaHeaders = headers
+            for field in endpoint.replicaHeaders[index] {
+                replicaHeaders.remove(name: field.name)
+                replicaHeaders.add(name: field.name, value: field.value)
+            }
             do {
-                let response = try await send(bytes, to: lease.url + path, headers: headers, upstreamError: upstreamError)
+                let response = try await send(bytes, to: lease.url + path, headers: replicaHeaders, upstreamError: upstreamError)
                 endpoint.replicas.recordSuccess(index)
                 return Answer(response: response, lease: lease)
             } catch let error as SluiceError where error.isRetriable {

@@ -36,7 +36,7 @@ struct BackendFactory {
                 if let check = configuration.healthCheck {
                     backends.healthChecks.append(
                         ReplicaHealthChecks.Check(
-                            pool: endpoint.replicas, settings: check, headers: credentialHeaders(configuration, endpoint: endpoint),
+                            pool: endpoint.replicas, settings: check, headers: healthCheckHeaders(configuration, endpoint: endpoint),
                             caFile: endpoint.caFile))
                 }
             }
@@ -45,11 +45,26 @@ struct BackendFactory {
         return backends
     }
 
-    /// The credential header a backend's requests carry, for its health checks.
-    private func credentialHeaders(_ configuration: BackendConfiguration, endpoint: RemoteEndpoint) -> CurlHeaders {
-        guard let apiKey = endpoint.apiKey else { return [:] }
-        if configuration.kind == .anthropic { return ["x-api-key": apiKey, "anthropic-version": "2023-06-01"] }
-        return ["authorization": "Bearer \(apiKey)"]
+    /// What a backend's health checks send each replica: its credential and headers, and the
+    /// version header an Anthropic server wants on every request.
+    private func healthCheckHeaders(_ configuration: BackendConfiguration, endpoint: RemoteEndpoint) -> [CurlHeaders] {
+        endpoint.replicaHeaders.map { fields in
+            var headers = CurlHeaders(fields.map { CurlHeaders.Field(name: $0.name, value: $0.value) })
+            if configuration.kind == .anthropic { headers.add(name: "anthropic-version", value: "2023-06-01") }
+            return headers
+        }
+    }
+
+    /// A replica's credential (its own key, else the backend's) in the backend's protocol, then
+    /// the backend's headers and the replica's own, which win.
+    private func replicaHeaders(_ replica: BackendConfiguration.Replica, of configuration: BackendConfiguration) -> [HeaderField] {
+        var fields: [String: String] = [:]
+        if let apiKey = (replica.apiKeyEnvironmentVariable ?? configuration.apiKeyEnvironmentVariable).flatMap({ environment[$0] }) {
+            if configuration.kind == .anthropic { fields["x-api-key"] = apiKey } else { fields["authorization"] = "Bearer \(apiKey)" }
+        }
+        fields.merge(configuration.headers) { $1 }
+        fields.merge(replica.headers) { $1 }
+        return fields.sorted { $0.key < $1.key }.map { HeaderField(name: $0.key, value: $0.value) }
     }
 
     private func makeRemoteBackend(_ configuration: BackendConfiguration, endpoint: RemoteEndpoint) -> any Backend {
@@ -71,15 +86,15 @@ struct BackendFactory {
     }
 
     private func remoteEndpoint(_ configuration: BackendConfiguration) throws -> RemoteEndpoint {
-        guard !configuration.urls.isEmpty else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
+        guard !configuration.replicas.isEmpty else { throw ConfigurationError("backend '\(configuration.name)' needs a url") }
         var settings = ReplicaPool.Settings()
         settings.balance = configuration.balance == .roundRobin ? .roundRobin : .leastOutstanding
         settings.sessionAffinity = configuration.affinity == .session
         let pool = ReplicaPool(
-            backendName: configuration.name, urls: configuration.urls.map(RemoteEndpoint.apiRoot), settings: settings,
+            backendName: configuration.name, urls: configuration.replicas.map { RemoteEndpoint.apiRoot($0.url) }, settings: settings,
             metricsFactory: metricsFactory)
         return RemoteEndpoint(
-            replicas: pool, apiKey: configuration.apiKeyEnvironmentVariable.flatMap { environment[$0] },
+            replicas: pool, replicaHeaders: configuration.replicas.map { replicaHeaders($0, of: configuration) },
             connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
             maxOutputTokens: configuration.maxOutputTokens, caFile: try caFile(configuration))
     }

@@ -10,8 +10,8 @@ struct ReplicaHealthChecks: Service {
     struct Check: Sendable {
         let pool: ReplicaPool
         let settings: BackendConfiguration.HealthCheck
-        /// The backend's credentials, as its requests send them.
-        let headers: CurlHeaders
+        /// Each replica's credential and headers, as its requests send them, by replica index.
+        let headers: [CurlHeaders]
         let caFile: String?
     }
 
@@ -44,7 +44,7 @@ struct ReplicaHealthChecks: Service {
             for (index, url) in check.pool.urls.enumerated() {
                 group.addTask {
                     let request = CurlRequest(
-                        method: "GET", url: url + check.settings.path, headers: check.headers, body: nil, connectTimeout: timeout,
+                        method: "GET", url: url + check.settings.path, headers: check.headers[index], body: nil, connectTimeout: timeout,
                         idleReadTimeout: timeout, caFile: check.caFile)
                     let passed: Bool
                     do {

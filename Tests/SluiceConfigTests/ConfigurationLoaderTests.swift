@@ -305,6 +305,42 @@ import Testing
         #expect(try failure("backends:\n  - name: vllm\n    type: openai\n").message == "backend 'vllm' needs a url")
     }
 
+    @Test func replicasMayCarryTheirOwnKeyAndHeaders() throws {
+        let configuration = try ConfigurationLoader.parse(
+            yaml: """
+                backends:
+                  - name: qwen
+                    type: openai
+                    api_key_env: POOL_KEY
+                    headers: {X-Org: team-a}
+                    urls:
+                      - http://gpu-a:8000/v1
+                      - url: http://gpu-b:8000/v1
+                        api_key_env: GPU_B_KEY
+                        headers: {x-org: team-b, X-Tenant: b}
+                """)
+        let backend = try #require(configuration.backends.first)
+        #expect(backend.headers == ["x-org": "team-a"])
+        #expect(
+            backend.replicas == [
+                .init(url: "http://gpu-a:8000/v1"),
+                .init(url: "http://gpu-b:8000/v1", apiKeyEnvironmentVariable: "GPU_B_KEY", headers: ["x-org": "team-b", "x-tenant": "b"]),
+            ])
+    }
+
+    @Test func replicaHeadersThatWouldBreakTheProtocolAreRefused() throws {
+        let pool = "backends:\n  - name: q\n    type: openai\n    urls:\n      - url: http://h/v1\n        headers: {%@}\n"
+        #expect(try failure(pool.replacingOccurrences(of: "%@", with: "Authorization: x")).message.contains("api_key_env"))
+        #expect(try failure(pool.replacingOccurrences(of: "%@", with: "content-length: '3'")).message.contains("set by Sluice"))
+        #expect(try failure(pool.replacingOccurrences(of: "%@", with: "'bad name': x")).message.contains("not a header name"))
+        #expect(try failure(pool.replacingOccurrences(of: "%@", with: "x-a: \"1\\r\\nx-b: 2\"")).message.contains("line break"))
+        #expect(
+            try failure("backends:\n  - name: q\n    type: openai\n    urls:\n      - api_key_env: K\n").message == "a replica needs a url")
+        #expect(
+            try failure("backends:\n  - name: l\n    type: llama\n    model: m.gguf\n    headers: {x-a: b}\n").message.contains(
+                "embedded engine"))
+    }
+
     @Test func embeddedEngineTakesAModelAndItsSettings() throws {
         let configuration = try ConfigurationLoader.parse(
             yaml: """
@@ -322,7 +358,7 @@ import Testing
                 """)
         let backend = try #require(configuration.backends.first)
         #expect(backend.kind == .llama)
-        #expect(backend.urls.isEmpty)
+        #expect(backend.replicas.isEmpty)
         #expect(backend.modelPath == "/models/q.gguf")
         #expect(backend.contextLength == 8192)
         #expect(backend.parallel == 8)

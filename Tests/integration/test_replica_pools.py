@@ -186,3 +186,47 @@ def test_active_health_checks_take_a_replica_out_and_back(sluice, replicas):
     for number in range(12):
         ask(srv, key, f"checked-{number}")
     assert len(replicas[1].model_requests()) > 0
+
+
+def test_each_replica_gets_its_own_key_and_headers(sluice, replicas):
+    # Replica 1 belongs to another account: its own key and tenant header; the others share
+    # the backend's key and headers. Health checks carry the same credentials.
+    backend = pool_backend(replicas, api_key_env="POOL_KEY", headers={"X-Org": "team-a"},
+                           health_check={"path": "/models", "interval": "200ms"})
+    backend["urls"][1] = {"url": replicas[1].base_url, "api_key_env": "REPLICA_B_KEY",
+                          "headers": {"x-org": "team-b", "x-tenant": "b"}}
+    srv = sluice(backends=[backend], routes=[route("*", "pool")],
+                 env={"POOL_KEY": "pool-secret", "REPLICA_B_KEY": "b-secret"})
+    key = srv.create_key(unique_name("pool"))
+    for number in range(12):
+        ask(srv, key, f"keyed-{number}")
+    assert all(landed(replicas)), landed(replicas)
+    for index, mock in enumerate(replicas):
+        expected = (("Bearer b-secret", "team-b", "b") if index == 1 else ("Bearer pool-secret", "team-a", None))
+        seen = {(r.headers.get("authorization"), r.headers.get("x-org"), r.headers.get("x-tenant")) for r in mock.requests}
+        assert seen == {expected}, (index, seen)
+        assert any(r.route.endswith("/models") for r in mock.requests), "the health check ran with the same headers"
+
+
+def test_an_anthropic_pool_keeps_sessions_on_one_replica_from_both_fronts(sluice, replicas):
+    backend = pool_backend(replicas, type="anthropic", api_key_env="POOL_KEY")
+    srv = sluice(backends=[backend], routes=[route("*", "pool")], env={"POOL_KEY": "ant-secret"})
+    key = srv.create_key(unique_name("pool"))
+    session = {"x-claude-code-session-id": "cc-anthropic-pool"}
+    for turn in range(3):
+        r = post_json(srv, "/v1/messages", key, {"model": MODEL, "max_tokens": 16, "stream": turn == 1,
+                      "messages": [{"role": "user", "content": f"turn {turn}"}]}, headers=session)
+        assert r.status_code == 200, r.text
+        r = post_json(srv, "/v1/chat/completions", key,
+                      {"model": MODEL, "messages": [{"role": "user", "content": f"turn {turn}"}]}, headers=session)
+        assert r.status_code == 200, r.text
+    assert sorted(landed(replicas)) == [0, 0, 6]
+    home = next(mock for mock in replicas if mock.model_requests())
+    assert {(r.route, r.headers.get("x-api-key")) for r in home.model_requests()} == {("/v1/messages", "ant-secret")}
+    # Sessions still spread over the pool (24 of them: with 9, one replica might draw none).
+    for number in range(24):
+        r = post_json(srv, "/v1/messages", key, {"model": MODEL, "max_tokens": 16,
+                      "messages": [{"role": "user", "content": "hi"}]},
+                      headers={"x-claude-code-session-id": f"cc-spread-{number}"})
+        assert r.status_code == 200, r.text
+    assert all(landed(replicas)), landed(replicas)
