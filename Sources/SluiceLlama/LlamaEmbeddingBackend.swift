@@ -83,7 +83,7 @@ public final class LlamaEmbeddingBackend: EmbeddingBackend {
             let vectors = try await embedder.embed(inputs)
             return EmbeddingResult(model: request.model, vectors: vectors, inputTokens: inputs.reduce(0) { $0 + $1.count })
         } catch {
-            throw error.sluiceError
+            throw error.isCancellation ? CancellationError() : error.sluiceError
         }
     }
 

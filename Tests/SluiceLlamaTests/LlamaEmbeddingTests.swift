@@ -101,6 +101,22 @@ struct LlamaEmbeddingTests {
         #expect(Self.distance(result.vectors[4], alone.vectors[0]) < 1e-4)
     }
 
+    @Test func aCallerThatLeavesStopsItsRemainingBatches() async throws {
+        // One input a batch, 4,000 of them: far longer than the test waits before leaving.
+        let backend = try Self.backend(parallel: 1)
+        let inputs = (0..<4000).map { EmbeddingRequest.Input.text("input number \($0) with a few more words") }
+        let task = Task { try await backend.embed(Self.request(inputs)) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        let afterCancel = backend.statistics.decodeCalls
+        #expect(afterCancel < 4000)
+        // The thread is free for the next caller at once, and did no more of the first one's work.
+        let next = try await backend.embed(Self.request([.text("next")]))
+        #expect(next.vectors.count == 1)
+        #expect(backend.statistics.decodeCalls == afterCancel + 1)
+    }
+
     @Test func inputLongerThanTheContextIsA400() async throws {
         let backend = try Self.backend()
         await #expect {

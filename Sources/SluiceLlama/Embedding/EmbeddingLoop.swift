@@ -16,12 +16,12 @@ final class EmbeddingLoop: @unchecked Sendable {
     }
 
     private let context: LlamaEmbeddingContext
-    private let inbox: EmbeddingInbox
+    private let inbox: ThreadInbox<EngineCommand<EmbeddingJob>>
     private let statistics: StatisticsBox
     private let logger: Logger
     private var queue: [Pending] = []
 
-    init(context: LlamaEmbeddingContext, inbox: EmbeddingInbox, statistics: StatisticsBox, logger: Logger) {
+    init(context: LlamaEmbeddingContext, inbox: ThreadInbox<EngineCommand<EmbeddingJob>>, statistics: StatisticsBox, logger: Logger) {
         self.context = context
         self.inbox = inbox
         self.statistics = statistics
@@ -31,14 +31,25 @@ final class EmbeddingLoop: @unchecked Sendable {
     /// Runs until the inbox stops, then fails what is left.
     func run() {
         while true {
-            let (jobs, stopped) = inbox.next(wait: queue.isEmpty)
-            queue += jobs.map { Pending(job: $0) }
+            let (commands, stopped) = inbox.next(wait: queue.isEmpty)
+            for command in commands { apply(command) }
             if stopped { break }
             statistics.update { $0.queueDepth = queue.count }
             if !queue.isEmpty { decodeBatch() }
         }
         for pending in queue { pending.job.finish(.failure(.engineStopped)) }
         queue.removeAll()
+    }
+
+    private func apply(_ command: EngineCommand<EmbeddingJob>) {
+        switch command {
+        case .submit(let job):
+            queue.append(Pending(job: job))
+        case .cancel(let id):
+            // A caller that left mid-request frees the batches its remaining inputs would take.
+            guard let index = queue.firstIndex(where: { $0.job.id == id }) else { return }
+            queue.remove(at: index).job.finish(.failure(.cancelled))
+        }
     }
 
     private func decodeBatch() {

@@ -14,7 +14,8 @@ final class LlamaEmbedder: Sendable {
     let maxInputTokens: Int
     let dimensions: Int
     let vocabularySize: Int
-    private let inbox = EmbeddingInbox()
+    private let inbox = ThreadInbox<EngineCommand<EmbeddingJob>>()
+    private let nextJobID = Atomic<UInt64>(1)
     private let statistics: StatisticsBox
     /// The loop, until the first request starts its thread.
     private let pendingLoop: Mutex<EmbeddingLoop?>
@@ -46,11 +47,17 @@ final class LlamaEmbedder: Sendable {
     var snapshot: LlamaStatistics { statistics.snapshot }
 
     /// One unit-length vector per input; each input within ``maxInputTokens`` and the vocabulary.
+    /// Cancelling the calling task drops the inputs not yet decoded and throws ``LlamaError/cancelled``.
     func embed(_ inputs: [[llama_token]]) async throws(LlamaError) -> [[Float]] {
         startThreadIfNeeded()
         let inbox = inbox
-        return try await withCheckedContinuation { continuation in
-            inbox.post(EmbeddingJob(inputs: inputs, finish: { continuation.resume(returning: $0) }))
+        let id = nextJobID.add(1, ordering: .relaxed).oldValue
+        return try await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                inbox.post(.submit(EmbeddingJob(id: id, inputs: inputs, finish: { continuation.resume(returning: $0) })))
+            }
+        } onCancel: {
+            inbox.post(.cancel(id))
         }.get()
     }
 

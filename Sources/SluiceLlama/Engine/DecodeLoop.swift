@@ -18,7 +18,7 @@ internal import Logging
 final class DecodeLoop: @unchecked Sendable {
     private let context: LlamaContext
     private let model: LlamaModel
-    private let inbox: EngineInbox
+    private let inbox: ThreadInbox<EngineCommand<GenerationJob>>
     private let statistics: StatisticsBox
     private let metrics: LlamaMetrics
     private let logger: Logger
@@ -28,10 +28,13 @@ final class DecodeLoop: @unchecked Sendable {
     /// Prompt tokens a step may take; halved when the cache has no room, grown back after.
     private var promptChunkLimit: Int
     private var step = 0
+    /// The busy sequences and queue depth last given to the metrics gauges.
+    private var recordedGauges = (busy: 0, queued: 0)
     private var admissions = 0
 
     init(
-        context: LlamaContext, inbox: EngineInbox, statistics: StatisticsBox, metrics: LlamaMetrics, promptCacheBytes: Int,
+        context: LlamaContext, inbox: ThreadInbox<EngineCommand<GenerationJob>>, statistics: StatisticsBox, metrics: LlamaMetrics,
+        promptCacheBytes: Int,
         logger: Logger
     ) {
         self.promptCache = PromptCache(limitBytes: promptCacheBytes)
@@ -45,10 +48,12 @@ final class DecodeLoop: @unchecked Sendable {
         self.promptChunkLimit = context.batchCapacity
     }
 
-    /// Runs until the inbox stops.
+    /// Runs until the inbox stops, then fails what is left.
     func run() {
-        while let commands = inbox.next(wait: !hasWork) {
+        while true {
+            let (commands, stopped) = inbox.next(wait: !hasWork)
             for command in commands { apply(command) }
+            if stopped { break }
             admitWaitingJobs()
             if slots.contains(where: { !$0.isIdle }) { decodeStep() }
             publishStatistics()
@@ -60,7 +65,7 @@ final class DecodeLoop: @unchecked Sendable {
 
     private var hasWork: Bool { !waiting.isEmpty || slots.contains { !$0.isIdle } }
 
-    private func apply(_ command: EngineInbox.Command) {
+    private func apply(_ command: EngineCommand<GenerationJob>) {
         switch command {
         case .submit(let job):
             waiting.append(job)
@@ -311,9 +316,14 @@ final class DecodeLoop: @unchecked Sendable {
             let rest = job.matcher.finish()
             if !rest.isEmpty { job.mailbox.post(.text(rest)) }
         }
-        job.mailbox.post(.finished(JobCompletion(reason: reason, generatedTokens: job.generatedTokens)))
         release(index)
-        statistics.update { $0.requestsFinished += 1 }
+        // Counted before the answer ends, so a caller that has its answer sees its sequence free.
+        let busy = slots.filter { !$0.isIdle }.count
+        statistics.update { statistics in
+            statistics.requestsFinished += 1
+            statistics.busySequences = busy
+        }
+        job.mailbox.post(.finished(JobCompletion(reason: reason, generatedTokens: job.generatedTokens)))
         if logger.logLevel <= .debug {
             let seconds =
                 job.firstTokenAt.map { $0.duration(to: .now) }.map {
@@ -347,16 +357,14 @@ final class DecodeLoop: @unchecked Sendable {
         let busy = slots.filter { !$0.isIdle }.count
         let queued = waiting.count
         let (cachedPrompts, cachedBytes) = (promptCache.entries.count, promptCache.bytes)
-        let changed = statistics.update { statistics -> Bool in
-            defer {
-                statistics.busySequences = busy
-                statistics.queueDepth = queued
-                statistics.cachedPrompts = cachedPrompts
-                statistics.cachedPromptBytes = cachedBytes
-            }
-            return statistics.busySequences != busy || statistics.queueDepth != queued
+        statistics.update { statistics in
+            statistics.busySequences = busy
+            statistics.queueDepth = queued
+            statistics.cachedPrompts = cachedPrompts
+            statistics.cachedPromptBytes = cachedBytes
         }
-        if changed {
+        if (busy, queued) != recordedGauges {
+            recordedGauges = (busy, queued)
             metrics.busySequences.record(busy)
             metrics.queueDepth.record(queued)
         }

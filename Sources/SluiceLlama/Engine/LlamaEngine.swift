@@ -29,7 +29,7 @@ final class LlamaEngine: Sendable {
     let template: ChatTemplate
     /// Positions one sequence may use: the longest prompt plus answer.
     let contextLength: Int
-    private let inbox = EngineInbox()
+    private let inbox = ThreadInbox<EngineCommand<GenerationJob>>()
     private let statistics: StatisticsBox
     /// The decode loop, until the first request starts its thread.
     private let pendingLoop: Mutex<DecodeLoop?>

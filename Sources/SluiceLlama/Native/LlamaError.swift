@@ -19,6 +19,7 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
         case engineStopped
         case poolingUnsupported
         case embeddingFailed
+        case cancelled
     }
 
     private let code: Code
@@ -75,6 +76,11 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
     static func embeddingFailed(_ reason: String) -> LlamaError {
         LlamaError(.embeddingFailed, "cannot embed: \(reason)")
     }
+
+    /// The caller left before its request was done.
+    static let cancelled = LlamaError(.cancelled, "the request was cancelled")
+
+    var isCancellation: Bool { code == .cancelled }
 
     /// The error in the form clients get.
     public var sluiceError: SluiceError {
