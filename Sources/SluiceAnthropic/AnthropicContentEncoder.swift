@@ -1,9 +1,10 @@
 import SluiceCore
 
 /// Writes canonical blocks as Anthropic content blocks, keeping everything an Anthropic upstream
-/// reads back: cache hints, thinking signatures, redacted thinking.
+/// reads back: cache hints, thinking signatures, redacted thinking. A Responses upstream's
+/// built-in tool calls have no Anthropic form: `nil`.
 enum AnthropicContentEncoder {
-    static func block(_ block: ContentBlock) -> JSONValue {
+    static func block(_ block: ContentBlock) -> JSONValue? {
         var object = JSONObject()
         var cacheControl: JSONValue?
         switch block {
@@ -25,7 +26,7 @@ enum AnthropicContentEncoder {
         case .toolResult(let result):
             object["type"] = "tool_result"
             object["tool_use_id"] = .string(result.toolUseID)
-            if !result.content.isEmpty { object["content"] = .array(result.content.map(self.block)) }
+            if !result.content.isEmpty { object["content"] = .array(result.content.compactMap(self.block)) }
             if result.isError { object["is_error"] = true }
             cacheControl = result.cacheControl
         case .thinking(let thinking):
@@ -37,6 +38,8 @@ enum AnthropicContentEncoder {
             object["data"] = .string(data)
         case .anthropicOnly(let block):
             return .object(block.anthropicBlock)
+        case .responsesOnly:
+            return nil
         }
         if let cacheControl { object["cache_control"] = cacheControl }
         return .object(object)

@@ -51,7 +51,7 @@ public enum AnthropicRequestEncoder {
         switch blocks.count {
         case 0: return nil
         case 1 where blocks[0].cacheControl == nil: return .string(blocks[0].text)
-        default: return .array(blocks.map { AnthropicContentEncoder.block(.text($0)) })
+        default: return .array(blocks.compactMap { AnthropicContentEncoder.block(.text($0)) })
         }
     }
 

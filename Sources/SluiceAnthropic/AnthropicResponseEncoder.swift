@@ -15,7 +15,8 @@ public enum AnthropicResponseEncoder {
         return .object(body)
     }
 
-    /// A block of the model's answer; images and tool results are never part of one.
+    /// A block of the model's answer; images and tool results are never part of one, and a
+    /// Responses upstream's built-in tool calls have no Anthropic form.
     static func block(_ block: ContentBlock) -> JSONValue? {
         switch block {
         case .text(let text) where text.citations.isEmpty: ["type": "text", "text": .string(text.text)]
@@ -26,7 +27,7 @@ public enum AnthropicResponseEncoder {
         case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
         case .toolUse(let call): ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.input]
         case .anthropicOnly(let block): .object(block.anthropicBlock)
-        case .image, .toolResult: nil
+        case .image, .toolResult, .responsesOnly: nil
         }
     }
 }

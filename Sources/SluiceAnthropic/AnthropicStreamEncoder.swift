@@ -114,8 +114,6 @@ public struct AnthropicStreamEncoder: Sendable {
     }
 
     private mutating func openBlock(_ start: BlockStart) -> [ServerSentEvent] {
-        let index = nextIndex
-        nextIndex += 1
         let contentBlock: JSONValue
         let kind: BlockKind
         switch start {
@@ -129,7 +127,13 @@ public struct AnthropicStreamEncoder: Sendable {
             (kind, contentBlock) = (.toolUse, ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]])
         case .anthropicOnly(let block):
             (kind, contentBlock) = (.anthropicOnly, .object(block))
+        case .responsesOnly:
+            // A Responses upstream's built-in tool call has no Anthropic form: with no block
+            // open, its deltas and stop send nothing, and the indices stay 0, 1, 2 …
+            return []
         }
+        let index = nextIndex
+        nextIndex += 1
         open = OpenBlock(index: index, kind: kind)
         var frames = [Self.frame("content_block_start", ("index", .integer(index)), ("content_block", contentBlock))]
         if kind == .toolUse { frames.append(deltaFrame(index, ["type": "input_json_delta", "partial_json": ""])) }

@@ -184,8 +184,8 @@ public enum OpenAIRequestEncoder {
                 rest.append(block)
             case .anthropicOnly(let block):
                 if let note = block.textForOtherBackends { rest.append(.text(TextContent(note))) }
-            case .toolUse, .thinking, .redactedThinking:
-                continue  // never part of a user turn
+            case .toolUse, .thinking, .redactedThinking, .responsesOnly:
+                continue  // never part of a user turn, or only a Responses upstream reads it
             }
         }
         let parts = movedImages + rest
@@ -230,7 +230,8 @@ public enum OpenAIRequestEncoder {
             case .text(let text): if !text.text.isEmpty { texts.append(text.text) }
             case .thinking(let block): if !block.text.isEmpty { thinking.append(block.text) }
             case .toolUse(let call): toolCalls.append(OpenAIResponseEncoder.toolCall(call))
-            case .redactedThinking, .image, .toolResult, .anthropicOnly: continue  // nothing but Anthropic can read them
+            // Only Anthropic, or only a Responses upstream (a built-in tool's call), reads them.
+            case .redactedThinking, .image, .toolResult, .anthropicOnly, .responsesOnly: continue
             }
         }
         var object = JSONObject([("role", "assistant")])

@@ -15,7 +15,8 @@ public enum OpenAIResponseEncoder {
             case .text(let text): texts.append(text.text)
             case .thinking(let block): thinking.append(block.text)
             case .toolUse(let call): toolCalls.append(toolCall(call))
-            case .redactedThinking, .image, .toolResult, .anthropicOnly: continue  // nothing an OpenAI client could read
+            // Nothing a Chat Completions client could read.
+            case .redactedThinking, .image, .toolResult, .anthropicOnly, .responsesOnly: continue
             }
         }
         // OpenAI sends `null` content only beside tool calls; clients that call string methods on

@@ -67,7 +67,7 @@ public struct OpenAIStreamEncoder: Sendable {
                 let call: JSONValue = ["index": .integer(index), "function": ["arguments": .string(fragment)]]
                 frames.append(chunk(delta: ["tool_calls": [call]]))
             }
-        case .blockDelta(.signature), .blockDelta(.citation):
+        case .blockDelta(.signature), .blockDelta(.citation), .blockDelta(.responsesOnlyEvent), .blockDelta(.responsesOnlyItem):
             break
         case .blockStop:
             openToolCall = nil

@@ -94,7 +94,7 @@ enum ClaudeCodeRequest {
             case .thinking(let thinking): thinking.text.utf8.count
             case .toolUse(let use): bytes(use.input)
             case .toolResult(let result): result.content.map(bytes).reduce(0, +)
-            case .image, .redactedThinking, .anthropicOnly: 0
+            case .image, .redactedThinking, .anthropicOnly, .responsesOnly: 0
             }
         }
         return request.system.map(\.text.utf8.count).reduce(0, +) + request.messages.flatMap(\.content).map(bytes).reduce(0, +)

@@ -29,6 +29,23 @@ import Testing
         #expect(!frames.contains { $0.data.contains("[DONE]") })
     }
 
+    @Test func aResponsesUpstreamsBuiltInCallIsLeftOutAndTheIndicesStayContiguous() throws {
+        let search: JSONObject = ["type": "web_search_call", "id": "ws_1"]
+        let events: [StreamEvent] = [
+            start, .blockStart(.text), .blockDelta(.text("Looking.")), .blockStop,
+            .blockStart(.responsesOnly(search)), .blockDelta(.responsesOnlyEvent(["type": "response.web_search_call.searching"])),
+            .blockDelta(.responsesOnlyItem(search)), .blockStop,
+            .blockStart(.text), .blockDelta(.text("Sunny.")), .blockStop, end,
+        ]
+        let client = try read(Fixtures.encode(events))
+        #expect(client.finished)
+        #expect(client.blocks.map(\.type) == ["text", "text"])
+        #expect(client.blocks.map(\.accumulated) == ["Looking.", "Sunny."])
+        var accumulator = ResponseAccumulator()
+        for event in events { try accumulator.consume(event) }
+        #expect(AnthropicResponseEncoder.encode(try accumulator.response())["content"]?.arrayValue?.count == 2)
+    }
+
     @Test func framesAreCompactJSONNamedByType() {
         let frames = Fixtures.encode([start, .blockStart(.text), .blockDelta(.text("Hi \"there\"\n")), .blockStop, end])
         #expect(

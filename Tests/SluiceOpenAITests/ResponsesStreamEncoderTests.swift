@@ -98,4 +98,53 @@ import Testing
         let frames = Self.frames([.blockStart(.text), .blockDelta(.text("x")), .blockStop])
         #expect(frames.prefix(2).map { $0["type"]?.stringValue } == ["response.created", "response.in_progress"])
     }
+
+    static let searchDone: JSONObject = [
+        "id": "ws_up", "type": "web_search_call", "status": "completed", "action": ["type": "search", "query": "rome"],
+    ]
+
+    /// Text, a Responses upstream's web search with its progress events (numbered by the upstream,
+    /// which counts its items differently), then more text.
+    static let searchEvents: [StreamEvent] = [
+        .messageStart(id: "msg_1", model: "o", usage: Usage()),
+        .blockStart(.text), .blockDelta(.text("Looking.")), .blockStop,
+        .blockStart(.responsesOnly(["id": "ws_up", "type": "web_search_call", "status": "in_progress"])),
+        .blockDelta(.responsesOnlyEvent(["type": "response.web_search_call.in_progress", "output_index": 7, "item_id": "ws_up"])),
+        .blockDelta(.responsesOnlyEvent(["type": "response.web_search_call.searching", "output_index": 7, "item_id": "ws_up"])),
+        .blockDelta(.responsesOnlyItem(searchDone)), .blockStop,
+        .blockStart(.text), .blockDelta(.text("Sunny.")), .blockStop,
+        .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
+    ]
+
+    @Test func aBuiltInItemGoesOutAsItsUpstreamMadeItWithItsEventsAtItsOutputIndex() throws {
+        var builder = ResponsesOutputBuilder(envelope: Self.envelope)
+        let events = Self.searchEvents.flatMap { builder.consume($0) }
+        let search = events.filter { $0.fields["item_id"] == "ws_up" || $0.fields["item"]?["id"] == "ws_up" }
+        #expect(
+            search.map(\.type) == [
+                "response.output_item.added", "response.web_search_call.in_progress", "response.web_search_call.searching",
+                "response.output_item.done",
+            ])
+        #expect(search.allSatisfy { $0.fields["output_index"] == 1 })
+        #expect(search.first?.fields["item"] == ["id": "ws_up", "type": "web_search_call", "status": "in_progress"])
+        #expect(search.last?.fields["item"] == .object(Self.searchDone))
+        let output = builder.outputItems
+        #expect(output.map { $0["id"]?.stringValue } == ["msg_abc_0", "ws_up", "msg_abc_2"])
+        #expect(output[1] == .object(Self.searchDone))
+        #expect(builder.response(status: "completed")["output_text"] == "Looking.Sunny.")
+    }
+
+    @Test func aBuiltInItemStreamsInSequenceAndTheStoredAnswerKeepsIt() throws {
+        let frames = Self.frames(Self.searchEvents)
+        #expect(frames.map { $0["sequence_number"]?.intValue } == Array(0..<frames.count))
+        let completed = try #require(frames.last?["response"])
+        #expect(completed["output"]?.arrayValue?[1] == .object(Self.searchDone))
+        // Non-streaming answers and stored responses are encoded from the accumulated answer.
+        var accumulator = ResponseAccumulator()
+        for event in Self.searchEvents { try accumulator.consume(event) }
+        let answer = try accumulator.response()
+        #expect(ResponsesResponseEncoder.encode(answer, envelope: Self.envelope) == completed)
+        // So is a replay of a complete answer (a cache hit).
+        #expect(Self.frames(answer.events).last?["response"] == completed)
+    }
 }

@@ -49,7 +49,7 @@ import Testing
         return decoded + (try decoder.finish())
     }
 
-    @Test func itemsBecomeBlocksAndBuiltInCallsAreLeftOut() throws {
+    @Test func itemsBecomeBlocks() throws {
         let events = try Self.decode([
             ["type": "response.created", "response": [:]],
             ["type": "response.output_item.added", "item": ["type": "reasoning"]],
@@ -57,8 +57,6 @@ import Testing
             ["type": "response.reasoning_summary_part.added", "summary_index": 1],
             ["type": "response.reasoning_summary_text.delta", "delta": "ok"],
             ["type": "response.output_item.done", "item": ["type": "reasoning", "encrypted_content": "enc"]],
-            ["type": "response.output_item.added", "item": ["type": "web_search_call"]],
-            ["type": "response.output_item.done", "item": ["type": "web_search_call"]],
             ["type": "response.output_item.added", "item": ["type": "message"]],
             ["type": "response.content_part.added", "part": ["type": "output_text", "text": ""]],
             ["type": "response.output_text.delta", "delta": "Hi"],
@@ -92,5 +90,92 @@ import Testing
             ["type": "response.incomplete", "response": ["incomplete_details": ["reason": "max_output_tokens"]]]
         ])
         #expect(incomplete == [.messageEnd(stopReason: .maxTokens, stopSequence: nil, usage: Usage())])
+    }
+
+    static let searchAdded: JSONValue = ["type": "web_search_call", "id": "ws_1", "status": "in_progress"]
+    static let searchDone: JSONValue = [
+        "type": "web_search_call", "id": "ws_1", "status": "completed", "action": ["type": "search", "query": "rome weather"],
+    ]
+
+    @Test func builtInToolItemsAndTheirOwnEventsBecomeResponsesOnlyBlocks() throws {
+        let events = try Self.decode([
+            ["type": "response.output_item.added", "output_index": 0, "item": Self.searchAdded],
+            ["type": "response.web_search_call.in_progress", "output_index": 0, "item_id": "ws_1", "sequence_number": 3],
+            ["type": "response.web_search_call.searching", "output_index": 0, "item_id": "ws_1", "sequence_number": 4],
+            // Not an event of this item: dropped.
+            ["type": "response.file_search_call.searching", "output_index": 0, "item_id": "ws_1"],
+            ["type": "response.output_item.done", "output_index": 0, "item": Self.searchDone],
+            ["type": "response.output_item.added", "output_index": 1, "item": ["type": "code_interpreter_call", "id": "ci_1"]],
+            ["type": "response.code_interpreter_call_code.delta", "output_index": 1, "item_id": "ci_1", "delta": "1+1"],
+            [
+                "type": "response.output_item.done", "output_index": 1,
+                "item": ["type": "code_interpreter_call", "id": "ci_1", "code": "1+1"],
+            ],
+            ["type": "response.output_item.added", "output_index": 2, "item": ["type": "message"]],
+            ["type": "response.content_part.added", "part": ["type": "output_text", "text": ""]],
+            ["type": "response.output_text.delta", "delta": "Sunny."],
+            ["type": "response.content_part.done"],
+            ["type": "response.output_item.done", "item": ["type": "message"]],
+            ["type": "response.completed", "response": [:]],
+        ])
+        #expect(
+            events == [
+                .blockStart(.responsesOnly(["type": "web_search_call", "id": "ws_1", "status": "in_progress"])),
+                .blockDelta(.responsesOnlyEvent(["type": "response.web_search_call.in_progress", "output_index": 0, "item_id": "ws_1"])),
+                .blockDelta(.responsesOnlyEvent(["type": "response.web_search_call.searching", "output_index": 0, "item_id": "ws_1"])),
+                .blockDelta(.responsesOnlyItem(try #require(Self.searchDone.objectValue))), .blockStop,
+                .blockStart(.responsesOnly(["type": "code_interpreter_call", "id": "ci_1"])),
+                .blockDelta(
+                    .responsesOnlyEvent(
+                        ["type": "response.code_interpreter_call_code.delta", "output_index": 1, "item_id": "ci_1", "delta": "1+1"])),
+                .blockDelta(.responsesOnlyItem(["type": "code_interpreter_call", "id": "ci_1", "code": "1+1"])), .blockStop,
+                .blockStart(.text), .blockDelta(.text("Sunny.")), .blockStop,
+                .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
+            ])
+        // Non-streaming clients get the same answer from the accumulated events.
+        var accumulator = ResponseAccumulator()
+        try accumulator.consume(.messageStart(id: "msg_1", model: "o", usage: Usage()))
+        for event in events { try accumulator.consume(event) }
+        let content = try accumulator.response().content
+        #expect(content.first == .responsesOnly(ResponsesOnlyContent(item: try #require(Self.searchDone.objectValue))))
+        #expect(content.count == 3)
+    }
+
+    @Test func aOnePieceUpstreamAnswerKeepsBuiltInItemsInPlace() throws {
+        let answer = try ResponsesResponseDecoder.decode(
+            [
+                "model": "o", "status": "completed",
+                "output": [
+                    Self.searchDone,
+                    ["type": "message", "content": [["type": "output_text", "text": "Sunny."]]],
+                ],
+            ], messageID: "msg_1")
+        #expect(
+            answer.content == [
+                .responsesOnly(ResponsesOnlyContent(item: try #require(Self.searchDone.objectValue))), .text(TextContent("Sunny.")),
+            ])
+        #expect(answer.stopReason == .endTurn)
+    }
+
+    @Test func builtInItemsSentBackInInputReachAResponsesUpstreamUnchangedAndNoOtherBackend() throws {
+        let search: JSONValue = [
+            "type": "web_search_call", "id": "ws_1", "status": "completed", "action": ["type": "search", "query": "rome"],
+        ]
+        let input: JSONValue = [
+            ["role": "user", "content": "Weather in Rome?"], search,
+            ["type": "message", "role": "assistant", "content": [["type": "output_text", "text": "Sunny."]]],
+            ["role": "user", "content": "Thanks!"],
+        ]
+        let request = try ResponsesRequestDecoder.decode(["model": "o", "input": input]).chat
+        let sent = ResponsesRequestEncoder.encode(request)["input"]?.arrayValue ?? []
+        #expect(sent.count == 4)
+        #expect(sent.dropFirst().first == search)
+        // A Chat Completions backend gets the conversation without the call: the answer says what it found.
+        let chat = OpenAIRequestEncoder.encode(request, stream: false, options: OpenAIUpstreamOptions())["messages"]
+        #expect(
+            chat == [
+                ["role": "user", "content": "Weather in Rome?"], ["role": "assistant", "content": "Sunny."],
+                ["role": "user", "content": "Thanks!"],
+            ])
     }
 }

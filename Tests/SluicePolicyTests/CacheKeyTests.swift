@@ -107,6 +107,13 @@ import Testing
             ],
             stopReason: .endTurn, usage: Usage())
         #expect(CachedResponseCoding.decode(CachedResponseCoding.encode(searched), id: "msg_2") == searched)
+        let searchedByOpenAI = ChatResponse(
+            id: "msg_3", model: "m",
+            content: [
+                .responsesOnly(ResponsesOnlyContent(item: ["type": "web_search_call", "id": "ws_1"])), .text(TextContent("Sunny.")),
+            ],
+            stopReason: .endTurn, usage: Usage())
+        #expect(CachedResponseCoding.decode(CachedResponseCoding.encode(searchedByOpenAI), id: "msg_3") == searchedByOpenAI)
         #expect(CachedResponseCoding.decode(#"{"v":2,"model":"m","content":[],"usage":{}}"#, id: "x") == nil)
         #expect(CachedResponseCoding.decode("not json", id: "x") == nil)
     }

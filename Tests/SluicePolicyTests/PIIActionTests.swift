@@ -219,6 +219,25 @@ import Testing
                     ])))
     }
 
+    @Test func scrubsTheQueryOfABuiltInToolCallButNotItsIdentifiers() async throws {
+        let email = "john@example.com"
+        let search: JSONObject = [
+            "type": "web_search_call", "id": .string("ws_\(email)"), "status": "completed",
+            "action": ["type": "search", "query": .string("who is \(email)")],
+        ]
+        let request = ChatRequest(
+            model: "m",
+            messages: [.user("Look it up"), Message(role: .assistant, content: [.responsesOnly(ResponsesOnlyContent(item: search))])])
+        let scrubbed = try await prepared(request, piiSettings(["email": "redact"])).request
+        #expect(
+            scrubbed.messages[1].content[0]
+                == .responsesOnly(
+                    ResponsesOnlyContent(item: [
+                        "type": "web_search_call", "id": .string("ws_\(email)"), "status": "completed",
+                        "action": ["type": "search", "query": "who is [EMAIL]"],
+                    ])))
+    }
+
     @Test func aRequestWithNothingToScrubIsLeftAsItWas() async throws {
         let request = ChatRequest(model: "m", system: [TextContent("You are helpful.")], messages: [.user("Hello there")])
         let result = try await prepared(request, [:])

@@ -33,7 +33,7 @@ func streamBlock(
         case .text: input.append(.blockDelta(.text(chunk)))
         case .thinking: input.append(.blockDelta(.thinking(chunk)))
         case .toolUse, .anthropicOnly: input.append(.blockDelta(.toolInput(partialJSON: chunk)))
-        case .redactedThinking: break
+        case .redactedThinking, .responsesOnly: break
         }
     }
     input += [.blockStop, .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage())]
@@ -57,7 +57,7 @@ func deltaText(_ event: StreamEvent) -> String {
     guard case .blockDelta(let delta) = event else { return "" }
     switch delta {
     case .text(let text), .thinking(let text), .toolInput(let text): return text
-    case .signature, .citation: return ""
+    case .signature, .citation, .responsesOnlyEvent, .responsesOnlyItem: return ""
     }
 }
 

@@ -35,6 +35,7 @@ from mock_upstream import (
     openai_usage,
 )
 from protocol_checks import post_json
+from schema_checks import FORECAST, validate
 from sluice_harness import assert_openai_error, backend, iter_sse, poll, route, unique_name, write_text
 
 MODEL = "gpt-resp-model"
@@ -116,6 +117,9 @@ def upstream_messages(mock) -> list[dict]:
 # --------------------------------------------------------------------------
 # Chat Completions upstream
 # --------------------------------------------------------------------------
+
+
+WEB_SEARCH_STEPS = ("in_progress", "searching", "completed")
 
 
 def test_a_plain_answer_with_instructions_as_the_system_message(client, mock):
@@ -309,6 +313,23 @@ def test_the_embedded_engine_answers_plain_and_streamed(client):
     assert final.output_text == deltas and final.usage.output_tokens <= 12
 
 
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "streamed"])
+def test_a_strict_json_schema_format_on_the_engine_gives_json_that_validates(client, stream):
+    # The tiny model's random weights write JSON only because the schema became a grammar.
+    request = {"model": "tiny", "input": "Forecast?", "max_output_tokens": 1000, "store": False,
+               "text": {"format": {"type": "json_schema", "name": "forecast", "schema": FORECAST, "strict": True}}}
+    if stream:
+        with client.responses.stream(**request) as events:
+            deltas = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+            response = events.get_final_response()
+        assert deltas == response.output_text
+    else:
+        response = client.responses.create(**request)
+    assert response.status == "completed", "the grammar's end must end generation, not max_output_tokens"
+    assert response.text.format.type == "json_schema" and response.text.format.strict is True
+    validate(json.loads(response.output_text), FORECAST, FORECAST)
+
+
 # --------------------------------------------------------------------------
 # Policy, usage and refusals
 # --------------------------------------------------------------------------
@@ -361,7 +382,7 @@ def test_usage_rows_name_the_responses_endpoint(srv, client, key_name, mock):
 
 @pytest.mark.parametrize("body, param", [
     ({"model": MODEL, "input": "hi", "tools": [{"type": "web_search_preview"}]}, "tools"),
-    ({"model": MODEL, "input": [{"type": "computer_call_output", "call_id": "x"}]}, "input[0].type"),
+    ({"model": MODEL, "input": [{"type": "item_reference", "id": "x"}]}, "input[0].type"),
     ({"model": MODEL, "input": [{"role": "wizard", "content": "hi"}]}, "input[0].role"),
     ({"model": MODEL, "input": 42}, "input"),
     ({"model": MODEL}, "input"),
@@ -405,6 +426,9 @@ def responses_upstream_stream(*items: dict, status: str = "completed", usage: di
         elif item["type"] == "function_call":
             events.append({"type": "response.function_call_arguments.delta", "item_id": item["id"],
                            "output_index": index, "delta": item["arguments"]})
+        elif item["type"] == "web_search_call":
+            for step in WEB_SEARCH_STEPS:
+                events.append({"type": f"response.web_search_call.{step}", "item_id": item["id"], "output_index": index})
         events.append({"type": "response.output_item.done", "output_index": index, "item": {**item, "status": "completed"}})
     if fail:
         events.append({"type": "response.failed", "response": {**response, "status": "failed",
@@ -486,3 +510,64 @@ def test_a_responses_upstream_failure_and_max_tokens_reach_the_client(srv, key, 
     mock.enqueue(responses_upstream_stream(ANSWER_ITEM, status="incomplete"))
     response = client.responses.create(model=NATIVE, input="hi", max_output_tokens=5, store=False)
     assert response.status == "incomplete" and response.incomplete_details.reason == "max_output_tokens"
+
+
+SEARCH_DONE = {**SEARCH_ITEM, "status": "completed"}
+
+
+def test_a_built_in_tool_item_reaches_a_plain_client_in_place_and_stays_in_the_stored_response(client, mock):
+    # The upstream answers in one JSON document: its items go out in order, the search call unchanged.
+    mock.enqueue(JSONResponse({"id": "resp_up", "object": "response", "status": "completed", "model": "o-up",
+                               "output": [SEARCH_DONE, ANSWER_ITEM],
+                               "usage": {"input_tokens": 12, "output_tokens": 5, "total_tokens": 17}}))
+    response = client.responses.create(model=NATIVE, input="Weather in Paris?", tools=[{"type": "web_search"}])
+    assert [item.type for item in response.output] == ["web_search_call", "message"]
+    assert response.output[0].to_dict() == SEARCH_DONE
+    assert response.output_text == "Sunny in Paris."
+    stored = client.responses.retrieve(response.id)
+    assert stored.output[0].to_dict() == SEARCH_DONE and stored.model_dump() == response.model_dump()
+
+    # Continuing from the stored response sends the search call back to the upstream as it came.
+    mock.reset()
+    mock.enqueue(responses_upstream_stream({**ANSWER_ITEM, "content": [{"type": "output_text", "text": "Bye."}]}))
+    client.responses.create(model=NATIVE, input="Thanks!", previous_response_id=response.id,
+                            tools=[{"type": "web_search"}], store=False)
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    assert [item["type"] for item in sent.json["input"]] == ["message", "web_search_call", "message", "message"]
+    assert sent.json["input"][1] == SEARCH_DONE
+
+
+def test_a_streamed_built_in_tool_call_passes_its_progress_events_on_in_order(srv, key, client, mock):
+    mock.enqueue(responses_upstream_stream(SEARCH_ITEM, ANSWER_ITEM))
+    with client.responses.stream(model=NATIVE, input="Weather in Paris?", tools=[{"type": "web_search"}]) as stream:
+        events = list(stream)
+        final = stream.get_final_response()
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    search = [e for e in events if getattr(e, "output_index", None) == 0]
+    assert [e.type for e in search] == ["response.output_item.added",
+                                        *(f"response.web_search_call.{step}" for step in WEB_SEARCH_STEPS),
+                                        "response.output_item.done"]
+    assert all(e.item_id == "ws_up" for e in search[1:-1])
+    assert search[0].item.id == "ws_up" and search[-1].item.to_dict() == SEARCH_DONE
+    assert {e.output_index for e in events if e.type.startswith("response.output_text")} == {1}
+    assert final.output[0].to_dict() == SEARCH_DONE and final.output_text == "Sunny in Paris."
+    # The streamed response was stored with the item.
+    assert client.responses.retrieve(final.id).output[0].to_dict() == SEARCH_DONE
+
+
+def test_a_built_in_tool_item_sent_back_by_hand_reaches_a_responses_upstream_unchanged(client, mock):
+    history = [{"role": "user", "content": "Weather in Paris?"}, SEARCH_DONE, ANSWER_ITEM,
+               {"role": "user", "content": "Thanks!"}]
+    mock.enqueue(responses_upstream_stream({**ANSWER_ITEM, "content": [{"type": "output_text", "text": "Bye."}]}))
+    client.responses.create(model=NATIVE, input=history, tools=[{"type": "web_search"}], store=False)
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    assert sent.json["input"][1] == SEARCH_DONE
+
+    # A Chat Completions backend cannot read the call: it is left out, and the conversation goes on,
+    # the answer that followed the search saying what it found.
+    mock.reset()
+    mock.enqueue(JSONResponse(openai_text("Bye.")))
+    assert client.responses.create(model=MODEL, input=history, store=False).output_text == "Bye."
+    assert upstream_messages(mock) == [{"role": "user", "content": "Weather in Paris?"},
+                                       {"role": "assistant", "content": "Sunny in Paris."},
+                                       {"role": "user", "content": "Thanks!"}]

@@ -33,6 +33,9 @@ extension ChatResponse {
                 if let input, input != .object(JSONObject()) {
                     events.append(.blockDelta(.toolInput(partialJSON: input.serializedString())))
                 }
+            case .responsesOnly(let block):
+                // Started as finished: a replay has no progress to report.
+                events.append(.blockStart(.responsesOnly(block.item)))
             case .image, .toolResult:
                 continue  // never part of a model's answer
             }

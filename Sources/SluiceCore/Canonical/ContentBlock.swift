@@ -11,6 +11,9 @@ public enum ContentBlock: Sendable, Hashable {
     /// reference, a server tool's call or result in the history; from Anthropic, a server tool's
     /// call or result in its answer.
     case anthropicOnly(AnthropicOnlyContent)
+    /// An output item only an OpenAI Responses upstream makes or reads: a built-in tool's call
+    /// (`web_search_call`, `mcp_call`, …) in its answer, or sent back in a client's history.
+    case responsesOnly(ResponsesOnlyContent)
 }
 
 /// A block the canonical model does not interpret, kept as its JSON for Anthropic upstreams,
@@ -42,6 +45,20 @@ public struct AnthropicOnlyContent: Sendable, Hashable {
         default:
             return nil
         }
+    }
+}
+
+/// An OpenAI Responses output item the canonical model does not interpret, kept as its JSON (its
+/// upstream `id` included) for Responses clients and upstreams, which read it: the calls of
+/// OpenAI's built-in tools (`web_search_call`, `file_search_call`, `code_interpreter_call`,
+/// `mcp_call`, …) and what a client sends back for them (`computer_call_output`, …). Other
+/// backends and clients never see it: the text the model wrote about the call is in the
+/// message items around it.
+public struct ResponsesOnlyContent: Sendable, Hashable {
+    public var item: JSONObject
+
+    public init(item: JSONObject) {
+        self.item = item
     }
 }
 

@@ -9,6 +9,7 @@ public struct ResponseAccumulator: Sendable {
         case redactedThinking(String)
         case toolUse(id: String, name: String)
         case anthropicOnly(JSONObject)
+        case responsesOnly(JSONObject)
     }
 
     private var id = ""
@@ -44,6 +45,7 @@ public struct ResponseAccumulator: Sendable {
             case .redactedThinking(let data): open = .redactedThinking(data)
             case .toolUse(let id, let name): open = .toolUse(id: id, name: name)
             case .anthropicOnly(let block): open = .anthropicOnly(block)
+            case .responsesOnly(let item): open = .responsesOnly(item)
             }
             openBuffer = ""
             openSignature = nil
@@ -55,6 +57,8 @@ public struct ResponseAccumulator: Sendable {
                 openBuffer += more
             case (.thinking?, .signature(let signature)): openSignature = signature
             case (.text?, .citation(let citation)): openCitations.append(citation)
+            case (.responsesOnly?, .responsesOnlyItem(let item)): open = .responsesOnly(item)
+            case (.responsesOnly?, .responsesOnlyEvent): break  // progress only; the finished item says it all
             default: throw malformed("a delta that does not match the open block")
             }
         case .blockStop:
@@ -86,6 +90,7 @@ public struct ResponseAccumulator: Sendable {
         case .anthropicOnly(var block):
             if !openBuffer.isEmpty { block["input"] = Self.toolInput(fromJSON: openBuffer) }
             return .anthropicOnly(AnthropicOnlyContent(anthropicBlock: block))
+        case .responsesOnly(let item): return .responsesOnly(ResponsesOnlyContent(item: item))
         }
     }
 

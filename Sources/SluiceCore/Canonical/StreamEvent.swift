@@ -21,6 +21,10 @@ public enum BlockStart: Sendable, Hashable {
     /// `web_search_tool_result`, …), as its upstream started it. A call's input follows as
     /// ``BlockDelta/toolInput(partialJSON:)``. Only the Anthropic front sends it on.
     case anthropicOnly(JSONObject)
+    /// An output item only an OpenAI Responses upstream makes (a built-in tool's call:
+    /// `web_search_call`, …), as its upstream added it. Its progress events and the finished item
+    /// follow as deltas. Only the Responses front sends it on.
+    case responsesOnly(JSONObject)
 }
 
 public enum BlockDelta: Sendable, Hashable {
@@ -32,4 +36,9 @@ public enum BlockDelta: Sendable, Hashable {
     case toolInput(partialJSON: String)
     /// A citation of the open text block (Anthropic's web search and document citations).
     case citation(JSONValue)
+    /// An upstream event about the open Responses-only item (`response.web_search_call.searching`,
+    /// …): its `type` and fields, less the `sequence_number` the front numbers anew.
+    case responsesOnlyEvent(JSONObject)
+    /// The open Responses-only item as its upstream finished it (`response.output_item.done`).
+    case responsesOnlyItem(JSONObject)
 }

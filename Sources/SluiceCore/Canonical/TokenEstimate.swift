@@ -28,7 +28,9 @@ public enum TokenEstimate {
     public static func generatedUTF8Count(of event: StreamEvent) -> Int {
         switch event {
         case .blockDelta(.text(let text)), .blockDelta(.thinking(let text)), .blockDelta(.toolInput(let text)): text.utf8.count
-        case .messageStart, .blockStart, .blockStop, .messageEnd, .blockDelta(.signature), .blockDelta(.citation): 0
+        case .messageStart, .blockStart, .blockStop, .messageEnd, .blockDelta(.signature), .blockDelta(.citation),
+            .blockDelta(.responsesOnlyEvent), .blockDelta(.responsesOnlyItem):
+            0
         }
     }
 
@@ -43,6 +45,7 @@ public enum TokenEstimate {
         case .redactedThinking(let data): data.utf8.count / 2
         // A PDF's base64 is no guide to its text; count the block's size like text, which errs high.
         case .anthropicOnly(let block): JSONValue.object(block.anthropicBlock).serialized().count
+        case .responsesOnly(let block): JSONValue.object(block.item).serialized().count
         }
     }
 }

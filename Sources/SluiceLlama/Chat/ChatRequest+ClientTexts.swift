@@ -20,7 +20,7 @@ extension ChatRequest {
             case .anthropicOnly(let block):
                 // The note it becomes carries the client's title.
                 return block.textForOtherBackends.flatMap { replacements[$0] }.map { .text(TextContent($0)) } ?? .anthropicOnly(block)
-            case .image, .toolUse, .redactedThinking:
+            case .image, .toolUse, .redactedThinking, .responsesOnly:
                 return block
             }
         }

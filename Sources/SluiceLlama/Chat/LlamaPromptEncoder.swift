@@ -70,7 +70,7 @@ enum LlamaPromptEncoder {
                     for case .anthropicOnly(let block) in result.content { texts += [block.textForOtherBackends].compactMap(\.self) }
                 case .toolUse(let call): texts.append(call.input.serializedString())
                 case .anthropicOnly(let block): texts += [block.textForOtherBackends].compactMap(\.self)
-                case .image, .redactedThinking: continue
+                case .image, .redactedThinking, .responsesOnly: continue
                 }
             }
         }

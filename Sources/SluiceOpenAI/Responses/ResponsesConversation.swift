@@ -7,7 +7,8 @@ import SluiceCore
 /// become one assistant turn, and consecutive `function_call_output` items one user turn of tool
 /// results (Anthropic requires every result of a turn in the one user turn that follows it).
 /// `system` and `developer` messages before any other become ``ChatRequest/system``; later ones
-/// stay in place as system messages.
+/// stay in place as system messages. Items of OpenAI's built-in tools (`web_search_call`,
+/// `computer_call_output`, …) are kept whole as Responses-only blocks in the assistant turn.
 struct ResponsesConversation {
     var system: [TextContent] = []
     var messages: [Message] = []
@@ -41,8 +42,14 @@ struct ResponsesConversation {
             }
             let text = texts.joined(separator: "\n")
             if !text.isEmpty || signature != nil { append(.thinking(Thinking(text, signature: signature)), role: .assistant) }
-        default:
+        case "item_reference":
             throw .invalidField(item.path.isEmpty ? "input" : "\(item.path).type", "input item type '\(type)' is not supported")
+        default:
+            // A built-in tool's item: a Responses upstream reads it back as sent. Other backends
+            // leave it out rather than refuse it, as the model's messages around it say what it
+            // found, so a conversation that once searched the web goes on anywhere. It joins the
+            // assistant turn whoever made it: only its order among the items matters.
+            append(.responsesOnly(ResponsesOnlyContent(item: try item.object())), role: .assistant)
         }
     }
 

@@ -10,8 +10,10 @@ public import SluiceCore
 /// blocks share one `message` item as its content parts; thinking becomes a `reasoning` item (its
 /// text as a summary when the client asked for one, else as reasoning text); tool calls become
 /// `function_call` items; a thinking block's signature goes out as the reasoning item's
-/// `encrypted_content` when the client asked for it. Redacted thinking and Anthropic's server-tool blocks have no Responses
-/// form and are left out.
+/// `encrypted_content` when the client asked for it. A Responses-only block (a built-in tool's call
+/// from a Responses upstream) goes out as the upstream's item, its own id kept, with its events
+/// passed on at its output index. Redacted thinking and Anthropic's server-tool blocks have no
+/// Responses form and are left out.
 public struct ResponsesOutputBuilder: Sendable {
     /// One stream event, before framing: its `type` and its fields.
     public typealias Event = (type: String, fields: JSONObject)
@@ -21,6 +23,8 @@ public struct ResponsesOutputBuilder: Sendable {
         case message(id: String, parts: [JSONValue], text: String?)
         case reasoning(id: String, text: String, signature: String?)
         case functionCall(id: String, callID: String, name: String, arguments: String)
+        /// An upstream's item, passed on as it is; `item` is its latest state.
+        case responsesOnly(item: JSONObject)
         /// A block with no Responses form, whose events are skipped until it stops.
         case skipped
     }
@@ -167,6 +171,11 @@ public struct ResponsesOutputBuilder: Sendable {
             let item = Self.functionCallItem(id: id, callID: callID, name: name, arguments: "", status: "in_progress")
             events.append(("response.output_item.added", ["output_index": outputIndex, "item": item]))
             return events
+        case .responsesOnly(let item):
+            var events = closeMessage()
+            open = .responsesOnly(item: item)
+            events.append(("response.output_item.added", ["output_index": outputIndex, "item": .object(item)]))
+            return events
         case .redactedThinking, .anthropicOnly:
             open = .skipped
             return []
@@ -214,6 +223,15 @@ public struct ResponsesOutputBuilder: Sendable {
             return [
                 ("response.function_call_arguments.delta", ["item_id": .string(id), "output_index": outputIndex, "delta": .string(more)])
             ]
+        case (.responsesOnly?, .responsesOnlyEvent(var fields)):
+            guard let type = fields["type"]?.stringValue else { return [] }
+            fields["type"] = nil
+            // The upstream's index counts its own items; the client's output may differ.
+            fields["output_index"] = outputIndex
+            return [(type, fields)]
+        case (.responsesOnly?, .responsesOnlyItem(let item)):
+            open = .responsesOnly(item: item)
+            return []
         default:
             // Signatures, citations and the deltas of skipped blocks have no Responses event.
             return []
@@ -270,6 +288,8 @@ public struct ResponsesOutputBuilder: Sendable {
                     ["item_id": .string(id), "output_index": outputIndex, "name": .string(name), "arguments": .string(arguments)]
                 )
             ] + finishItem(Self.functionCallItem(id: id, callID: callID, name: name, arguments: arguments, status: "completed"))
+        case .responsesOnly(let item)?:
+            return finishItem(.object(item))
         case .message(_, _, nil)?, .skipped?, nil:
             return []
         }

@@ -7,8 +7,9 @@ public import SluiceCore
 /// and resolves `previous_response_id` before the request gets here, so the upstream keeps
 /// nothing. Reasoning goes back as reasoning items, with the thinking's signature as
 /// `encrypted_content` (which the upstream is asked to include in its answer for that reason).
-/// What the canonical model does not interpret passes through: built-in tools, and the request
-/// fields only a Responses upstream reads (``ChatRequest/openAIResponsesExtraFields``).
+/// What the canonical model does not interpret passes through: built-in tools, the items of their
+/// calls in the history (``ContentBlock/responsesOnly(_:)``), and the request fields only a
+/// Responses upstream reads (``ChatRequest/openAIResponsesExtraFields``).
 public enum ResponsesRequestEncoder {
     public static func encode(_ request: ChatRequest) -> JSONValue {
         var request = request
@@ -81,6 +82,9 @@ public enum ResponsesRequestEncoder {
                 flushParts()
                 let output = result.isError ? "Error: \(result.text)" : result.text
                 items.append(["type": "function_call_output", "call_id": .string(result.toolUseID), "output": .string(output)])
+            case .responsesOnly(let block):
+                flushParts()
+                items.append(.object(block.item))
             case .redactedThinking:
                 continue  // Anthropic's encrypted reasoning: nothing else can read it
             }

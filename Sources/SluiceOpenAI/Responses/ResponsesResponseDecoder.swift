@@ -29,8 +29,11 @@ public enum ResponsesResponseDecoder {
                         ToolUse(
                             id: item["call_id"]?.stringValue ?? Identifiers.toolUseID(), name: item["name"]?.stringValue ?? "",
                             input: OpenAIRequestDecoder.toolInput(item["arguments"]?.stringValue ?? "{}"))))
-            default:
-                continue  // built-in tool calls have no canonical form
+            case _?:
+                // A built-in tool's call, kept whole for Responses clients.
+                if case .object(let object) = item { content.append(.responsesOnly(ResponsesOnlyContent(item: object))) }
+            case nil:
+                continue
             }
         }
         return ChatResponse(

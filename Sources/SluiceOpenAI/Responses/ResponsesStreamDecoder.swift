@@ -6,14 +6,19 @@ public import SluiceCore
 /// `messageStart` (the backend sends that first). The upstream streams one output item at a
 /// time: a `message` item's content parts become text blocks, a `reasoning` item a thinking
 /// block (its `encrypted_content` as the block's signature, so it can go back), a
-/// `function_call` item a tool-use block. Items with no canonical form (built-in tool calls such
-/// as `web_search_call`) are left out. `response.completed` or `response.incomplete` end the
-/// message; `response.failed`, an `error` event, or a body that ends before either, fail it.
+/// `function_call` item a tool-use block. Any other item (a built-in tool's call such as
+/// `web_search_call`) becomes a Responses-only block carrying the item's JSON, with the item's own
+/// events (`response.web_search_call.searching`, `response.code_interpreter_call_code.delta`, …)
+/// as its deltas, so a Responses client gets them as the upstream sent them.
+/// `response.completed` or `response.incomplete` end the message; `response.failed`, an `error`
+/// event, or a body that ends before either, fail it.
 public struct ResponsesStreamDecoder: Sendable {
     private enum OpenBlock: Sendable {
         case text
         case thinking
         case toolUse(sawArguments: Bool)
+        /// A Responses-only item of this `type`, whose events are those named `response.<type>…`.
+        case responsesOnly(type: String)
     }
 
     private var open: OpenBlock?
@@ -42,8 +47,11 @@ public struct ResponsesStreamDecoder: Sendable {
                 let start = BlockStart.toolUse(
                     id: item?["call_id"]?.stringValue ?? Identifiers.toolUseID(), name: item?["name"]?.stringValue ?? "")
                 return close() + open(.toolUse(sawArguments: false), start)
+            case "message":
+                return []  // its content parts become text blocks
             default:
-                return []
+                guard case .object(let item)? = data["item"], let type = item["type"]?.stringValue else { return [] }
+                return close() + open(.responsesOnly(type: type), .responsesOnly(item))
             }
         case "response.content_part.added":
             guard ["output_text", "refusal"].contains(data["part"]?["type"]?.stringValue) else { return [] }
@@ -75,6 +83,9 @@ public struct ResponsesStreamDecoder: Sendable {
                 // A server may send the arguments only with the finished item.
                 let arguments = sawArguments ? nil : item?["arguments"]?.stringValue
                 return (arguments.map { [StreamEvent.blockDelta(.toolInput(partialJSON: $0))] } ?? []) + close()
+            case .responsesOnly?:
+                guard case .object(let item)? = item else { return close() }
+                return [.blockDelta(.responsesOnlyItem(item))] + close()
             default:
                 return close()
             }
@@ -92,7 +103,13 @@ public struct ResponsesStreamDecoder: Sendable {
         case "error":
             throw .upstreamFailed("upstream error: \(data["message"]?.stringValue ?? "no message")")
         default:
-            return []
+            // An event of the open Responses-only item: `response.web_search_call.searching`, and
+            // also `response.code_interpreter_call_code.delta` or `response.mcp_call_arguments.delta`.
+            guard case .responsesOnly(let itemType)? = open, type.hasPrefix("response.\(itemType)"),
+                case .object(var fields) = data
+            else { return [] }
+            fields["sequence_number"] = nil
+            return [.blockDelta(.responsesOnlyEvent(fields))]
         }
     }
 

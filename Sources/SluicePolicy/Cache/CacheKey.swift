@@ -93,6 +93,8 @@ enum CacheKey {
             return ["redacted_thinking": .string(data)]
         case .anthropicOnly(let block):
             return ["anthropic_only": .object(block.anthropicBlock)]
+        case .responsesOnly(let block):
+            return ["responses_only": .object(block.item)]
         }
     }
 

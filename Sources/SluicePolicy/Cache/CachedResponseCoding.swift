@@ -22,6 +22,8 @@ enum CachedResponseCoding {
                 content.append(["type": "text", "text": .string(text.text), "citations": .array(text.citations)])
             case .anthropicOnly(let block):
                 content.append(["type": "anthropic_only", "block": .object(block.anthropicBlock)])
+            case .responsesOnly(let block):
+                content.append(["type": "responses_only", "item": .object(block.item)])
             case .thinking(let thinking):
                 var object: JSONObject = ["type": "thinking", "thinking": .string(thinking.text)]
                 if let signature = thinking.signature { object["signature"] = .string(signature) }
@@ -76,6 +78,9 @@ enum CachedResponseCoding {
             case "anthropic_only":
                 guard case .object(let object)? = block["block"] else { return nil }
                 content.append(.anthropicOnly(AnthropicOnlyContent(anthropicBlock: object)))
+            case "responses_only":
+                guard case .object(let object)? = block["item"] else { return nil }
+                content.append(.responsesOnly(ResponsesOnlyContent(item: object)))
             default:
                 return nil
             }

@@ -62,7 +62,7 @@ struct ContentSession: PolicySession {
             return try streamed(json, in: .toolInput)
         case .blockDelta(.signature):
             return try flushed(then: event)
-        case .blockDelta(.citation):
+        case .blockDelta(.citation), .blockDelta(.responsesOnlyEvent), .blockDelta(.responsesOnlyItem):
             return PolicyOutput([event])
         case .blockStop:
             defer {

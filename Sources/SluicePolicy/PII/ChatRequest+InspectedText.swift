@@ -8,7 +8,8 @@ extension ChatRequest {
     ///
     /// `rewrite` returns the new text, or `nil` to keep it; only changed parts are written back.
     /// Images, redacted thinking, tool definitions and the identifiers and encoded data of
-    /// Anthropic-only blocks (documents, search results, …) are not text a user typed and are skipped.
+    /// Anthropic- and Responses-only blocks (documents, search results, built-in tool calls, …) are
+    /// not text a user typed and are skipped.
     ///
     /// Rewriting thinking invalidates its signature for an Anthropic upstream unless the text ends
     /// up as the model wrote it, which is what tokenizing gives back.
@@ -66,15 +67,24 @@ extension ChatRequest {
             }
             block.anthropicBlock = object
             return .anthropicOnly(block)
+        case .responsesOnly(var block):
+            // A web search's query, a code interpreter's code: words a model wrote from the user's.
+            guard case .object(let object)? = try rewritten(.object(block.item), rewrite, skipping: holdsNoWords) else {
+                return nil
+            }
+            block.item = object
+            return .responsesOnly(block)
         case .image, .redactedThinking:
             return nil
         }
     }
 
-    /// Whether a field of an Anthropic-only block holds no one's words: types, identifiers, a
-    /// document's base64 data (a match there would corrupt the file), encrypted content.
+    /// Whether a field of an Anthropic- or Responses-only block holds no one's words: types,
+    /// identifiers, statuses, a document's base64 data (a match there would corrupt the file),
+    /// encrypted content.
     private static func holdsNoWords(_ key: String) -> Bool {
-        ["type", "id", "tool_use_id", "file_id", "media_type", "data", "signature"].contains(key) || key.hasPrefix("encrypted_")
+        ["type", "id", "call_id", "status", "tool_use_id", "file_id", "media_type", "data", "signature"].contains(key)
+            || key.hasPrefix("encrypted_")
     }
 
     /// Every string value of `value`, however deep, except those under keys `skipping` accepts.

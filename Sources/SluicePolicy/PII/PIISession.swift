@@ -49,7 +49,7 @@ struct PIISession: PolicySession {
         case .blockDelta(.signature):
             // The signature closes the thinking: its text must all be out first.
             return PolicyOutput(try flushed() + [event])
-        case .blockDelta(.citation):
+        case .blockDelta(.citation), .blockDelta(.responsesOnlyEvent), .blockDelta(.responsesOnlyItem):
             return PolicyOutput([event])
         case .blockStop:
             defer { openBlock = nil }

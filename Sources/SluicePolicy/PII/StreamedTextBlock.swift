@@ -23,14 +23,15 @@ struct StreamedTextBlock: Sendable {
     let kind: Kind
     var buffer = PartialMatchBuffer()
 
-    /// `nil` for a block without text (redacted thinking).
+    /// `nil` for a block without streamed text (redacted thinking, a Responses upstream's built-in
+    /// tool call, whose item comes whole from the upstream's own tool).
     init?(_ start: BlockStart) {
         switch start {
         case .text: kind = .text
         case .thinking: kind = .thinking
         // A server tool's input (a web search's query) is scanned like a tool call's.
         case .toolUse, .anthropicOnly: kind = .toolInput
-        case .redactedThinking: return nil
+        case .redactedThinking, .responsesOnly: return nil
         }
     }
 }
