@@ -108,7 +108,10 @@ struct LlamaEmbeddingTests {
         let task = Task { try await backend.embed(Self.request(inputs)) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        switch await task.result {
+        case .success: Issue.record("all 4,000 inputs were embedded for a caller that had left")
+        case .failure(let error): #expect(error is CancellationError)
+        }
         let afterCancel = backend.statistics.decodeCalls
         #expect(afterCancel < 4000)
         // The thread is free for the next caller at once, and did no more of the first one's work.

@@ -55,6 +55,8 @@ final class LlamaEmbedder: Sendable {
         return try await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 inbox.post(.submit(EmbeddingJob(id: id, inputs: inputs, finish: { continuation.resume(returning: $0) })))
+                // A task cancelled before this point ran `onCancel` first, whose command found no job.
+                if Task.isCancelled { inbox.post(.cancel(id)) }
             }
         } onCancel: {
             inbox.post(.cancel(id))
