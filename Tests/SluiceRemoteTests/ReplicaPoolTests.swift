@@ -72,6 +72,21 @@ import Testing
         #expect(try pool.ranking(affinity: session)[0] == favourite, "released leases bring the session home")
     }
 
+    @Test func aFewConcurrentRequestsOfASessionStayOnItsReplica() throws {
+        // At quiet times the average load is a fraction of a request: without a floor, one
+        // request still outstanding (a subagent's, or one whose lease is not yet released) would
+        // move the session's next request, and its prefix cache with it.
+        let pool = Self.pool()
+        let session = Self.session("quiet")
+        let favourite = try pool.ranking(affinity: session)[0]
+        var leases: [ReplicaLease] = []
+        for _ in 0..<4 {
+            #expect(try pool.ranking(affinity: session)[0] == favourite)
+            leases.append(pool.lease(favourite))
+        }
+        #expect(try pool.ranking(affinity: session)[0] != favourite, "the fifth concurrent request spills over")
+    }
+
     @Test func leastOutstandingAvoidsTheBusyReplicaAndRoundRobinTakesTurns() throws {
         let least = Self.pool { $0.sessionAffinity = false }
         let busy = least.lease(0)

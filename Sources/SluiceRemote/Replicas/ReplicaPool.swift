@@ -9,7 +9,7 @@ internal import Synchronization
 /// `hash(session, replica)` first), so one session keeps landing on the replica whose prefix cache
 /// holds its conversation, sessions spread evenly, and adding or removing a replica moves only
 /// its own share. Load is bounded: a replica with more outstanding requests than
-/// `(1 + slack) × the average` goes after the others in every ranking, so one hot session spills
+/// `(1 + slack) × the average`, and at least `loadFloor`, goes after the others in every ranking, so one hot session spills
 /// over instead of queueing. Without affinity, replicas are taken least outstanding first (ties
 /// in turn) or round robin.
 ///
@@ -34,6 +34,10 @@ public final class ReplicaPool: Sendable {
         public var longestEjection: Duration = .seconds(120)
         /// How far above the average load a replica may be before new requests pass it by.
         public var loadSlack = 0.25
+        /// Outstanding requests a replica always takes before load moves a session: model servers
+        /// batch many requests at once, and at low traffic the average is so small that one
+        /// concurrent request (a subagent, a title call, a lease not yet released) would move it.
+        public var loadFloor = 4
 
         public init() {}
     }
@@ -95,7 +99,8 @@ public final class ReplicaPool: Sendable {
             }
             // Bounded load: a replica at capacity goes after those below it.
             let total = available.reduce(0) { $0 + loads[$1] }
-            let capacity = max(1, Int((Double(total + 1) / Double(available.count) * (1 + settings.loadSlack)).rounded(.up)))
+            let capacity = max(
+                settings.loadFloor, Int((Double(total + 1) / Double(available.count) * (1 + settings.loadSlack)).rounded(.up)))
             order = order.filter { loads[$0] < capacity } + order.filter { loads[$0] >= capacity }
             return order
         }
