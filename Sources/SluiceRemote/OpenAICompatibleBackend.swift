@@ -19,20 +19,9 @@ public struct OpenAICompatibleBackend: Backend {
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
         let request = call.endpoint.capped(request)
-        let headers: CurlHeaders = ["accept": "text/event-stream"]
-        let answer = try await call.post(
-            path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options),
-            headers: headers, affinity: request.affinityHash,
-            upstreamError: { status, _, body, wait in OpenAIUpstreamError.error(status: status, body: body, retryAfter: wait) })
-        let messageID = Identifiers.messageID()
-        if let document = try await call.jsonDocument(of: answer.response) {
-            return EventStream(events: try OpenAIResponseDecoder.decode(document, messageID: messageID).events)
-        }
-        // Clients get `message_start` at once; the estimate is replaced by the real count at the end.
-        let start = StreamEvent.messageStart(
-            id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
-        return UpstreamEventStream.make(
-            leading: [start], body: answer.response.body, lease: answer.lease, decoder: OpenAIStreamDecoder(), call: call)
+        return try await call.openAIProtocolEvents(
+            path: "/chat/completions", body: OpenAIRequestEncoder.encode(request, stream: true, options: options), for: request,
+            streamDecoder: OpenAIStreamDecoder(), documentDecoder: OpenAIResponseDecoder.decode)
     }
 
     /// OpenAI-compatible servers have no standard way to count tokens: a conservative estimate.

@@ -20,19 +20,9 @@ public struct OpenAIResponsesBackend: Backend {
 
     public func start(_ request: ChatRequest) async throws -> EventStream {
         let request = call.endpoint.capped(request)
-        let headers: CurlHeaders = ["accept": "text/event-stream"]
-        let answer = try await call.post(
-            path: "/responses", body: ResponsesRequestEncoder.encode(request), headers: headers,
-            affinity: request.affinityHash,
-            upstreamError: { status, _, body, wait in OpenAIUpstreamError.error(status: status, body: body, retryAfter: wait) })
-        let messageID = Identifiers.messageID()
-        if let document = try await call.jsonDocument(of: answer.response) {
-            return EventStream(events: try ResponsesResponseDecoder.decode(document, messageID: messageID).events)
-        }
-        let start = StreamEvent.messageStart(
-            id: messageID, model: request.model, usage: Usage(inputTokens: TokenEstimate.inputTokens(of: request)))
-        return UpstreamEventStream.make(
-            leading: [start], body: answer.response.body, lease: answer.lease, decoder: ResponsesStreamDecoder(), call: call)
+        return try await call.openAIProtocolEvents(
+            path: "/responses", body: ResponsesRequestEncoder.encode(request), for: request, streamDecoder: ResponsesStreamDecoder(),
+            documentDecoder: ResponsesResponseDecoder.decode)
     }
 
     /// The Responses API has no token count: a conservative estimate.
