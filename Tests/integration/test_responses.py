@@ -6,7 +6,8 @@ and streams the SDK accepts (its stream helper checks item identity and order), 
 sequence with increasing `sequence_number`, function calls and their outputs on the next turn,
 `instructions` as the upstream's system message, `max_output_tokens` → `incomplete`, stored
 responses continued with `previous_response_id` and private to their key, PII scrubbed from
-input items, usage rows, and 400s for what Sluice cannot serve.
+input items, content rules, rate limits, the response cache, usage rows, and 400s for what Sluice
+cannot serve.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ WEATHER = {
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
 POLICIES = {"redact_email": "stages: [pii]\npii:\n  detectors: {email: redact}\n",
-            "tokenize_email": "stages: [pii]\npii:\n  detectors: {email: tokenize}\n"}
+            "tokenize_email": "stages: [pii]\npii:\n  detectors: {email: tokenize}\n",
+            "content": "stages: [content]\ncontent:\n  input:\n    - words: [project-x]\n"
+                       "      message: \"Project X may not be discussed.\"\n",
+            "rpm2": "stages: [rate_limit]\nrate_limit: {requests_per_minute: 2}\n",
+            "cached": "stages: [cache]\ncache: {enabled: true}\n"}
 
 
 @pytest.fixture(scope="module")
@@ -365,6 +370,42 @@ def test_tokenized_pii_is_restored_in_the_streamed_output_and_the_stored_respons
     assert "ada@example.com" not in json.dumps(mock.model_requests()[0].json)
     assert client.responses.retrieve(final.id).output_text == "Sent to ada@example.com."
     client.close()
+
+
+def test_content_rules_refuse_an_input_item_before_the_upstream(srv, mock):
+    key = srv.create_key(unique_name("responses-content"), policy="content")
+    r = post_json(srv, "/v1/responses", key, {"model": MODEL, "input": [
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "tell me about project-x"}]}]})
+    assert_openai_error(r, 403, "permission_error", "content_policy_violation")
+    assert not mock.model_requests()
+
+
+def test_the_requests_per_minute_limit_answers_429(srv, mock):
+    c = srv.openai(srv.create_key(unique_name("responses-rpm"), policy="rpm2"))
+    for _ in range(2):
+        c.responses.create(model=MODEL, input="hi")
+    with pytest.raises(openai.RateLimitError) as caught:
+        c.responses.create(model=MODEL, input="hi")
+    c.close()
+    assert caught.value.response.headers.get("retry-after")
+    assert len(mock.model_requests()) == 2
+
+
+def test_the_response_cache_answers_a_repeat_without_the_upstream(srv, mock):
+    key = srv.create_key(unique_name("responses-cache"), policy="cached")
+    mock.default = lambda request: openai_stream(openai_stream_chunks("cached words", usage=openai_usage(7, 2)))
+    body = {"model": MODEL, "input": "the same question", "temperature": 0, "store": False}
+    first = post_json(srv, "/v1/responses", key, body)
+    second = post_json(srv, "/v1/responses", key, body)
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    assert (first.headers.get("x-sluice-cache"), second.headers.get("x-sluice-cache")) == ("miss", "hit")
+    assert first.json()["output_text"] == second.json()["output_text"] == "cached words"
+    assert first.json()["id"] != second.json()["id"], "a replay is a response of its own"
+    assert len(mock.model_requests()) == 1
+    streamed = [f["data"] for f in raw_stream(srv, key, body)]
+    assert streamed[-1]["type"] == "response.completed"
+    assert streamed[-1]["response"]["output"][0]["content"][0]["text"] == "cached words"
+    assert len(mock.model_requests()) == 1
 
 
 def test_usage_rows_name_the_responses_endpoint(srv, client, key_name, mock):
