@@ -11,7 +11,8 @@ enum AnthropicContentEncoder {
         case .text(let text):
             object["type"] = "text"
             object["text"] = .string(text.text)
-            if !text.citations.isEmpty { object["citations"] = .array(text.citations) }
+            let citations = text.citations(in: .anthropic)
+            if !citations.isEmpty { object["citations"] = .array(citations) }
             cacheControl = text.cacheControl
         case .image(let image):
             object["type"] = "image"

@@ -19,8 +19,8 @@ public enum AnthropicResponseEncoder {
     /// Responses upstream's built-in tool calls have no Anthropic form.
     static func block(_ block: ContentBlock) -> JSONValue? {
         switch block {
-        case .text(let text) where text.citations.isEmpty: ["type": "text", "text": .string(text.text)]
-        case .text(let text): ["type": "text", "text": .string(text.text), "citations": .array(text.citations)]
+        case .text(let text) where text.citations(in: .anthropic).isEmpty: ["type": "text", "text": .string(text.text)]
+        case .text(let text): ["type": "text", "text": .string(text.text), "citations": .array(text.citations(in: .anthropic))]
         // Clients read `signature` as a string; answers from backends that do not sign have none.
         case .thinking(let thinking):
             ["type": "thinking", "thinking": .string(thinking.text), "signature": .string(thinking.signature ?? "")]

@@ -155,7 +155,7 @@ public struct AnthropicStreamEncoder: Sendable {
             (.anthropicOnly, .toolInput(let fragment)) where !fragment.isEmpty:
             payload = ["type": "input_json_delta", "partial_json": .string(fragment)]
             block.completed = true
-        case (.text, .citation(let citation)):
+        case (.text, .citation(let citation)) where CitationProtocol(of: citation) == .anthropic:
             payload = ["type": "citations_delta", "citation": citation]
         default:
             return []  // empty, or not of the open block's kind

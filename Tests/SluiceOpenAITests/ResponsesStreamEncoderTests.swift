@@ -116,6 +116,24 @@ import Testing
         .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
     ]
 
+    @Test func aResponsesCitationIsAnAnnotationAndAnAnthropicOneIsLeftOut() throws {
+        let url: JSONValue = ["type": "url_citation", "start_index": 0, "end_index": 2, "url": "https://a.example", "title": "A"]
+        let anthropic: JSONValue = ["type": "web_search_result_location", "url": "https://b.example", "encrypted_index": "x"]
+        let frames = Self.frames([
+            .messageStart(id: "m", model: "x", usage: Usage()), .blockStart(.text), .blockDelta(.text("Hi")),
+            .blockDelta(.citation(anthropic)), .blockDelta(.citation(url)), .blockStop,
+            .messageEnd(stopReason: .endTurn, stopSequence: nil, usage: Usage()),
+        ])
+        let added = try #require(frames.first { $0["type"]?.stringValue == "response.output_text.annotation.added" })
+        #expect(added["annotation"] == url)
+        #expect(added["annotation_index"]?.intValue == 0 && added["output_index"]?.intValue == 0)
+        #expect(frames.filter { $0["type"]?.stringValue == "response.output_text.annotation.added" }.count == 1)
+        let done = try #require(frames.first { $0["type"]?.stringValue == "response.content_part.done" })
+        #expect(done["part"]?["annotations"] == [url])
+        let message = frames.last?["response"]?["output"]?.arrayValue?.first
+        #expect(message?["content"]?.arrayValue?.first?["annotations"] == [url])
+    }
+
     @Test func aBuiltInItemGoesOutAsItsUpstreamMadeItWithItsEventsAtItsOutputIndex() throws {
         var builder = ResponsesOutputBuilder(envelope: Self.envelope)
         let events = Self.searchEvents.flatMap { builder.consume($0) }

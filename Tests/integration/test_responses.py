@@ -454,10 +454,14 @@ def responses_upstream_stream(*items: dict, status: str = "completed", usage: di
         if item["type"] == "message":
             for part_index, part in enumerate(item["content"]):
                 events.append({"type": "response.content_part.added", "item_id": item["id"], "output_index": index,
-                               "content_index": part_index, "part": {**part, "text": ""}})
+                               "content_index": part_index, "part": {**part, "text": "", "annotations": []}})
                 for piece in (part["text"][:3], part["text"][3:]):
                     events.append({"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
                                    "content_index": part_index, "delta": piece})
+                for annotation_index, annotation in enumerate(part.get("annotations", [])):
+                    events.append({"type": "response.output_text.annotation.added", "item_id": item["id"],
+                                   "output_index": index, "content_index": part_index,
+                                   "annotation_index": annotation_index, "annotation": annotation})
                 events.append({"type": "response.content_part.done", "item_id": item["id"], "output_index": index,
                                "content_index": part_index, "part": part})
         elif item["type"] == "reasoning":
@@ -612,3 +616,43 @@ def test_a_built_in_tool_item_sent_back_by_hand_reaches_a_responses_upstream_unc
     assert upstream_messages(mock) == [{"role": "user", "content": "Weather in Paris?"},
                                        {"role": "assistant", "content": "Sunny in Paris."},
                                        {"role": "user", "content": "Thanks!"}]
+
+
+CITATION = {"type": "url_citation", "start_index": 0, "end_index": 15, "url": "https://weather.example/paris",
+            "title": "Paris weather"}
+CITED_ITEM = {**ANSWER_ITEM, "content": [{"type": "output_text", "text": "Sunny in Paris.", "annotations": [CITATION]}]}
+
+
+def test_web_search_citations_reach_responses_clients_and_no_other_protocol(srv, key, client, mock):
+    # Streamed: the annotation event at the text's place, and the part that carries it.
+    mock.enqueue(responses_upstream_stream(SEARCH_ITEM, CITED_ITEM))
+    with client.responses.stream(model=NATIVE, input="Weather in Paris?", tools=[{"type": "web_search"}]) as stream:
+        events = list(stream)
+        final = stream.get_final_response()
+    (added,) = [e for e in events if e.type == "response.output_text.annotation.added"]
+    assert (added.output_index, added.content_index, added.annotation_index) == (1, 0, 0)
+    assert added.annotation.to_dict() == CITATION
+    assert final.output[1].content[0].annotations[0].to_dict() == CITATION
+    assert client.responses.retrieve(final.id).output[1].content[0].annotations[0].to_dict() == CITATION
+    # Continuing sends the annotated answer back as it came.
+    mock.reset()
+    mock.enqueue(responses_upstream_stream({**ANSWER_ITEM, "content": [{"type": "output_text", "text": "Bye."}]}))
+    client.responses.create(model=NATIVE, input="Thanks!", previous_response_id=final.id, store=False,
+                            tools=[{"type": "web_search"}])
+    (sent,) = [r for r in mock.requests if r.route.endswith("/responses")]
+    assert sent.json["input"][2]["content"][0]["annotations"] == [CITATION]
+
+    # Plain: from a one-document upstream answer.
+    mock.reset()
+    mock.enqueue(JSONResponse({"id": "resp_up", "object": "response", "status": "completed", "model": "o-up",
+                               "output": [SEARCH_DONE, CITED_ITEM], "usage": {"input_tokens": 1, "output_tokens": 1}}))
+    plain = client.responses.create(model=NATIVE, input="Weather?", tools=[{"type": "web_search"}], store=False)
+    assert plain.output[1].content[0].annotations[0].to_dict() == CITATION
+
+    # An Anthropic client of the same backend gets the text, and no citation it could not read.
+    mock.reset()
+    mock.enqueue(responses_upstream_stream(CITED_ITEM))
+    r = post_json(srv, "/v1/messages", key, {"model": NATIVE, "max_tokens": 50,
+                                             "messages": [{"role": "user", "content": "Weather?"}]})
+    assert r.status_code == 200, r.text
+    assert r.json()["content"] == [{"type": "text", "text": "Sunny in Paris."}]

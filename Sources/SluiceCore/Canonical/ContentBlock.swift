@@ -66,7 +66,8 @@ public struct TextContent: Sendable, Hashable {
     public var text: String
     /// Anthropic prompt-caching hint, kept for Anthropic upstreams only.
     public var cacheControl: JSONValue?
-    /// Anthropic's citations of the sources the text draws on, in their JSON.
+    /// Citations of the sources the text draws on, each in its upstream's JSON: Anthropic's
+    /// `citations` or the Responses API's `annotations` (see ``CitationProtocol``).
     public var citations: [JSONValue]
 
     public init(_ text: String, cacheControl: JSONValue? = nil, citations: [JSONValue] = []) {

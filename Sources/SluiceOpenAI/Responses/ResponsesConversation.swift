@@ -95,7 +95,9 @@ struct ResponsesConversation {
             switch try type.string() {
             case "input_text", "output_text", "text":
                 let text = try part.required("text").string()
-                if !text.isEmpty { blocks.append(.text(TextContent(text))) }
+                // An earlier answer's citations go back to a Responses upstream as they came.
+                let annotations = try part.optional("annotations")?.array().map(\.value) ?? []
+                if !text.isEmpty { blocks.append(.text(TextContent(text, citations: annotations))) }
             case "refusal":
                 let text = try part.required("refusal").string()
                 if !text.isEmpty { blocks.append(.text(TextContent(text))) }

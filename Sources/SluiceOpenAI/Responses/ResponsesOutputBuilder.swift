@@ -35,6 +35,8 @@ public struct ResponsesOutputBuilder: Sendable {
     private var open: OpenItem?
     /// A message item left open between text blocks (a skipped block may sit between them).
     private var openMessage: OpenItem?
+    /// The open text part's annotations (a Responses upstream's citations; others have no form here).
+    private var annotations: [JSONValue] = []
     private var model: String
     private var usage = Usage()
     private var stopReason: StopReason?
@@ -138,6 +140,7 @@ public struct ResponsesOutputBuilder: Sendable {
             guard case .message(let id, let parts, _) = openMessage else { return events }
             openMessage = .message(id: id, parts: parts, text: "")
             open = openMessage
+            annotations = []
             events.append(
                 (
                     "response.content_part.added",
@@ -197,6 +200,17 @@ public struct ResponsesOutputBuilder: Sendable {
                     ]
                 )
             ]
+        case (.message(let id, let parts, _?)?, .citation(let citation)) where CitationProtocol(of: citation) == .openAIResponses:
+            annotations.append(citation)
+            return [
+                (
+                    "response.output_text.annotation.added",
+                    [
+                        "item_id": .string(id), "output_index": outputIndex, "content_index": .integer(parts.count),
+                        "annotation_index": .integer(annotations.count - 1), "annotation": citation,
+                    ]
+                )
+            ]
         case (.reasoning(let id, let text, _)?, .signature(let signature)):
             open = .reasoning(id: id, text: text, signature: signature)
             return []
@@ -233,7 +247,7 @@ public struct ResponsesOutputBuilder: Sendable {
             open = .responsesOnly(item: item)
             return []
         default:
-            // Signatures, citations and the deltas of skipped blocks have no Responses event.
+            // Signatures, Anthropic's citations and the deltas of skipped blocks have no Responses event.
             return []
         }
     }
@@ -242,7 +256,7 @@ public struct ResponsesOutputBuilder: Sendable {
         defer { open = nil }
         switch open {
         case .message(let id, let parts, let text?)?:
-            let part = Self.textPart(text)
+            let part = Self.textPart(text, annotations: annotations)
             let index = JSONValue.integer(parts.count)
             openMessage = .message(id: id, parts: parts + [part], text: nil)
             return [
@@ -339,7 +353,7 @@ public struct ResponsesOutputBuilder: Sendable {
         ]
     }
 
-    static func textPart(_ text: String) -> JSONValue {
-        ["type": "output_text", "text": .string(text), "annotations": [], "logprobs": []]
+    static func textPart(_ text: String, annotations: [JSONValue] = []) -> JSONValue {
+        ["type": "output_text", "text": .string(text), "annotations": .array(annotations), "logprobs": []]
     }
 }

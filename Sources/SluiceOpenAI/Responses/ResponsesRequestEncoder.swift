@@ -59,7 +59,10 @@ public enum ResponsesRequestEncoder {
         for block in message.content {
             switch block {
             case .text(let text):
-                parts.append(["type": textType, "text": .string(text.text)])
+                var part: JSONObject = ["type": textType, "text": .string(text.text)]
+                let annotations = text.citations(in: .openAIResponses)
+                if message.role == .assistant, !annotations.isEmpty { part["annotations"] = .array(annotations) }
+                parts.append(.object(part))
             case .image(let image):
                 parts.append(["type": "input_image", "image_url": .string(OpenAIRequestEncoder.imageURL(image.source))])
             case .anthropicOnly(let block):

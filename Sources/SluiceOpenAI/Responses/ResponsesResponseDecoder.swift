@@ -16,7 +16,8 @@ public enum ResponsesResponseDecoder {
             switch item["type"]?.stringValue {
             case "message":
                 for part in item["content"]?.arrayValue ?? [] {
-                    if let text = part["text"]?.stringValue ?? part["refusal"]?.stringValue { content.append(.text(TextContent(text))) }
+                    guard let text = part["text"]?.stringValue ?? part["refusal"]?.stringValue else { continue }
+                    content.append(.text(TextContent(text, citations: part["annotations"]?.arrayValue ?? [])))
                 }
             case "reasoning":
                 let parts = (item["content"]?.arrayValue ?? []) + (item["summary"]?.arrayValue ?? [])

@@ -59,6 +59,9 @@ public struct ResponsesStreamDecoder: Sendable {
         case "response.output_text.delta", "response.refusal.delta":
             guard case .text? = open, let delta = data["delta"]?.stringValue else { return [] }
             return [.blockDelta(.text(delta))]
+        case "response.output_text.annotation.added":
+            guard case .text? = open, let annotation = data["annotation"], annotation.objectValue != nil else { return [] }
+            return [.blockDelta(.citation(annotation))]
         case "response.content_part.done":
             guard case .text? = open else { return [] }
             return close()
