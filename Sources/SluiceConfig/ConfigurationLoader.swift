@@ -101,7 +101,8 @@ public enum ConfigurationLoader {
             "read_timeout",
             "max_attempts",
             "system_messages", "keep_billing_header", "extended_sampling", "reasoning", "model", "context", "parallel", "threads", "batch",
-            "max_output_tokens", "ca_file", "embeddings",
+            "max_output_tokens", "ca_file", "embeddings", "gpu_layers", "main_gpu", "tensor_split", "flash_attention",
+            "cache_type_k", "cache_type_v",
         ])
         guard let name = try entries.first(where: { $0.key == "name" })?.value.string() else {
             throw node.error("a backend needs a name")
@@ -134,7 +135,8 @@ public enum ConfigurationLoader {
             case "keep_billing_header": backend.keepBillingHeader = try value.bool()
             case "extended_sampling": backend.extendedSampling = try value.bool()
             case "reasoning": backend.reasoning = try value.oneOf(BackendConfiguration.ReasoningControl.self)
-            case "model", "context", "parallel", "threads", "batch", "embeddings":
+            case "model", "context", "parallel", "threads", "batch", "embeddings", "gpu_layers", "main_gpu", "tensor_split",
+                "flash_attention", "cache_type_k", "cache_type_v":
                 guard backend.kind == .llama else {
                     throw value.error("backend type '\(backend.kind.rawValue)' does not take '\(key)' (only type 'llama' does)")
                 }
@@ -144,6 +146,24 @@ public enum ConfigurationLoader {
                 case "parallel": backend.parallel = try value.positiveInt()
                 case "threads": backend.threads = try value.positiveInt()
                 case "embeddings": backend.embeddings = try value.bool()
+                case "gpu_layers": backend.gpuLayers = try value.string() == "all" ? nil : try value.nonNegativeInt()
+                case "main_gpu": backend.mainGPU = try value.nonNegativeInt()
+                case "tensor_split":
+                    backend.tensorSplit = try value.list().map { (item) throws(ConfigurationError) in try item.nonNegativeNumber() }
+                    if !backend.tensorSplit.isEmpty, backend.tensorSplit.allSatisfy({ $0 == 0 }) {
+                        throw value.error("backend '\(name)': tensor_split gives every GPU a share of 0")
+                    }
+                case "flash_attention":
+                    // `true` and `false`, as YAML writers may put them, mean on and off.
+                    let text = try value.string()
+                    let spelled: [String: BackendConfiguration.FlashAttention] = ["true": .on, "false": .off]
+                    if let setting = spelled[text] {
+                        backend.flashAttention = setting
+                    } else {
+                        backend.flashAttention = try value.oneOf(BackendConfiguration.FlashAttention.self)
+                    }
+                case "cache_type_k": backend.cacheTypeK = try value.oneOf(BackendConfiguration.CacheType.self)
+                case "cache_type_v": backend.cacheTypeV = try value.oneOf(BackendConfiguration.CacheType.self)
                 default: backend.batchSize = try value.positiveInt()
                 }
             default: break
@@ -159,6 +179,9 @@ public enum ConfigurationLoader {
             if backend.caFile != nil { throw node.error("backend '\(name)' is the embedded engine: it has no ca_file") }
             if backend.modelPath == nil { throw node.error("backend '\(name)' needs a model (a .gguf file)") }
             if backend.parallel > 256 { throw node.error("backend '\(name)': parallel is at most 256") }
+            if backend.cacheTypeV != .f16, backend.flashAttention == .off {
+                throw node.error("backend '\(name)': a quantized V cache (cache_type_v: q8_0) needs flash_attention auto or on")
+            }
         }
         return backend
     }

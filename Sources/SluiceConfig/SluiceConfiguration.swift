@@ -78,6 +78,19 @@ public struct BackendConfiguration: Sendable, Hashable {
         case fold
     }
 
+    /// `llama` only: whether attention uses llama.cpp's flash-attention kernels.
+    public enum FlashAttention: String, Sendable, Hashable, CaseIterable {
+        case auto
+        case on
+        case off
+    }
+
+    /// `llama` only: the KV cache's number format.
+    public enum CacheType: String, Sendable, Hashable, CaseIterable {
+        case f16
+        case q8_0
+    }
+
     public enum ReasoningControl: String, Sendable, Hashable, CaseIterable {
         case none
         case reasoningEffort = "reasoning_effort"
@@ -163,6 +176,16 @@ public struct BackendConfiguration: Sendable, Hashable {
     /// `llama` only: the model is an embedding model, serving `/v1/embeddings` and no chat;
     /// `parallel` is then the most inputs a batch takes and `context` the longest input.
     public var embeddings: Bool = false
+    /// `llama` only: layers on the GPUs; `nil` puts every layer there when llama.cpp finds a GPU.
+    public var gpuLayers: Int?
+    /// `llama` only: the GPU that holds an unsplit model (and a split one's scratch buffers).
+    public var mainGPU: Int = 0
+    /// `llama` only: each GPU's share of the layers; empty splits by free memory.
+    public var tensorSplit: [Double] = []
+    public var flashAttention: FlashAttention = .auto
+    public var cacheTypeK: CacheType = .f16
+    /// A quantized V cache needs flash attention (checked when the file is read).
+    public var cacheTypeV: CacheType = .f16
 
     public init(name: String, kind: Kind, url: String? = nil) {
         self.name = name

@@ -66,5 +66,17 @@ struct YAMLCursor {
         return choice
     }
 
+    func nonNegativeInt() throws(ConfigurationError) -> Int {
+        guard case .scalar = node, let value = node.int, value >= 0 else { throw error("\(describe) must be zero or a positive integer") }
+        return value
+    }
+
+    func nonNegativeNumber() throws(ConfigurationError) -> Double {
+        guard case .scalar = node, let value = node.float, value.isFinite, value >= 0 else {
+            throw error("\(describe) must be a number, zero or more")
+        }
+        return value
+    }
+
     private var describe: String { path.isEmpty ? "the configuration" : "'\(path)'" }
 }

@@ -29,11 +29,14 @@ public final class LlamaBackend: Backend {
         public var batchSize: Int
         /// Caps a request's `max_tokens` (Claude Code asks for 32000 or more); `nil` keeps the client's.
         public var maxOutputTokens: Int?
+        /// GPU layers, flash attention and the KV cache's format.
+        public var devices: LlamaDeviceSettings
 
         public init(
             modelPath: String, contextLength: Int? = nil, parallel: Int = 4, threads: Int? = nil, batchSize: Int = 2048,
-            maxOutputTokens: Int? = nil
+            maxOutputTokens: Int? = nil, devices: LlamaDeviceSettings = LlamaDeviceSettings()
         ) {
+            self.devices = devices
             self.modelPath = modelPath
             self.contextLength = contextLength
             self.parallel = parallel
@@ -61,7 +64,8 @@ public final class LlamaBackend: Backend {
         engine = try LlamaEngine(
             configuration: LlamaEngine.Configuration(
                 modelPath: configuration.modelPath, contextLength: configuration.contextLength,
-                parallel: configuration.parallel, threads: configuration.threads, batchSize: configuration.batchSize),
+                parallel: configuration.parallel, threads: configuration.threads, batchSize: configuration.batchSize,
+                devices: configuration.devices),
             logger: logger, metrics: LlamaMetrics(backend: name, factory: metricsFactory ?? MetricsSystem.factory),
             progress: progress.report)
         progress.done()
@@ -70,8 +74,28 @@ public final class LlamaBackend: Backend {
             metadata: [
                 "backend": "\(name)", "model": "\(configuration.modelPath)", "context": "\(engine.contextLength)",
                 "parallel": "\(engine.snapshot.sequences)", "seconds": "\(started.duration(to: .now))",
+                "gpu_layers": "\(engine.layersOnGPUs)", "layers": "\(engine.model.offloadableLayers)",
             ])
+        if engine.gpus.isEmpty {
+            if (configuration.devices.gpuLayers ?? 0) > 0 {
+                logger.warning(
+                    "gpu_layers asks for GPU layers, but llama.cpp found no GPU (a CPU build, or no driver): running on the CPU",
+                    metadata: ["backend": "\(name)"])
+            }
+        } else {
+            for gpu in engine.gpus {
+                logger.info(
+                    "GPU found",
+                    metadata: [
+                        "backend": "\(name)", "index": "\(gpu.index)", "device": "\(gpu.name)", "description": "\(gpu.description)",
+                        "memory_used_mib": "\(gpu.usedBytes >> 20)", "memory_total_mib": "\(gpu.totalBytes >> 20)",
+                    ])
+            }
+        }
     }
+
+    /// The GPU layers the engine placed, of the model's layers (output layer included).
+    public var layersOnGPUs: (placed: Int, of: Int) { (engine.layersOnGPUs, engine.model.offloadableLayers) }
 
     /// The engine's counters (prompt tokens evaluated and reused, generation speed, queue).
     public var statistics: LlamaStatistics { engine.snapshot }

@@ -24,8 +24,15 @@ public final class LlamaEmbeddingBackend: EmbeddingBackend {
         public var parallel: Int
         /// CPU threads; `nil` uses every core.
         public var threads: Int?
+        /// Where the model's layers go (`gpu_layers`, `main_gpu`, `tensor_split`); an embedding
+        /// context keeps no KV cache between batches, so the cache settings do not apply.
+        public var devices: LlamaDeviceSettings
 
-        public init(modelPath: String, contextLength: Int? = nil, parallel: Int = 16, threads: Int? = nil) {
+        public init(
+            modelPath: String, contextLength: Int? = nil, parallel: Int = 16, threads: Int? = nil,
+            devices: LlamaDeviceSettings = LlamaDeviceSettings()
+        ) {
+            self.devices = devices
             self.modelPath = modelPath
             self.contextLength = contextLength
             self.parallel = parallel
@@ -44,7 +51,7 @@ public final class LlamaEmbeddingBackend: EmbeddingBackend {
         self.name = name
         embedder = try LlamaEmbedder(
             modelPath: configuration.modelPath, contextLength: configuration.contextLength, sequences: configuration.parallel,
-            threads: configuration.threads, logger: logger)
+            threads: configuration.threads, devices: configuration.devices, logger: logger)
         logger.info(
             "embedding model loaded",
             metadata: [

@@ -119,7 +119,7 @@ struct BackendFactory {
                 configuration: LlamaBackend.Configuration(
                     modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
                     threads: configuration.threads, batchSize: configuration.batchSize,
-                    maxOutputTokens: configuration.maxOutputTokens),
+                    maxOutputTokens: configuration.maxOutputTokens, devices: Self.deviceSettings(configuration)),
                 logger: Logger(label: "sluice.llama"), metricsFactory: metricsFactory)
         } catch {
             throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
@@ -136,11 +136,19 @@ struct BackendFactory {
                 name: configuration.name,
                 configuration: LlamaEmbeddingBackend.Configuration(
                     modelPath: modelPath, contextLength: configuration.contextLength, parallel: configuration.parallel,
-                    threads: configuration.threads),
+                    threads: configuration.threads, devices: Self.deviceSettings(configuration)),
                 logger: Logger(label: "sluice.llama"))
         } catch {
             throw ConfigurationError("backend '\(configuration.name)': \(error.description)")
         }
+    }
+
+    private static func deviceSettings(_ configuration: BackendConfiguration) -> LlamaDeviceSettings {
+        LlamaDeviceSettings(
+            gpuLayers: configuration.gpuLayers, mainGPU: configuration.mainGPU, tensorSplit: configuration.tensorSplit,
+            flashAttention: LlamaDeviceSettings.FlashAttention(rawValue: configuration.flashAttention.rawValue) ?? .auto,
+            cacheTypeK: LlamaDeviceSettings.CacheType(rawValue: configuration.cacheTypeK.rawValue) ?? .f16,
+            cacheTypeV: LlamaDeviceSettings.CacheType(rawValue: configuration.cacheTypeV.rawValue) ?? .f16)
     }
 
     private static func reasoningControl(_ control: BackendConfiguration.ReasoningControl) -> OpenAIUpstreamOptions.ReasoningControl {

@@ -30,6 +30,12 @@ struct ServeCommand: AsyncParsableCommand {
     var modelPath: String?
 
     @Option(
+        name: .customLong("gpu-layers"),
+        help: ArgumentHelp(
+            "With --model: the model's layers to put on GPUs (default: all when llama.cpp finds a GPU).", valueName: "count"))
+    var gpuLayers: Int?
+
+    @Option(
         name: .customLong("upstream"),
         help: ArgumentHelp(
             "Serve every model from this upstream (its API root, e.g. https://api.anthropic.com/v1): a backend 'upstream' and a catch-all route to it.",
@@ -65,7 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
         if upstreamURL == nil, upstreamType != nil || upstreamKeyVariable != nil {
             throw CommandFailure("--upstream-type and --upstream-key-env go with --upstream")
         }
-        if let modelPath { try addLocalModel(modelPath, to: &configuration) }
+        if gpuLayers != nil, modelPath == nil { throw CommandFailure("--gpu-layers goes with --model") }
+        if let gpuLayers, gpuLayers < 0 { throw CommandFailure("--gpu-layers must be 0 or more") }
+        if let modelPath { try addLocalModel(modelPath, gpuLayers: gpuLayers, to: &configuration) }
         if let upstreamURL {
             try addUpstream(upstreamURL, type: upstreamType ?? .openai, keyVariable: upstreamKeyVariable, to: &configuration)
         }
@@ -104,12 +112,13 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// `--model PATH`: the embedded engine as backend `local`, behind a catch-all route placed after
 /// the configured ones, so models the configuration routes elsewhere still go there.
-func addLocalModel(_ path: String, to configuration: inout SluiceConfiguration) throws {
+func addLocalModel(_ path: String, gpuLayers: Int?, to configuration: inout SluiceConfiguration) throws {
     guard !configuration.backends.contains(where: { $0.name == "local" }) else {
         throw CommandFailure("--model: the configuration already has a backend named 'local'")
     }
     var backend = BackendConfiguration(name: "local", kind: .llama)
     backend.modelPath = path
+    backend.gpuLayers = gpuLayers
     configuration.backends.append(backend)
     configuration.routes.append(RouteConfiguration(match: "*", backends: ["local"]))
 }

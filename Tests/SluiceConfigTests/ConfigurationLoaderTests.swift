@@ -341,6 +341,41 @@ import Testing
                 "embedded engine"))
     }
 
+    @Test func embeddedEngineTakesItsGPUSettings() throws {
+        let configuration = try ConfigurationLoader.parse(
+            yaml: """
+                backends:
+                  - name: local
+                    type: llama
+                    model: /models/q.gguf
+                    gpu_layers: 20
+                    main_gpu: 1
+                    tensor_split: [3, 1]
+                    flash_attention: on
+                    cache_type_k: q8_0
+                    cache_type_v: q8_0
+                """)
+        let backend = try #require(configuration.backends.first)
+        #expect(backend.gpuLayers == 20 && backend.mainGPU == 1 && backend.tensorSplit == [3, 1])
+        #expect(backend.flashAttention == .on && backend.cacheTypeK == .q8_0 && backend.cacheTypeV == .q8_0)
+        let defaults = try ConfigurationLoader.parse(yaml: "backends:\n  - name: l\n    type: llama\n    model: m.gguf\n")
+        #expect(defaults.backends.first?.gpuLayers == nil)
+        #expect(defaults.backends.first?.flashAttention == .auto && defaults.backends.first?.cacheTypeV == .f16)
+        let all = try ConfigurationLoader.parse(yaml: "backends:\n  - name: l\n    type: llama\n    model: m.gguf\n    gpu_layers: all\n")
+        #expect(all.backends.first?.gpuLayers == nil)
+    }
+
+    @Test func gpuSettingsThatCannotWorkAreRefused() throws {
+        let llama = "backends:\n  - name: l\n    type: llama\n    model: m.gguf\n"
+        #expect(try failure(llama + "    gpu_layers: -1\n").message.contains("zero or a positive integer"))
+        #expect(try failure(llama + "    tensor_split: [0, 0]\n").message.contains("share of 0"))
+        #expect(try failure(llama + "    cache_type_k: q4_1\n").message.contains("f16, q8_0"))
+        #expect(try failure(llama + "    flash_attention: off\n    cache_type_v: q8_0\n").message.contains("needs flash_attention"))
+        #expect(
+            try failure("backends:\n  - name: o\n    type: openai\n    url: http://h/v1\n    gpu_layers: 3\n").message.contains(
+                "only type 'llama'"))
+    }
+
     @Test func embeddedEngineTakesAModelAndItsSettings() throws {
         let configuration = try ConfigurationLoader.parse(
             yaml: """
@@ -388,8 +423,8 @@ import Testing
         #expect(parallel.line == 5)
         let tooParallel = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    parallel: 300\n")
         #expect(tooParallel.message == "backend 'local': parallel is at most 256")
-        let unknown = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    gpu_layers: 9\n")
-        #expect(unknown.message.hasPrefix("unknown key 'gpu_layers'"))
+        let unknown = try failure("backends:\n  - name: local\n    type: llama\n    model: m.gguf\n    gpus: 9\n")
+        #expect(unknown.message.hasPrefix("unknown key 'gpus'"))
     }
 
     @Test func embeddingsMarkAnEmbeddedEngineModelAndOnlyOne() throws {

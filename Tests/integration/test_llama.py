@@ -21,7 +21,7 @@ import anthropic
 import pytest
 
 from protocol_checks import anthropic_sse_events, block_text, check_anthropic_stream, post_json
-from sluice_harness import parse_prometheus, poll, route, run_claude_code, run_sluice, unique_name
+from sluice_harness import http, parse_prometheus, poll, route, run_claude_code, run_sluice, unique_name
 
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
 CONTEXT = 4096
@@ -433,6 +433,41 @@ def test_serve_model_flag_adds_the_engine_behind_a_catch_all_route(sluice, tiny_
     assert reply.model == "any-model-name"
     assert reply.usage.output_tokens == 8
     assert "loaded" in srv.log()
+
+
+def test_gpu_layers_on_a_cpu_build_run_on_the_cpu_and_say_so(sluice, tiny_models):
+    srv = sluice(backends=[], routes=[], serve_args=("--model", str(tiny_models["chat"]), "--gpu-layers", "8"))
+    key = srv.create_key(unique_name("gpu-flag"))
+    with srv.anthropic(key) as client:
+        assert client.messages.create(model="m", max_tokens=4, messages=user("hi")).usage.output_tokens == 4
+    srv.wait_for_log(r"gpu_layers=0 layers=3 ")
+    srv.wait_for_log(r"found no GPU.*running on the CPU")
+    metrics = http("GET", srv.url + "/metrics").text
+    assert "sluice_llama_decode_calls_total" in metrics and "sluice_llama_device_memory" not in metrics
+
+
+def test_a_quantized_kv_cache_with_flash_attention_serves(sluice, tmp_path):
+    # Heads 32 wide: a q8_0 cache's blocks are 32 values.
+    model = tmp_path / "wide.gguf"
+    done = subprocess.run([sys.executable, str(MAKE_TINY_GGUF), str(model), "--embd", "128", "--heads", "4",
+                           "--kv-heads", "2", "--context", "2048"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    srv = sluice(backends=[llama_backend("local", model, flash_attention="on", cache_type_k="q8_0",
+                                         cache_type_v="q8_0", gpu_layers=0)], routes=[route("*", "local")])
+    key = srv.create_key(unique_name("q8-cache"))
+    with srv.openai(key) as client:
+        reply = client.chat.completions.create(model="m", max_tokens=6, messages=user("hi"))
+    assert reply.usage.completion_tokens == 6
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (("--gpu-layers", "4"), "--gpu-layers goes with --model"),
+    (("--model", "x.gguf", "--gpu-layers=-2"), "--gpu-layers must be 0 or more"),
+])
+def test_gpu_layers_flag_mistakes_stop_start_up(sluice, arguments, message):
+    srv = sluice(start=False)
+    done = run_sluice(["serve", "--config", str(srv.config_path), *arguments], env=srv.env(), cwd=srv.workdir, timeout=60)
+    assert done.returncode != 0 and message in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("content", [None, b"GGUF\x03\x00\x00\x00not a model"], ids=["missing", "corrupt"])

@@ -25,10 +25,11 @@ final class LlamaEmbedder: Sendable {
     ///     model's training length, capped at 2048 (a batch's attention grows with its square).
     ///   - sequences: the most inputs a batch takes.
     init(
-        modelPath: String, contextLength: Int?, sequences: Int, threads: Int?, logger: Logger,
+        modelPath: String, contextLength: Int?, sequences: Int, threads: Int?, devices: LlamaDeviceSettings, logger: Logger,
         progress: (@Sendable (Double) -> Void)? = nil
     ) throws(LlamaError) {
-        let model = try LlamaModel(path: modelPath, progress: progress)
+        let placement = try LlamaDevices.modelParameters(devices, gpuCount: LlamaDevices.gpus().count)
+        let model = try LlamaModel(path: modelPath, devices: placement, progress: progress)
         let context = try LlamaEmbeddingContext(
             model: model, contextLength: max(contextLength ?? min(model.trainedContextLength, 2048), 16),
             sequences: max(1, min(sequences, 256)), threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)

@@ -28,14 +28,15 @@ final class DecodeLoop: @unchecked Sendable {
     /// Prompt tokens a step may take; halved when the cache has no room, grown back after.
     private var promptChunkLimit: Int
     private var step = 0
+    /// When the GPUs' memory was last read for the metrics; `nil` on a host without GPUs.
+    private var deviceMemoryReadAt: ContinuousClock.Instant?
     /// The busy sequences and queue depth last given to the metrics gauges.
     private var recordedGauges = (busy: 0, queued: 0)
     private var admissions = 0
 
     init(
         context: LlamaContext, inbox: ThreadInbox<EngineCommand<GenerationJob>>, statistics: StatisticsBox, metrics: LlamaMetrics,
-        promptCacheBytes: Int,
-        logger: Logger
+        promptCacheBytes: Int, recordsDeviceMemory: Bool, logger: Logger
     ) {
         self.promptCache = PromptCache(limitBytes: promptCacheBytes)
         self.context = context
@@ -46,6 +47,7 @@ final class DecodeLoop: @unchecked Sendable {
         self.logger = logger
         self.slots = (0..<context.sequenceCount).map { SequenceSlot(id: Int32($0)) }
         self.promptChunkLimit = context.batchCapacity
+        self.deviceMemoryReadAt = recordsDeviceMemory ? .now : nil
     }
 
     /// Runs until the inbox stops, then fails what is left.
@@ -362,6 +364,11 @@ final class DecodeLoop: @unchecked Sendable {
             statistics.queueDepth = queued
             statistics.cachedPrompts = cachedPrompts
             statistics.cachedPromptBytes = cachedBytes
+        }
+        // Reading a GPU's memory asks its driver: every few seconds of work is enough.
+        if let readAt = deviceMemoryReadAt, readAt.duration(to: .now) > .seconds(5) {
+            deviceMemoryReadAt = .now
+            metrics.recordMemory(of: LlamaDevices.gpus())
         }
         if (busy, queued) != recordedGauges {
             recordedGauges = (busy, queued)

@@ -23,12 +23,17 @@ final class LlamaEngine: Sendable {
         var batchSize: Int = 2048
         /// Host memory for the caches of conversations no sequence holds (llama-server's `--cache-ram`).
         var promptCacheBytes: Int = 8 << 30
+        /// GPU layers, flash attention and the KV cache's format.
+        var devices = LlamaDeviceSettings()
     }
 
     let model: LlamaModel
     let template: ChatTemplate
     /// Positions one sequence may use: the longest prompt plus answer.
     let contextLength: Int
+    /// The GPUs llama.cpp found, and how many of the model's layers went onto them.
+    let gpus: [LlamaDevices.GPU]
+    let layersOnGPUs: Int
     private let inbox = ThreadInbox<EngineCommand<GenerationJob>>()
     private let statistics: StatisticsBox
     /// The decode loop, until the first request starts its thread.
@@ -38,22 +43,33 @@ final class LlamaEngine: Sendable {
     init(
         configuration: Configuration, logger: Logger, metrics: LlamaMetrics? = nil, progress: (@Sendable (Double) -> Void)? = nil
     ) throws(LlamaError) {
-        let model = try LlamaModel(path: configuration.modelPath, progress: progress)
+        let devices = configuration.devices
+        if devices.cacheTypeV != .f16, devices.flashAttention == .off {
+            throw .devicesInvalid("a quantized V cache (cache_type_v: \(devices.cacheTypeV.rawValue)) needs flash attention")
+        }
+        let gpus = LlamaDevices.gpus()
+        let placement = try LlamaDevices.modelParameters(devices, gpuCount: gpus.count)
+        let model = try LlamaModel(path: configuration.modelPath, devices: placement, progress: progress)
         let requested = configuration.contextLength ?? min(model.trainedContextLength, 16384)
         let parallel = max(1, min(configuration.parallel, 256))
         let context = try LlamaContext(
             model: model, contextLength: max(requested, 16), sequences: parallel,
             threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount,
-            batchSize: max(configuration.batchSize, 1))
+            batchSize: max(configuration.batchSize, 1), flashAttention: LlamaDevices.flashAttention(devices.flashAttention),
+            cacheTypes: (LlamaDevices.cacheType(devices.cacheTypeK), LlamaDevices.cacheType(devices.cacheTypeV)))
+        self.gpus = gpus
+        self.layersOnGPUs = placement.gpuLayers < 0 ? model.offloadableLayers : min(Int(placement.gpuLayers), model.offloadableLayers)
         self.model = model
         self.template = try ChatTemplate(model: model)
         self.contextLength = context.contextLength
         self.statistics = StatisticsBox(sequences: parallel)
+        let metrics = metrics ?? LlamaMetrics(backend: "llama", factory: MetricsSystem.factory)
+        // With the weights and the KV cache allocated.
+        if !gpus.isEmpty { metrics.recordMemory(of: LlamaDevices.gpus()) }
         self.pendingLoop = Mutex(
             DecodeLoop(
-                context: context, inbox: inbox, statistics: statistics,
-                metrics: metrics ?? LlamaMetrics(backend: "llama", factory: MetricsSystem.factory),
-                promptCacheBytes: configuration.promptCacheBytes, logger: logger))
+                context: context, inbox: inbox, statistics: statistics, metrics: metrics,
+                promptCacheBytes: configuration.promptCacheBytes, recordsDeviceMemory: !gpus.isEmpty, logger: logger))
     }
 
     deinit {

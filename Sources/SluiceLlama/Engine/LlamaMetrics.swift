@@ -9,7 +9,8 @@ internal import CoreMetrics
 ///   ratio is the generation speed (all streams together);
 /// - `sluice_llama_decode_calls_total`: `llama_decode` calls; generated tokens per call is how
 ///   many streams each step served together;
-/// - `sluice_llama_queue_depth`, `sluice_llama_busy_sequences`: requests waiting, sequences working.
+/// - `sluice_llama_queue_depth`, `sluice_llama_busy_sequences`: requests waiting, sequences working;
+/// - `sluice_llama_device_memory_used_bytes` and `…_total_bytes`, by GPU (none on a CPU-only host).
 struct LlamaMetrics: Sendable {
     let promptTokensEvaluated: Counter
     let promptTokensReused: Counter
@@ -18,8 +19,12 @@ struct LlamaMetrics: Sendable {
     let decodeCalls: Counter
     let queueDepth: Gauge
     let busySequences: Gauge
+    private let backend: String
+    private let factory: any MetricsFactory
 
     init(backend: String, factory: any MetricsFactory) {
+        self.backend = backend
+        self.factory = factory
         let dimensions = [("backend", backend)]
         promptTokensEvaluated = Counter(label: "sluice_llama_prompt_tokens_evaluated_total", dimensions: dimensions, factory: factory)
         promptTokensReused = Counter(label: "sluice_llama_prompt_tokens_reused_total", dimensions: dimensions, factory: factory)
@@ -29,5 +34,14 @@ struct LlamaMetrics: Sendable {
         decodeCalls = Counter(label: "sluice_llama_decode_calls_total", dimensions: dimensions, factory: factory)
         queueDepth = Gauge(label: "sluice_llama_queue_depth", dimensions: dimensions, factory: factory)
         busySequences = Gauge(label: "sluice_llama_busy_sequences", dimensions: dimensions, factory: factory)
+    }
+
+    /// The GPUs' memory now: in use by every process on it, and its size.
+    func recordMemory(of gpus: [LlamaDevices.GPU]) {
+        for gpu in gpus {
+            let dimensions = [("backend", backend), ("device", gpu.name)]
+            Gauge(label: "sluice_llama_device_memory_used_bytes", dimensions: dimensions, factory: factory).record(gpu.usedBytes)
+            Gauge(label: "sluice_llama_device_memory_total_bytes", dimensions: dimensions, factory: factory).record(gpu.totalBytes)
+        }
     }
 }

@@ -19,8 +19,14 @@ final class LlamaContext {
     let sequenceCount: Int
     private(set) var batchCount = 0
 
-    init(model: LlamaModel, contextLength: Int, sequences: Int, threads: Int, batchSize: Int) throws(LlamaError) {
+    init(
+        model: LlamaModel, contextLength: Int, sequences: Int, threads: Int, batchSize: Int,
+        flashAttention: llama_flash_attn_type, cacheTypes: (k: ggml_type, v: ggml_type)
+    ) throws(LlamaError) {
         var parameters = llama_context_default_params()
+        parameters.flash_attn_type = flashAttention
+        parameters.type_k = cacheTypes.k
+        parameters.type_v = cacheTypes.v
         parameters.n_ctx = UInt32(contextLength)
         parameters.n_batch = UInt32(batchSize)
         parameters.n_ubatch = UInt32(min(batchSize, 512))

@@ -20,6 +20,7 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
         case poolingUnsupported
         case embeddingFailed
         case cancelled
+        case devicesInvalid
     }
 
     private let code: Code
@@ -75,6 +76,10 @@ public struct LlamaError: Error, Sendable, Hashable, CustomStringConvertible {
 
     static func embeddingFailed(_ reason: String) -> LlamaError {
         LlamaError(.embeddingFailed, "cannot embed: \(reason)")
+    }
+
+    static func devicesInvalid(_ reason: String) -> LlamaError {
+        LlamaError(.devicesInvalid, "the GPU settings do not fit this machine: \(reason)")
     }
 
     /// The caller left before its request was done.

@@ -17,12 +17,17 @@ final class LlamaModel: @unchecked Sendable {
     /// `specialTexts` by their first byte, for scanning client text in one pass.
     private let specialTextsByFirstByte: [UInt8: [[UInt8]]]
 
-    /// Loads `path`, reporting progress (0…1) as it goes.
-    init(path: String, progress: (@Sendable (Double) -> Void)? = nil) throws(LlamaError) {
+    /// Loads `path` with its layers placed as `devices` asks, reporting progress (0…1) as it goes.
+    init(
+        path: String, devices: LlamaDevices.ModelParameters = .cpuOnly, progress: (@Sendable (Double) -> Void)? = nil
+    ) throws(LlamaError) {
         guard FileManager.default.fileExists(atPath: path) else { throw .modelMissing(path) }
         LlamaLibrary.initialize()
         var parameters = llama_model_default_params()
-        parameters.n_gpu_layers = 0
+        parameters.n_gpu_layers = devices.gpuLayers
+        parameters.main_gpu = devices.mainGPU
+        // llama.cpp reads `llama_max_devices()` shares; it keeps no pointer past loading.
+        var split = devices.tensorSplit + Array(repeating: 0, count: max(0, llama_max_devices() - devices.tensorSplit.count))
         let reporter = ProgressReporter(progress)
         parameters.progress_callback = { fraction, userData in
             guard let userData else { return true }
@@ -30,7 +35,12 @@ final class LlamaModel: @unchecked Sendable {
             return true
         }
         parameters.progress_callback_user_data = Unmanaged.passUnretained(reporter).toOpaque()
-        let loaded = withExtendedLifetime(reporter) { llama_model_load_from_file(path, parameters) }
+        let loaded = withExtendedLifetime(reporter) {
+            split.withUnsafeMutableBufferPointer { shares in
+                if !devices.tensorSplit.isEmpty { parameters.tensor_split = UnsafePointer(shares.baseAddress) }
+                return llama_model_load_from_file(path, parameters)
+            }
+        }
         guard let loaded, let vocab = llama_model_get_vocab(loaded) else { throw .modelUnloadable(path) }
         self.pointer = loaded
         self.vocab = vocab
@@ -44,6 +54,9 @@ final class LlamaModel: @unchecked Sendable {
     }
 
     var trainedContextLength: Int { Int(llama_model_n_ctx_train(pointer)) }
+
+    /// Repeating layers, plus the output layer: what llama.cpp counts when it offloads.
+    var offloadableLayers: Int { Int(llama_model_n_layer(pointer)) + 1 }
 
     var addsBeginningOfSequence: Bool { llama_vocab_get_add_bos(vocab) }
 

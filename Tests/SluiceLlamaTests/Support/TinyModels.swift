@@ -40,6 +40,16 @@ enum TinyModels {
         }
     }
 
+    /// A chat model whose attention heads are 32 wide, the least a quantized (`q8_0`) KV cache takes.
+    static func wideHeadsModelPath() throws -> String {
+        try cache.withLock { cache in
+            if let path = cache["wide-heads"] { return path }
+            let path = try generate("wide-heads", arguments: ["--embd", "128", "--heads", "4", "--kv-heads", "2", "--context", "2048"])
+            cache["wide-heads"] = path
+            return path
+        }
+    }
+
     /// A llama-architecture model with mean pooling: an embedding model of 64 dimensions and 512 tokens.
     static func embeddingModelPath() throws -> String {
         try cache.withLock { cache in
