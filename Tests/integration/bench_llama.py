@@ -3,6 +3,7 @@
 
     python Tests/integration/bench_llama.py [--sluice .build/release/sluice] [--llama-server PATH]
                                             [--model model.gguf] [--runs 3] [--threads 2]
+                                            [--gpu-layers N] [--large]
 
 Both serve the same random-weight model (written by make_tiny_gguf.py: a few hundred MB, F16, a
 32k vocabulary) with the same context, sequences (4, unified KV cache), batch size and threads,
@@ -11,7 +12,11 @@ and are asked the same things through their OpenAI-compatible endpoint, timed by
   prompt tokens/s      a fresh ~2000-token prompt, one token generated
   gen tokens/s (1)     one stream of 256 tokens, first token to last
   gen tokens/s (4)     four concurrent streams of 256 tokens, all tokens over the wall time
+  first token          milliseconds from a one-stream request to its first token
   second turn          prompt tokens evaluated again when a ~1500-token conversation goes on a turn
+
+With --gpu-layers both put that many layers on the GPU (llama-server's `-ngl`, Sluice's
+`gpu_layers`); --large writes a model of a few GB (4096 wide, 8 layers) fit for a GPU.
 
 Both servers run at once and are measured in turns (the order alternating), so load from
 elsewhere on the machine hits both alike; throughputs are the best of the runs (interference only
@@ -91,6 +96,7 @@ class Server:
         return reply["usage"]["prompt_tokens"] / elapsed
 
     def stream_tokens(self, content: str, max_tokens: int, times: list[float]) -> None:
+        times.append(time.monotonic())  # the request's start, then each token's arrival
         with self.chat([{"role": "user", "content": content}], max_tokens=max_tokens, stream=True) as resp:
             for line in resp.iter_lines():
                 if not line.startswith(b"data: ") or line == b"data: [DONE]":
@@ -111,9 +117,10 @@ class Server:
         for t in threads:
             t.join()
         # From the moment every stream has its first token to the last token: generation only.
-        start = max(times[0] for times in per_stream)
+        start = max(times[1] for times in per_stream)
         end = max(times[-1] for times in per_stream)
-        tokens = sum(sum(1 for t in times if t > start) for times in per_stream)
+        tokens = sum(sum(1 for t in times[1:] if t > start) for times in per_stream)
+        self.first_token_ms = (per_stream[0][1] - per_stream[0][0]) * 1000
         return tokens / (end - start)
 
     def second_turn_evaluated(self, seed: int) -> int:
@@ -129,7 +136,7 @@ class Server:
 
 def measure(servers: list[Server], runs: int) -> dict[str, dict[str, float]]:
     """Every measurement on every server, in turns; the best throughput and the median count."""
-    results = {server.name: {"prompt": [], "gen1": [], "gen4": [], "turn2": []} for server in servers}
+    results = {server.name: {"prompt": [], "gen1": [], "ttft": [], "gen4": [], "turn2": []} for server in servers}
     for server in servers:
         server.chat([{"role": "user", "content": "warm up"}], max_tokens=8).json()
     for run in range(runs):
@@ -138,11 +145,13 @@ def measure(servers: list[Server], runs: int) -> dict[str, dict[str, float]]:
             got = results[server.name]
             got["prompt"].append(server.prompt_throughput(seed))
             got["gen1"].append(server.generation_throughput(1, seed + 1))
+            got["ttft"].append(server.first_token_ms)
             got["gen4"].append(server.generation_throughput(4, seed + 2))
             got["turn2"].append(server.second_turn_evaluated(seed + 3))
             print(f"  run {run + 1} {server.name}: " + ", ".join(f"{k}={v[-1]:.1f}" for k, v in got.items()),
                   file=sys.stderr)
-    return {name: {k: (statistics.median(v) if k == "turn2" else max(v)) for k, v in got.items()}
+    best = {"turn2": statistics.median, "ttft": min}
+    return {name: {k: best.get(k, max)(v) for k, v in got.items()}
             for name, got in results.items()}
 
 
@@ -153,15 +162,18 @@ def main() -> None:
     parser.add_argument("--model")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--gpu-layers", type=int)
+    parser.add_argument("--large", action="store_true")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sluice-bench-"))
     model = Path(args.model) if args.model else work / "bench.gguf"
     if not model.exists():
         print(f"writing {model}", file=sys.stderr)
-        subprocess.run([sys.executable, str(HERE / "make_tiny_gguf.py"), str(model), "--embd", "1024", "--layers", "8",
-                        "--ff", "2816", "--heads", "16", "--kv-heads", "8", "--extra-vocab", "31000", "--dtype", "f16",
-                        "--context", str(CONTEXT)], check=True)
+        shape = (["--embd", "4096", "--layers", "8", "--ff", "11008", "--heads", "32", "--kv-heads", "8"] if args.large
+                 else ["--embd", "1024", "--layers", "8", "--ff", "2816", "--heads", "16", "--kv-heads", "8"])
+        subprocess.run([sys.executable, str(HERE / "make_tiny_gguf.py"), str(model), *shape, "--extra-vocab", "31000",
+                        "--dtype", "f16", "--context", str(CONTEXT)], check=True)
     llama_server = args.llama_server or subprocess.run(
         [str(ROOT / "scripts/build-llama"), "--server"], check=True, capture_output=True, text=True).stdout.strip()
 
@@ -173,7 +185,8 @@ def main() -> None:
         processes.append(subprocess.Popen(
             [llama_server, "-m", str(model), "-c", str(CONTEXT), "-np", str(PARALLEL), "-kvu", "-b", str(BATCH),
              "-t", str(args.threads), "-tb", str(args.threads), "--port", str(llama_port), "--host", "127.0.0.1",
-             "--jinja"], stdout=log.open("w"), stderr=subprocess.STDOUT))
+             "--jinja", *(["-ngl", str(args.gpu_layers)] if args.gpu_layers is not None else [])],
+            stdout=log.open("w"), stderr=subprocess.STDOUT))
         wait_ready(f"http://127.0.0.1:{llama_port}/health", processes[-1], log)
 
         sluice_port = free_port()
@@ -181,7 +194,9 @@ def main() -> None:
         config = work / "sluice.yaml"
         config.write_text(f"listen: 127.0.0.1:{sluice_port}\ndatabase: {database}\nbackends:\n  - name: local\n"
                           f"    type: llama\n    model: {model}\n    context: {CONTEXT}\n    parallel: {PARALLEL}\n"
-                          f"    threads: {args.threads}\n    batch: {BATCH}\nroutes:\n  - match: \"*\"\n    backend: local\n")
+                          f"    threads: {args.threads}\n    batch: {BATCH}\n"
+                          + (f"    gpu_layers: {args.gpu_layers}\n" if args.gpu_layers is not None else "")
+                          + "routes:\n  - match: \"*\"\n    backend: local\n")
         created = subprocess.run([args.sluice, "keys", "create", "--name", "bench", "--json", "--database", str(database)],
                                  check=True, capture_output=True, text=True)
         key = json.loads(created.stdout)["key"]
@@ -203,17 +218,20 @@ def main() -> None:
                     process.kill()
 
     size = model.stat().st_size / 1e6
+    placement = f"{args.gpu_layers} layers on the GPU" if args.gpu_layers is not None else "CPU"
     print(f"\nModel: random weights, llama architecture, {size:.0f} MB F16; context {CONTEXT}, {PARALLEL} sequences "
-          f"(unified KV), batch {BATCH}, {args.threads} threads; best of {args.runs} interleaved runs "
+          f"(unified KV), batch {BATCH}, {args.threads} threads, {placement}; best of {args.runs} interleaved runs "
           "(second turn: median).\n")
     print("| | llama-server | Sluice | Sluice / llama-server |")
     print("|---|---:|---:|---:|")
     labels = {"prompt": "prompt tokens/s (fresh 2k-token prompt)", "gen1": "generation tokens/s, 1 stream",
+              "ttft": "time to first token, ms (1 stream, 20-word prompt)",
               "gen4": "generation tokens/s, 4 streams (aggregate)",
               "turn2": "prompt tokens evaluated again on a 1.5k-token conversation's 2nd turn"}
     for key, label in labels.items():
         a, b = rows["llama-server"][key], rows["sluice"][key]
-        ratio = f"{b / a:.2f}×" if key != "turn2" else ""
+        # Higher is better but for time to first token, whose ratio is inverted to read the same way.
+        ratio = {"turn2": "", "ttft": f"{a / b:.2f}×"}.get(key, f"{b / a:.2f}×")
         print(f"| {label} | {a:.1f} | {b:.1f} | {ratio} |")
 
 

@@ -1,4 +1,4 @@
-public import SluiceCore
+internal import SluiceCore
 
 /// FNV-1a over bytes with a final avalanche (splitmix64's): stable across processes and
 /// replicas, unlike Swift's seeded `Hasher`, so every Sluice replica ranks upstreams the same way.
