@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceStore", "SluicePostgres", "SluiceServer", "SluicePolicy",
+                "SluiceCore", "SluiceConfig", "SluiceStore", "SluicePostgres", "SluiceServer", "SluicePolicy", "SluiceCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
