@@ -35,9 +35,7 @@ public enum GatewayServer {
                 routes: routes, targets: backends.targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
             // The `rag` stage embeds queries through the dispatcher, so policies load once it exists.
-            let retriever = (store as? any RetrievalStore).map {
-                Retriever(store: $0, embedder: DispatcherPassageEmbedder(dispatcher: dispatcher))
-            }
+            let retriever = Retriever(store: store, embedder: DispatcherPassageEmbedder(dispatcher: dispatcher))
             await refreshCatalog(of: retriever, logger: logger)
             let policies = PolicyRegistry(
                 directory: configuration.policiesDirectory,
@@ -118,9 +116,9 @@ public enum GatewayServer {
 
     /// Lists the `rag` collections for the policies about to load; a failure leaves policies that
     /// name collections rejected, and says why.
-    static func refreshCatalog(of retriever: Retriever?, logger: Logger) async {
+    static func refreshCatalog(of retriever: Retriever, logger: Logger) async {
         do {
-            try await retriever?.refreshCatalog()
+            try await retriever.refreshCatalog()
         } catch {
             logger.error("could not list the rag collections", metadata: ["error": "\(error)"])
         }

@@ -8,7 +8,7 @@ internal import UnixSignals
 struct ReloadService: Service {
     let registry: PolicyRegistry
     /// Lists the `rag` collections again before each reload, so a policy naming one created since loads.
-    let retriever: Retriever?
+    let retriever: Retriever
     let certificates: ListenerCertificates?
     let pollInterval: Duration
     let logger: Logger

@@ -1,6 +1,5 @@
 internal import ArgumentParser
 internal import SluicePolicy
-internal import SluiceStore
 
 struct RagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,18 +8,6 @@ struct RagCommand: ParsableCommand {
             RagCreateCommand.self, RagAddCommand.self, RagSyncCommand.self, RagSearchCommand.self, RagListCommand.self,
             RagShowCommand.self, RagRemoveCommand.self,
         ])
-
-    /// Runs `body` with the configured store, which must keep collections.
-    static func withRetrievalStore<Result>(
-        _ options: StoreOptions, _ body: (any RetrievalStore) async throws -> Result
-    ) async throws -> Result {
-        try await options.withStore { store in
-            guard let store = store as? any RetrievalStore else {
-                throw CommandFailure("rag collections are kept in the SQLite store only for now; \(store.location) cannot hold them")
-            }
-            return try await body(store)
-        }
-    }
 
     /// The collection named `name`, or a failure listing the ones there are.
     static func collection(named name: String, in store: any RetrievalStore) async throws -> RetrievalCollection {

@@ -49,7 +49,7 @@ struct RagCreateCommand: AsyncParsableCommand {
             collection.embeddingModel = parts.count > 1 ? parts[1] : nil
         }
         let created = collection
-        try await RagCommand.withRetrievalStore(store) { try await $0.createCollection(created) }
+        try await store.withStore { try await $0.createCollection(created) }
         if json {
             print(Output.json(Output.collectionJSON(created)))
         } else {

@@ -14,9 +14,6 @@ enum RagIndexing {
         // Progress goes to a terminal only: in a log or a pipe it would be noise.
         let progress = showsProgress && isatty(STDERR_FILENO) == 1
         return try await StoreOptions.withStore(configuration) { store in
-            guard let store = store as? any RetrievalStore else {
-                throw CommandFailure("rag collections are kept in the SQLite store only for now")
-            }
             let collection = try await RagCommand.collection(named: name, in: store)
             var summary = DocumentIndexer.Summary()
             guard let backend = collection.embeddingBackend else {

@@ -10,7 +10,7 @@ struct RagListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let collections = try await RagCommand.withRetrievalStore(store) { try await $0.collections() }
+        let collections = try await store.withStore { try await $0.collections() }
         if json {
             print(Output.json(.array(collections.map(Output.collectionJSON))))
             return

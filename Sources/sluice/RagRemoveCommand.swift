@@ -14,7 +14,7 @@ struct RagRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (name, source) = (name, source.map(DocumentIndexer.absolutePath))
-        let removed = try await RagCommand.withRetrievalStore(store) { store in
+        let removed = try await store.withStore { store in
             _ = try await RagCommand.collection(named: name, in: store)
             if let source { return try await store.removeSource(path: source, inCollection: name) }
             return try await store.removeCollection(named: name)

@@ -23,9 +23,6 @@ struct RagSearchCommand: AsyncParsableCommand {
         let configuration = try store.loadConfiguration()
         let (name, query, top, mode) = (name, query, top, mode)
         let passages = try await StoreOptions.withStore(configuration) { store in
-            guard let store = store as? any RetrievalStore else {
-                throw CommandFailure("rag collections are kept in the SQLite store only for now")
-            }
             let collection = try await RagCommand.collection(named: name, in: store)
             let chosen = mode ?? (collection.hasEmbeddings ? .hybrid : .keyword)
             guard chosen != .keyword, let backend = collection.embeddingBackend else {

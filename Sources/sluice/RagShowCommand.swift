@@ -12,7 +12,7 @@ struct RagShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let name = name
-        let (collection, sources) = try await RagCommand.withRetrievalStore(store) { store in
+        let (collection, sources) = try await store.withStore { store in
             (try await RagCommand.collection(named: name, in: store), try await store.sources(inCollection: name))
         }
         if json {

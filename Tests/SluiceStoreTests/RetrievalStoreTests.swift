@@ -2,7 +2,7 @@ import Foundation
 import SluicePolicy
 import Testing
 
-@testable import SluiceStore
+import SluiceStore
 
 @Suite struct RetrievalStoreTests {
     private func chunk(_ path: String, _ text: String, vector: [Float]? = nil) -> RetrievalChunk {
@@ -13,8 +13,8 @@ import Testing
         RetrievalSource(collection: "c", path: path, contentHash: hash, addedAt: Date())
     }
 
-    @Test func replacingASourceReplacesItsPassagesInTheKeywordIndex() async throws {
-        try await withTemporaryDatabase { store, _ in
+    @Test(arguments: StoreKind.allCases) func replacingASourceReplacesItsPassagesInTheKeywordIndex(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))
             try await store.replaceSource(source("/a.md", hash: "1"), chunks: [chunk("/a.md", "the walrus sings"), chunk("/a.md", "tea")])
             #expect(try await store.keywordMatches(for: "walrus", inCollection: "c", limit: 5).count == 1)
@@ -29,8 +29,8 @@ import Testing
         }
     }
 
-    @Test func removingASourceOrCollectionRemovesItsPassages() async throws {
-        try await withTemporaryDatabase { store, _ in
+    @Test(arguments: StoreKind.allCases) func removingASourceOrCollectionRemovesItsPassages(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))
             try await store.replaceSource(source("/a.md", hash: "1"), chunks: [chunk("/a.md", "walrus")])
             try await store.replaceSource(source("/b.md", hash: "1"), chunks: [chunk("/b.md", "walrus too")])
@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func vectorsRoundTripAsFloat32AndSetTheDimensions() async throws {
-        try await withTemporaryDatabase { store, _ in
+    @Test(arguments: StoreKind.allCases) func vectorsRoundTripAsFloat32AndSetTheDimensions(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", embeddingBackend: "e", createdAt: Date()))
             let vector: [Float] = [0.5, -1.25, .pi, 0]
             try await store.replaceSource(source("/a.md", hash: "1"), chunks: [chunk("/a.md", "x", vector: vector)])
@@ -54,8 +54,8 @@ import Testing
         }
     }
 
-    @Test func queryPunctuationCannotBreakTheFullTextSyntax() async throws {
-        try await withTemporaryDatabase { store, _ in
+    @Test(arguments: StoreKind.allCases) func queryPunctuationCannotBreakTheFullTextSyntax(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))
             try await store.replaceSource(source("/a.md", hash: "1"), chunks: [chunk("/a.md", "NEAR the end OR not")])
             #expect(try await store.keywordMatches(for: "\"unbalanced (NEAR* end^ -x", inCollection: "c", limit: 5).count == 1)
@@ -63,8 +63,8 @@ import Testing
         }
     }
 
-    @Test func aCollectionNameIsTakenOnce() async throws {
-        try await withTemporaryDatabase { store, _ in
+    @Test(arguments: StoreKind.allCases) func aCollectionNameIsTakenOnce(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))
             await #expect(throws: (any Error).self) { try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date())) }
         }

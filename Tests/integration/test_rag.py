@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from postgres_cluster import PASSWORD, postgres_available
 from sluice_harness import ANTHROPIC, OPENAI, PROTOCOLS, backend, describe, parse_prometheus, poll, route, unique_name, write_text
 
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
@@ -63,6 +64,7 @@ POLICIES = {
     "rag_pii": "stages: [rag, pii]\nrag:\n  collections: [handbook]\n  top_k: 1\n  mode: keyword\npii:\n  detectors: {aws_access_key: redact}\n",
     "rag_vec": "stages: [rag]\nrag:\n  collections: [vecbook]\n  top_k: 2\n  mode: vector\n",
     "rag_hybrid": "stages: [rag]\nrag:\n  collections: [vecbook]\n  top_k: 2\n  mode: hybrid\n",
+    "rag_cache": "stages: [rag, cache]\nrag:\n  collections: [cachebook]\n  mode: keyword\ncache: {enabled: true, scope: shared}\n",
     "rag_missing": "stages: [rag]\nrag:\n  collections: [handbook, no_such_collection]\n",
 }
 
@@ -105,6 +107,8 @@ def srv(module_sluice, _module_mock, embedding_model, docs):
     # The CLI builds the embedding backend from the same configuration as `serve`.
     s.cli("rag", "create", "vecbook", "--embeddings", "embed", "--config", s.config_path)
     s.cli("rag", "add", "vecbook", docs, "--chunk-size", "300", "--config", s.config_path)
+    s.cli("rag", "create", "cachebook")
+    s.cli("rag", "add", "cachebook", write_docs(s.workdir / "cachebook", {"menu.md": "# Menu\n\nThe canteen serves soup on Mondays.\n"}))
     for name, text in POLICIES.items():
         write_text(s.policies_dir / f"{name}.yaml", text)
     s.start()
@@ -216,6 +220,25 @@ def test_cli_errors_are_one_clear_line(srv, tmp_path):
     assert cp.returncode == 1 and "pdftotext" in cp.stderr
 
 
+@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not installed")
+def test_collections_on_postgresql_are_served_to_the_stage(sluice, postgres, mock, tmp_path):
+    config = {"database": postgres.create_database(), "database_password_env": "SLUICE_DB_PASSWORD", "database_pool": 4}
+    replica = sluice(start=False, extra_config=config, env={"SLUICE_DB_PASSWORD": PASSWORD})
+    replica.cli("migrate", "--config", replica.config_path)
+    replica.cli("rag", "create", "handbook", "--config", replica.config_path)
+    folder = write_docs(tmp_path / "pg-docs", {k: v for k, v in DOCS.items() if k != "office/deploy.rst"})
+    assert replica.cli_json("rag", "add", "handbook", folder, "--config", replica.config_path)["added"] == 3
+    found = replica.cli_json("rag", "search", "handbook", "How many vacation days do I get?", "--config", replica.config_path)
+    assert found[0]["heading"] == "Handbook > Vacation" and "thirty paid vacation days" in found[0]["text"]
+    write_text(replica.policies_dir / "rag_kw.yaml", POLICIES["rag_kw"])
+    replica.start()
+    info = replica.cli_json("keys", "create", "--name", "pg-rag", "--policy", "rag_kw", "--config", replica.config_path)
+    replica.keys["pg-rag"] = info
+    post(OPENAI, replica, info["key"], chat_body(OPENAI, "Where is the parking garage?", model=MODEL))
+    (up,) = mock.model_requests()
+    assert "zebra-42" in context_of(last_user_turn(up)[0])
+
+
 # --------------------------------------------------------------------------
 # The stage
 # --------------------------------------------------------------------------
@@ -306,6 +329,20 @@ def test_the_usage_row_and_metrics_count_the_injected_context(srv, keys, mock):
     chunks = [v for n, labels, v in samples if n == "sluice_policy_actions_total" and labels.get("stage") == "rag"
               and labels.get("action") == "chunks"]
     assert chunks and chunks[0] >= 1
+
+
+def test_the_cache_key_covers_the_injected_passages(srv, keys, mock):
+    body = chat_body(OPENAI, "What does the canteen serve on Mondays?", model=MODEL)
+    first = OPENAI.post(srv, keys["rag_cache"], body=body, timeout=30)
+    second = OPENAI.post(srv, keys["rag_cache"], body=body, timeout=30)
+    assert (first.headers.get("x-sluice-cache"), second.headers.get("x-sluice-cache")) == ("miss", "hit")
+    assert "soup" in context_of(last_user_turn(mock.model_requests()[0])[0])
+    # The same question, but the passage it retrieves changed: a different entry.
+    write_text(srv.workdir / "cachebook" / "menu.md", "# Menu\n\nThe canteen serves curry on Mondays.\n")
+    srv.cli("rag", "add", "cachebook", srv.workdir / "cachebook")
+    third = OPENAI.post(srv, keys["rag_cache"], body=body, timeout=30)
+    assert third.headers.get("x-sluice-cache") == "miss", describe(third)
+    assert "curry" in context_of(last_user_turn(mock.model_requests()[-1])[0])
 
 
 @pytest.mark.parametrize("policy", ["rag_vec", "rag_hybrid"])

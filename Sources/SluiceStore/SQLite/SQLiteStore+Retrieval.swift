@@ -3,7 +3,7 @@ internal import GRDB
 internal import SluiceCore
 public import SluicePolicy
 
-extension SQLiteStore: RetrievalStore {
+extension SQLiteStore {
     public func createCollection(_ collection: RetrievalCollection) async throws {
         try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM rag_collections WHERE name = ?", arguments: [collection.name]) == nil else {
@@ -78,7 +78,7 @@ extension SQLiteStore: RetrievalStore {
             for chunk in chunks {
                 try insert.execute(arguments: [
                     source.collection, source.path, chunk.heading, chunk.startLine, chunk.endLine, chunk.text,
-                    chunk.vector.map(Self.blob),
+                    chunk.vector.map(VectorBlob.data),
                 ])
             }
             let dimensions = chunks.lazy.compactMap(\.vector).first?.count
@@ -130,7 +130,7 @@ extension SQLiteStore: RetrievalStore {
                 RetrievalChunk(
                     id: row["id"], collection: row["collection"], sourcePath: row["source_path"], heading: row["heading"],
                     startLine: row["start_line"], endLine: row["end_line"], text: row["text"],
-                    vector: (row["vector"] as Data?).map(Self.vector))
+                    vector: (row["vector"] as Data?).map(VectorBlob.vector))
             }
         }
     }
@@ -140,7 +140,7 @@ extension SQLiteStore: RetrievalStore {
             try Row.fetchAll(
                 db, sql: "SELECT id, vector FROM rag_chunks WHERE collection = ? AND vector IS NOT NULL ORDER BY id",
                 arguments: [collection]
-            ).map { row in (row["id"], Self.vector(row["vector"])) }
+            ).map { row in (row["id"], VectorBlob.vector(row["vector"])) }
         }
     }
 
@@ -164,20 +164,5 @@ extension SQLiteStore: RetrievalStore {
         let words = text.split { !$0.isLetter && !$0.isNumber }.prefix(64)
         guard !words.isEmpty else { return nil }
         return words.map { "\"\($0)\"" }.joined(separator: " OR ")
-    }
-
-    /// Float32s, little-endian, as stored in `rag_chunks.vector`.
-    static func blob(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data
-    }
-
-    static func vector(_ blob: Data) -> [Float] {
-        blob.withUnsafeBytes { bytes in
-            (0..<bytes.count / 4).map { index in
-                Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-            }
-        }
     }
 }
