@@ -25,6 +25,19 @@ import Testing
         #expect(abs(found[0].score - 1) < 1e-6)
     }
 
+    @Test func theBestFewOfManyAreTheHeadOfAFullSort() {
+        var index = VectorIndex(dimensions: 16)
+        for row in 0..<300 {
+            let vector: [Float] = (0..<16).map { column in Float((column * 31 + row * 17) % 23) - 11 }
+            index.add(id: Int64(row), vector: vector)
+        }
+        let query: [Float] = (0..<16).map { Float($0 % 5) - 2 }
+        let all = index.search(query, limit: 300)
+        #expect(all.count == 300)
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(index.search(query, limit: 10).map(\.id) == all.prefix(10).map(\.id))
+    }
+
     @Test func theSIMDDotProductMatchesAPlainOne() {
         let count = 389  // not a multiple of eight: the remainder loop counts too
         let a = (0..<count).map { Float(($0 * 7) % 13) - 6 }
