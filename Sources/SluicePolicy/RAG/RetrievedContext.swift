@@ -39,7 +39,12 @@ struct RetrievedContext: Sendable, Hashable {
     static func entry(_ chunk: RetrievalChunk) -> String {
         let heading = chunk.heading.isEmpty ? "" : " heading=\"\(attribute(chunk.heading))\""
         return
-            "<passage source=\"\(attribute(chunk.sourcePath))\"\(heading) lines=\"\(chunk.startLine)-\(chunk.endLine)\">\n\(chunk.text)\n</passage>\n"
+            "<passage source=\"\(attribute(chunk.sourcePath))\"\(heading) lines=\"\(chunk.startLine)-\(chunk.endLine)\">\n\(body(chunk.text))\n</passage>\n"
+    }
+
+    /// A document cannot close its passage or the block early and pass its text off as the user's.
+    private static func body(_ text: String) -> String {
+        text.replacing("</passage>", with: "</ passage>").replacing(closing, with: "</ retrieved_context>")
     }
 
     private static func attribute(_ text: String) -> String {
