@@ -23,7 +23,7 @@ enum RagIndexing {
                 return summary
             }
             try await GatewayServer.withPassageEmbedder(
-                configuration: configuration, backend: backend, environment: ProcessInfo.processInfo.environment
+                configuration: configuration, backends: [backend], environment: ProcessInfo.processInfo.environment
             ) { embedder in
                 let indexer = DocumentIndexer(
                     store: store, collection: collection, chunker: chunker, embedder: embedder, showsProgress: progress)

@@ -30,7 +30,7 @@ struct RagSearchCommand: AsyncParsableCommand {
                 return try await Retriever(store: store, embedder: nil).search(query, in: [collection], mode: chosen, limit: top)
             }
             return try await GatewayServer.withPassageEmbedder(
-                configuration: configuration, backend: backend, environment: ProcessInfo.processInfo.environment
+                configuration: configuration, backends: [backend], environment: ProcessInfo.processInfo.environment
             ) { embedder in
                 try await Retriever(store: store, embedder: embedder).search(query, in: [collection], mode: chosen, limit: top)
             }

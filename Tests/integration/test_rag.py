@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from postgres_cluster import PASSWORD, postgres_available
-from sluice_harness import ANTHROPIC, OPENAI, PROTOCOLS, backend, describe, parse_prometheus, poll, route, unique_name, write_text
+from sluice_harness import ANTHROPIC, run_sluice, OPENAI, PROTOCOLS, backend, describe, parse_prometheus, poll, route, unique_name, write_text
 
 MAKE_TINY_GGUF = Path(__file__).with_name("make_tiny_gguf.py")
 MODEL = "rag-model"  # routed to the OpenAI-type backend
@@ -355,6 +355,18 @@ def test_vector_and_hybrid_modes_inject_passages_from_the_embedded_model(srv, ke
     context = context_of(last_user_turn(up)[0])
     # Random weights rank arbitrarily: what is pinned is that passages arrive, each with its source.
     assert context.count("<passage source=") == 2
+
+
+@pytest.mark.parametrize("policy", ["rag_pii", "rag_hybrid"])
+def test_policies_test_shows_the_retrieved_passages(srv, policy):
+    cp = run_sluice(["policies", "test", policy, "--json", "--config", srv.config_path], env=srv.env(), cwd=srv.workdir,
+                    input="Which access key does the deploy robot use?")
+    assert cp.returncode == 0, cp.stderr
+    result = json.loads(cp.stdout)
+    assert result["upstream"].startswith("<retrieved_context>") and result["upstream"].endswith("deploy robot use?")
+    assert any(a.startswith("rag:chunks=") for a in result["found"]), result
+    if policy == "rag_pii":
+        assert "deploy robot signs in" in result["upstream"] and AWS not in result["upstream"]
 
 
 def test_a_policy_naming_a_missing_collection_is_rejected_at_load(srv):
