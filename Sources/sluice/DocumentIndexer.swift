@@ -54,6 +54,10 @@ struct DocumentIndexer {
         let known = Dictionary(
             try await store.sources(inCollection: collection.name).map { ($0.path, $0.contentHash) },
             uniquingKeysWith: { first, _ in first })
+        // Without pdftotext every PDF would fail alike: say so once, before anything is written.
+        if let pdf = files.first(where: { $0.format == .pdf }), Self.pdftotext == nil {
+            throw CommandFailure("\(pdf.path): reading PDFs needs pdftotext, which is not installed (apt install poppler-utils)")
+        }
         for (number, file) in files.enumerated() {
             if showsProgress { Self.progress("[\(number + 1)/\(files.count)] \(file.path)") }
             let data: Data
@@ -72,8 +76,6 @@ struct DocumentIndexer {
             do {
                 text = try Self.text(of: data, path: file.path, format: file.format)
             } catch let failure as CommandFailure {
-                // A PDF without pdftotext stops the run: every other PDF would fail the same way.
-                if file.format == .pdf { throw failure }
                 summary.skipped.append((file.path, failure.description))
                 continue
             }
@@ -148,10 +150,7 @@ struct DocumentIndexer {
             guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("not UTF-8 text") }
             return text
         }
-        let search = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard let tool = search.map({ "\($0)/pdftotext" }).first(where: FileManager.default.isExecutableFile) else {
-            throw CommandFailure("\(path): reading PDFs needs pdftotext, which is not installed (apt install poppler-utils)")
-        }
+        guard let tool = pdftotext else { throw CommandFailure("pdftotext is not installed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = ["-enc", "UTF-8", path, "-"]
@@ -165,6 +164,12 @@ struct DocumentIndexer {
             throw CommandFailure("pdftotext could not read it (exit \(process.terminationStatus))")
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `pdftotext` on the `PATH`, if installed.
+    static var pdftotext: String? {
+        let search = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return search.map { "\($0)/pdftotext" }.first(where: FileManager.default.isExecutableFile)
     }
 
     /// One line of progress, overwritten by the next.

@@ -217,7 +217,20 @@ def test_cli_errors_are_one_clear_line(srv, tmp_path):
     write_text(tmp_path / "doc.pdf", "%PDF-1.4 not really")
     srv.cli("rag", "create", "pdfs")
     cp = srv.cli("rag", "add", "pdfs", tmp_path / "doc.pdf", check=False, env={"PATH": str(tmp_path)})
-    assert cp.returncode == 1 and "pdftotext" in cp.stderr
+    assert cp.returncode == 1 and "needs pdftotext" in cp.stderr and "poppler-utils" in cp.stderr
+
+
+def test_pdfs_are_read_through_pdftotext(srv, tmp_path):
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = write_text(tools / "pdftotext", "#!/bin/sh\n# pdftotext -enc UTF-8 FILE -\nprintf 'Quarterly report\\n\\nRevenue grew nine percent in %s.\\n' \"$(basename \"$3\")\"\n")
+    fake.chmod(0o755)
+    write_text(tmp_path / "q3.pdf", "%PDF-1.4 (read by the fake pdftotext)")
+    srv.cli("rag", "create", "reports")
+    path = f"{tools}:/usr/bin:/bin"
+    assert srv.cli_json("rag", "add", "reports", tmp_path / "q3.pdf", env={"PATH": path})["added"] == 1
+    (found,) = srv.cli_json("rag", "search", "reports", "revenue growth")
+    assert found["text"] == "Quarterly report\n\nRevenue grew nine percent in q3.pdf." and found["end_line"] == 3
 
 
 @pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not installed")

@@ -56,9 +56,16 @@ public final class Retriever: Sendable {
             }
             let model = collection.embeddingModel ?? backend
             let key = "\(backend)\u{0}\(model)"
-            if queryVectors[key] == nil { queryVectors[key] = try await embedQuery(query, backend: backend, model: model) }
+            // Collections embedded alike share one query vector.
+            let queryVector: [Float]
+            if let known = queryVectors[key] {
+                queryVector = known
+            } else {
+                queryVector = try await embedQuery(query, backend: backend, model: model)
+                queryVectors[key] = queryVector
+            }
             let index = try await vectorIndex(of: collection)
-            vectorRankings.append(index.search(queryVectors[key]!, limit: depth).map { ($0.id, Double($0.score)) })
+            vectorRankings.append(index.search(queryVector, limit: depth).map { ($0.id, Double($0.score)) })
         }
         let ranked: [(id: Int64, score: Double)] =
             switch mode {
