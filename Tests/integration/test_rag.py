@@ -65,6 +65,7 @@ POLICIES = {
     "rag_vec": "stages: [rag]\nrag:\n  collections: [vecbook]\n  top_k: 2\n  mode: vector\n",
     "rag_hybrid": "stages: [rag]\nrag:\n  collections: [vecbook]\n  top_k: 2\n  mode: hybrid\n",
     "rag_cache": "stages: [rag, cache]\nrag:\n  collections: [cachebook]\n  mode: keyword\ncache: {enabled: true, scope: shared}\n",
+    "rag_remote": "stages: [rag]\nrag:\n  collections: [remotebook]\n  top_k: 1\n  mode: vector\n",
     "rag_missing": "stages: [rag]\nrag:\n  collections: [handbook, no_such_collection]\n",
 }
 
@@ -107,6 +108,11 @@ def srv(module_sluice, _module_mock, embedding_model, docs):
     # The CLI builds the embedding backend from the same configuration as `serve`.
     s.cli("rag", "create", "vecbook", "--embeddings", "embed", "--config", s.config_path)
     s.cli("rag", "add", "vecbook", docs, "--chunk-size", "300", "--config", s.config_path)
+    # A remote /v1/embeddings: the mock's vectors are a hash of the text, so a query equal to a
+    # passage's text finds that passage first.
+    s.cli("rag", "create", "remotebook", "--embeddings", "upstream:text-embedding-3-small", "--config", s.config_path)
+    remote_docs = {"whales.txt": "Blue whales sing at dusk.\n", "owls.txt": "Barn owls hunt at night.\n", "ants.txt": "Ants farm fungus.\n"}
+    s.cli("rag", "add", "remotebook", write_docs(s.workdir / "remotebook", remote_docs), "--config", s.config_path)
     s.cli("rag", "create", "cachebook")
     s.cli("rag", "add", "cachebook", write_docs(s.workdir / "cachebook", {"menu.md": "# Menu\n\nThe canteen serves soup on Mondays.\n"}))
     for name, text in POLICIES.items():
@@ -368,6 +374,19 @@ def test_vector_and_hybrid_modes_inject_passages_from_the_embedded_model(srv, ke
     context = context_of(last_user_turn(up)[0])
     # Random weights rank arbitrarily: what is pinned is that passages arrive, each with its source.
     assert context.count("<passage source=") == 2
+
+
+def test_a_remote_embeddings_backend_embeds_the_query_and_ranks_the_passages(srv, keys, mock):
+    # Each question is one passage's exact text: every one must come first, whatever the stored order.
+    for question, source in [("Barn owls hunt at night.", "owls.txt"), ("Blue whales sing at dusk.", "whales.txt"),
+                             ("Ants farm fungus.", "ants.txt")]:
+        mock.reset()
+        post(OPENAI, srv, keys["rag_remote"], chat_body(OPENAI, question, model=MODEL))
+        (embedding,) = [r for r in mock.requests if r.route.endswith("/embeddings")]
+        assert embedding.json["model"] == "text-embedding-3-small" and embedding.json["input"] in (question, [question])
+        (up,) = mock.model_requests()
+        context = context_of(last_user_turn(up)[0])
+        assert context.count("<passage ") == 1 and source in context, context
 
 
 @pytest.mark.parametrize("policy", ["rag_pii", "rag_hybrid"])
