@@ -147,6 +147,19 @@ struct FailingEmbedder: PassageEmbedder {
         }
     }
 
+    @Test func tokenCountsSeeThePassagesAndEmbeddingInputsDoNot() async throws {
+        try await withHandbook { store in
+            let stage = try await stage(["collections": ["handbook"], "mode": "keyword"], store: store)
+            for (purpose, injects) in [(PolicyContext.Purpose.tokenCount, true), (.embedding, false)] {
+                var request = ChatRequest(model: "m", messages: [.user("vacation days")])
+                var session = stage.makeSession(
+                    for: PolicyContext(purpose: purpose, keyID: "k", keyName: "k", policyName: "p", requestID: "r"))
+                #expect(try await session.prepare(&request).proceeds)
+                #expect(request.messages[0].content.count == (injects ? 2 : 1))
+            }
+        }
+    }
+
     @Test func settingsAreChecked() throws {
         for (settings, message) in [
             (JSONValue.object([:]), "collections"), (["collections": ["a"], "mode": "semantic"], "keyword, vector or hybrid"),

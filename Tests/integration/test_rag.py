@@ -295,12 +295,19 @@ def test_the_sdks_get_their_answer_and_the_upstream_the_passage(srv, keys, mock)
         assert "zebra-42" in context_of(last_user_turn(up)[0])
 
 
-def test_the_responses_api_gets_the_passage_too(srv, keys, mock):
-    r = srv.post("/v1/responses", key=keys["rag_kw"], auth="bearer",
-                 json={"model": MODEL, "instructions": SYSTEM, "input": "How long does unused vacation carry over?"})
-    assert r.status_code == 200, describe(r)
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_the_responses_api_gets_the_passage_too(srv, keys, mock, stream):
+    with srv.openai(keys["rag_kw"]) as client:
+        answer = client.responses.create(model=MODEL, instructions=SYSTEM, input="How long does unused vacation carry over?",
+                                         stream=stream)
+        if stream:
+            assert any(event.type == "response.completed" for event in answer)
+        else:
+            assert answer.output_text
     (up,) = mock.model_requests()
-    assert "end of March" in context_of(last_user_turn(up)[0])
+    texts, system = last_user_turn(up)
+    assert "end of March" in context_of(texts)
+    assert system == [SYSTEM], system
 
 
 def test_a_question_matching_no_document_injects_nothing(srv, keys, mock):
