@@ -132,6 +132,19 @@ struct FailingEmbedder: PassageEmbedder {
         }
     }
 
+    @Test func collectionsNeverListedRejectThePolicyForThatReason() async throws {
+        try await withHandbook { store in
+            let retriever = Retriever(store: store, embedder: nil)
+            #expect {
+                _ = try RAGStageFactory().makeStage(
+                    settings: JSONCursor(root: ["collections": ["handbook"]]),
+                    environment: PolicyEnvironment(services: [Retriever.serviceName: retriever]))
+            } throws: { error in
+                "\(error)".contains("could not be listed")
+            }
+        }
+    }
+
     @Test func aRetrievalFailureRefusesUnlessThePolicySaysSkip() async throws {
         try await withHandbook(vectors: true) { store in
             var request = ChatRequest(model: "m", messages: [.user("vacation?")])

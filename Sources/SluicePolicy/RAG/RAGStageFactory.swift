@@ -25,7 +25,7 @@ public struct RAGStageFactory: PolicyStageFactory {
         let retriever = environment.service(Retriever.serviceName, as: Retriever.self)
         if let retriever {
             for name in settings.collections {
-                guard let collection = retriever.catalogued(name) else {
+                guard let collection = try retriever.catalogued(name) else {
                     throw SluiceError.invalidRequest(
                         "collections: no collection named '\(name)' (create it with sluice rag create \(name))")
                 }

@@ -14,8 +14,9 @@ public final class Retriever: Sendable {
     public let store: any RetrievalStore
     private let embedder: (any PassageEmbedder)?
     private let indexes = Mutex<[String: (revision: Int64, index: VectorIndex)]>([:])
-    /// The collections as last listed, for policy loading, which cannot wait on the database.
-    private let catalog = Mutex<[String: RetrievalCollection]>([:])
+    /// The collections as last listed, for policy loading, which cannot wait on the database;
+    /// `nil` until they have been listed once.
+    private let catalog = Mutex<[String: RetrievalCollection]?>(nil)
 
     /// - Parameter embedder: embeds queries for vector and hybrid modes; `nil` allows keyword mode only.
     public init(store: any RetrievalStore, embedder: (any PassageEmbedder)?) {
@@ -30,8 +31,14 @@ public final class Retriever: Sendable {
     }
 
     /// The collection named `name` as of the last ``refreshCatalog()``.
-    public func catalogued(_ name: String) -> RetrievalCollection? {
-        catalog.withLock { $0[name] }
+    ///
+    /// - Throws: when the collections were never listed (the database was unreachable), so that a
+    ///   policy is not rejected for naming a collection that may well exist.
+    public func catalogued(_ name: String) throws -> RetrievalCollection? {
+        guard let collections = catalog.withLock({ $0 }) else {
+            throw SluiceError(.unavailable, "collections: the collections could not be listed (is the database reachable?)")
+        }
+        return collections[name]
     }
 
     /// The best `limit` passages for `query` across `collections`, best first.
