@@ -66,7 +66,7 @@ let package = Package(
         // SHA-256 through OpenSSL's libcrypto: key hashes and content-derived cache keys.
         .target(name: "SluiceCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
 
-        // The policy pipeline's built-in stages (pii, rate_limit, cache, content), policy files, and
+        // The policy pipeline's built-in stages (pii, rate_limit, cache, content, rag), policy files, and
         // the storage protocols its stages need (implemented by the stores).
         .target(
             name: "SluicePolicy",
@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceStore", "SluicePostgres", "SluiceServer", "SluicePolicy",
+                "SluiceCore", "SluiceConfig", "SluiceStore", "SluicePostgres", "SluiceServer", "SluicePolicy", "SluiceCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

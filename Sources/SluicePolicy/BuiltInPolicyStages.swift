@@ -4,7 +4,7 @@ public import SluiceCore
 public enum BuiltInPolicyStages {
     /// Every built-in stage factory; a custom stage is added next to these in `sluice serve`.
     public static var factories: [any PolicyStageFactory] {
-        [PIIStageFactory(), ContentStageFactory(), RateLimitStageFactory(), CacheStageFactory()]
+        [PIIStageFactory(), ContentStageFactory(), RateLimitStageFactory(), CacheStageFactory(), RAGStageFactory()]
     }
 
     /// Services that outlive policy reloads: rate-limit counters and quotas, and the response
@@ -12,10 +12,13 @@ public enum BuiltInPolicyStages {
     ///
     /// - Parameter slotLease: the longest a request may run (a concurrency slot held by a replica
     ///   that died frees itself after it).
-    public static func environment(store: any PolicyStore, slotLease: Duration) -> PolicyEnvironment {
-        PolicyEnvironment(services: [
+    /// - Parameter retriever: the `rag` stage's collections; `nil` where the store keeps none.
+    public static func environment(store: any PolicyStore, slotLease: Duration, retriever: Retriever? = nil) -> PolicyEnvironment {
+        var services: [String: any Sendable] = [
             RateLimitLedger.serviceName: RateLimitLedger(store: store, slotLease: slotLease),
             ResponseCache.serviceName: ResponseCache(store: store),
-        ])
+        ]
+        if let retriever { services[Retriever.serviceName] = retriever }
+        return PolicyEnvironment(services: services)
     }
 }

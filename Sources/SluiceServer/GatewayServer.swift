@@ -21,25 +21,6 @@ public enum GatewayServer {
         configuration: SluiceConfiguration, store: any GatewayStore, policyStages: [any PolicyStageFactory],
         environment: [String: String], logger: Logger
     ) async throws {
-        let policies = PolicyRegistry(
-            directory: configuration.policiesDirectory,
-            compiler: PolicyCompiler(
-                factories: policyStages,
-                environment: BuiltInPolicyStages.environment(store: store, slotLease: configuration.requestTimeout + .seconds(60))),
-            logger: logger)
-        policies.reload()
-        // Say what `Gateway.policyRun` will do with keys that name no policy.
-        let defaultPolicyMetadata: Logger.Metadata = [
-            "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
-        ]
-        if policies.hasRejectedFile(named: configuration.defaultPolicy) {
-            logger.error(
-                "the default policy file was rejected: requests of keys without a policy are refused (403) until it is fixed",
-                metadata: defaultPolicyMetadata)
-        } else if policies.policy(named: configuration.defaultPolicy) == nil {
-            logger.warning(
-                "the default policy file is missing: keys without a policy run with no policy stages", metadata: defaultPolicyMetadata)
-        }
         try await CurlClient.withClient(logger: logger) { client in
             let metrics = GatewayMetrics()
             let backends = try BackendFactory(client: client, environment: environment, metricsFactory: metrics.metricsFactory)
@@ -53,6 +34,29 @@ public enum GatewayServer {
             let dispatcher = Dispatcher(
                 routes: routes, targets: backends.targets,
                 onFailure: { backend, error in metrics.recordBackendFailure(backend: backend, category: error.category.rawValue) })
+            // The `rag` stage embeds queries through the dispatcher, so policies load once it exists.
+            let retriever = Retriever(store: store, embedder: DispatcherPassageEmbedder(dispatcher: dispatcher))
+            await refreshCatalog(of: retriever, logger: logger)
+            let policies = PolicyRegistry(
+                directory: configuration.policiesDirectory,
+                compiler: PolicyCompiler(
+                    factories: policyStages,
+                    environment: BuiltInPolicyStages.environment(
+                        store: store, slotLease: configuration.requestTimeout + .seconds(60), retriever: retriever)),
+                logger: logger)
+            policies.reload()
+            // Say what `Gateway.policyRun` will do with keys that name no policy.
+            let defaultPolicyMetadata: Logger.Metadata = [
+                "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
+            ]
+            if policies.hasRejectedFile(named: configuration.defaultPolicy) {
+                logger.error(
+                    "the default policy file was rejected: requests of keys without a policy are refused (403) until it is fixed",
+                    metadata: defaultPolicyMetadata)
+            } else if policies.policy(named: configuration.defaultPolicy) == nil {
+                logger.warning(
+                    "the default policy file is missing: keys without a policy run with no policy stages", metadata: defaultPolicyMetadata)
+            }
             let journalPrefix =
                 configuration.usageJournal ?? (store as? SQLiteStore).map { $0.path + "-usage" } ?? "data/sluice-usage"
             let (journal, recovered) = try await UsageJournal.open(store: store, prefix: journalPrefix)
@@ -96,7 +100,9 @@ public enum GatewayServer {
                 // Shut down in reverse: the cut learns the time first, the server drains, then the last
                 // usage is written.
                 services: [
-                    usage, ReloadService(registry: policies, certificates: certificates, pollInterval: .seconds(2), logger: logger),
+                    usage,
+                    ReloadService(
+                        registry: policies, retriever: retriever, certificates: certificates, pollInterval: .seconds(2), logger: logger),
                 ] + (backends.healthChecks.isEmpty ? [] : [ReplicaHealthChecks(checks: backends.healthChecks, client: client)]) + [
                     application, shutdownCut,
                 ],
@@ -105,6 +111,16 @@ public enum GatewayServer {
             // the extra moment lets those answers and their usage rows go out before the hard stop.
             serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod + .seconds(5)
             try await ServiceGroup(configuration: serviceConfiguration).run()
+        }
+    }
+
+    /// Lists the `rag` collections for the policies about to load; a failure leaves policies that
+    /// name collections rejected, and says why.
+    static func refreshCatalog(of retriever: Retriever, logger: Logger) async {
+        do {
+            try await retriever.refreshCatalog()
+        } catch {
+            logger.error("could not list the rag collections", metadata: ["error": "\(error)"])
         }
     }
 

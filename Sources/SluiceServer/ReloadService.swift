@@ -7,6 +7,8 @@ internal import UnixSignals
 /// file on SIGHUP, and notices edited files by polling their modification times and sizes.
 struct ReloadService: Service {
     let registry: PolicyRegistry
+    /// Lists the `rag` collections again before each reload, so a policy naming one created since loads.
+    let retriever: Retriever
     let certificates: ListenerCertificates?
     let pollInterval: Duration
     let logger: Logger
@@ -17,6 +19,7 @@ struct ReloadService: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        await GatewayServer.refreshCatalog(of: retriever, logger: logger)
                         registry.reload(everyFile: true)
                         certificates?.reload(force: true, logger: logger)
                     }
@@ -24,6 +27,7 @@ struct ReloadService: Service {
                 group.addTask {
                     while true {
                         try await Task.sleep(for: pollInterval)
+                        await GatewayServer.refreshCatalog(of: retriever, logger: logger)
                         registry.reload()
                         certificates?.reload(logger: logger)
                     }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import SluiceCore
+internal import SluicePolicy
 internal import SluiceStore
 
 /// How commands print: JSON for scripts, aligned text for people.
@@ -74,6 +75,17 @@ enum Output {
             ("last used", text(key.lastUsedAt)),
         ]
         .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
+    }
+
+    /// A rag collection as JSON.
+    static func collectionJSON(_ collection: RetrievalCollection) -> JSONValue {
+        [
+            "name": .string(collection.name), "embedding_backend": collection.embeddingBackend.map(JSONValue.string) ?? .null,
+            "embedding_model": collection.embeddingModel.map(JSONValue.string) ?? .null,
+            "dimensions": collection.dimensions.map(JSONValue.integer) ?? .null, "sources": .integer(collection.sourceCount),
+            "chunks": .integer(collection.chunkCount), "created_at": timestamp(collection.createdAt),
+            "updated_at": timestamp(collection.updatedAt),
+        ]
     }
 
     private static func text(_ date: Date?) -> String { date?.formatted(.iso8601) ?? "-" }

@@ -3,6 +3,8 @@ internal import Logging
 internal import SluiceConfig
 internal import SluiceCore
 internal import SluicePolicy
+internal import SluiceServer
+internal import Foundation
 
 struct PoliciesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,13 +17,18 @@ struct PoliciesCommand: ParsableCommand {
 
     /// Loads and compiles one policy of the configured directory, or fails with its file and line.
     static func compiledPolicy(named name: String, store: StoreOptions) throws -> (PolicyDocument, CompiledPolicy) {
+        let document = try policyDocument(named: name, store: store)
+        return (document, try compiler.compile(document))
+    }
+
+    /// One policy file of the configured directory, parsed.
+    static func policyDocument(named name: String, store: StoreOptions) throws -> PolicyDocument {
         let directory = try store.loadConfiguration().policiesDirectory
         guard let file = PolicyRegistry.policyFiles(in: directory).first(where: { $0.name == name }) else {
             let known = PolicyRegistry.policyFiles(in: directory).map(\.name).joined(separator: ", ")
             throw CommandFailure("no policy named '\(name)' in \(directory) (policies: \(known.isEmpty ? "none" : known))")
         }
-        let document = try PolicyDocument.load(path: file.path)
-        return (document, try compiler.compile(document))
+        return try PolicyDocument.load(path: file.path)
     }
 }
 
@@ -139,9 +146,31 @@ struct PoliciesTestCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (_, policy) = try PoliciesCommand.compiledPolicy(named: name, store: store)
+        let document = try PoliciesCommand.policyDocument(named: name, store: store)
         var text = ""
         while let line = readLine(strippingNewline: false) { text += line }
+        guard document.stages.contains("rag") else {
+            try await test(try PoliciesCommand.compiler.compile(document), text: text)
+            return
+        }
+        // The rag stage retrieves from the store's collections, embedding the query as the server would.
+        let configuration = try store.loadConfiguration()
+        try await StoreOptions.withStore(configuration) { store in
+            let named = Set(document.sections["rag"]?["collections"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let backends = Set(try await store.collections().filter { named.contains($0.name) }.compactMap(\.embeddingBackend))
+            try await GatewayServer.withPassageEmbedder(
+                configuration: configuration, backends: backends, environment: ProcessInfo.processInfo.environment
+            ) { embedder in
+                let retriever = Retriever(store: store, embedder: embedder)
+                try await retriever.refreshCatalog()
+                let compiler = PolicyCompiler(
+                    factories: PolicyStages.registered, environment: PolicyEnvironment(services: [Retriever.serviceName: retriever]))
+                try await test(try compiler.compile(document), text: text)
+            }
+        }
+    }
+
+    private func test(_ policy: CompiledPolicy, text: String) async throws {
         var request = ChatRequest(model: "policy-test", messages: [.user(text)])
         let run = PolicyRun(
             stages: policy.stages,
@@ -149,7 +178,9 @@ struct PoliciesTestCommand: AsyncParsableCommand {
         let verdict = try await run.prepare(&request)
         let refusal: SluiceError? = if case .refuse(let error) = verdict { error } else { nil }
         await run.complete(clientSawEnd: false, failure: refusal)
-        let upstream = request.messages.first?.text ?? ""
+        // Each text block on a line of its own: the rag stage's context block comes before the text.
+        let texts = request.messages.first?.content.compactMap { block in if case .text(let text) = block { text.text } else { nil } }
+        let upstream = texts?.joined(separator: "\n") ?? ""
         if json {
             print(
                 Output.json([

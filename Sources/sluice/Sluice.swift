@@ -8,7 +8,8 @@ struct Sluice: AsyncParsableCommand {
         abstract: "An LLM API gateway speaking the Anthropic Messages and OpenAI Chat Completions APIs.",
         version: version,
         subcommands: [
-            ServeCommand.self, KeysCommand.self, PoliciesCommand.self, UsageCommand.self, MigrateCommand.self, DbCommand.self,
+            ServeCommand.self, KeysCommand.self, PoliciesCommand.self, RagCommand.self, UsageCommand.self, MigrateCommand.self,
+            DbCommand.self,
             VersionCommand.self,
         ]
     )

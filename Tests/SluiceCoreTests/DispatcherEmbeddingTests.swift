@@ -48,6 +48,26 @@ private final class CountingEmbedder: EmbeddingBackend {
         #expect(chat.startedModels.isEmpty)
     }
 
+    @Test func aNamedBackendEmbedsWhateverTheRoutesSayWithItsRetries() async throws {
+        let routed = CountingEmbedder("routed")
+        let named = CountingEmbedder("named", failures: 1)
+        let dispatcher = Dispatcher(
+            routes: RouteTable(routes: [.init(match: ModelGlob("*"), backends: ["routed"])]),
+            targets: [
+                .init(backend: routed, maxAttempts: 1), .init(backend: named, maxAttempts: 2),
+                .init(backend: ScriptedBackend("chat"), maxAttempts: 1),
+            ],
+            pause: { _ in })
+
+        let result = try await dispatcher.embed(request, backend: "named")
+
+        #expect(result.vectors.count == 2)
+        #expect(named.embeddedModels == ["embed-small", "embed-small"])
+        #expect(routed.embeddedModels.isEmpty)
+        await #expect(throws: SluiceError.self) { try await dispatcher.embed(request, backend: "chat") }
+        await #expect(throws: SluiceError.self) { try await dispatcher.embed(request, backend: "missing") }
+    }
+
     @Test func retriableFailuresAreRetriedThenFallBack() async throws {
         let first = CountingEmbedder("first", failures: 5)
         let second = CountingEmbedder("second")

@@ -65,4 +65,22 @@ final class OutageStore: GatewayStore {
             record, touches: touches, expiredBefore: expiredBefore, maxEntries: maxEntries, maxBytes: maxBytes)
     }
     func removeCachedResponse(forKey cacheKey: String) async throws { try await base.removeCachedResponse(forKey: cacheKey) }
+    func createCollection(_ collection: RetrievalCollection) async throws { try await base.createCollection(collection) }
+    func collection(named name: String) async throws -> RetrievalCollection? { try await base.collection(named: name) }
+    func collections() async throws -> [RetrievalCollection] { try await base.collections() }
+    func removeCollection(named name: String) async throws -> Bool { try await base.removeCollection(named: name) }
+    func sources(inCollection collection: String) async throws -> [RetrievalSource] { try await base.sources(inCollection: collection) }
+    func replaceSource(_ source: RetrievalSource, chunks: [RetrievalChunk]) async throws {
+        try await base.replaceSource(source, chunks: chunks)
+    }
+    func removeSource(path: String, inCollection collection: String) async throws -> Bool {
+        try await base.removeSource(path: path, inCollection: collection)
+    }
+    func keywordMatches(for query: String, inCollection collection: String, limit: Int) async throws -> [(id: Int64, score: Double)] {
+        try await base.keywordMatches(for: query, inCollection: collection, limit: limit)
+    }
+    func chunks(ids: [Int64]) async throws -> [RetrievalChunk] { try await base.chunks(ids: ids) }
+    func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {
+        try await base.chunkVectors(inCollection: collection)
+    }
 }

@@ -87,6 +87,17 @@ public struct Dispatcher: Sendable {
         return EmbeddingDispatch(backendName: name, result: result)
     }
 
+    /// Embeds `request`'s inputs on the backend named `backend`, whatever the routes say, with its
+    /// retries: a `rag` collection names the backend that embedded its passages, and its queries
+    /// must go to the same one.
+    public func embed(_ request: EmbeddingRequest, backend: String) async throws -> EmbeddingResult {
+        guard let target = targets[backend] else { throw SluiceError.notFound("no backend named '\(backend)'") }
+        guard let embedder = target.backend as? any EmbeddingBackend else {
+            throw SluiceError.invalidRequest("backend '\(backend)' cannot create embeddings")
+        }
+        return try await firstAnswer(from: [(backend, embedder, target.maxAttempts)]) { try await $0.embed(request) }.1
+    }
+
     /// The first answer `call` gets from `candidates` (name, backend, attempts), in order.
     private func firstAnswer<Candidate, Answer>(
         from candidates: [(String, Candidate, Int)], _ call: (Candidate) async throws -> Answer

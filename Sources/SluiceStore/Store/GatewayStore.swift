@@ -2,12 +2,12 @@ public import Foundation
 public import SluicePolicy
 
 /// Everything Sluice keeps in its database: API keys, usage, and what the policy stages store
-/// (``SluicePolicy/PolicyStore``). ``SQLiteStore`` serves one process on one box; the
+/// (``SluicePolicy/PolicyStore``, ``SluicePolicy/RetrievalStore``). ``SQLiteStore`` serves one process on one box; the
 /// PostgreSQL store (module SluicePostgres) lets several replicas act as one gateway.
 ///
 /// Methods that cannot reach the database throw ``StoreUnavailable``, which the server answers
 /// with 503 and a `retry-after`.
-public protocol GatewayStore: PolicyStore {
+public protocol GatewayStore: PolicyStore, RetrievalStore {
     /// Where the database is, safe to log (never a password).
     var location: String { get }
 
