@@ -147,7 +147,7 @@ def assert_429(proto, r, message: str, *, code: str = "rate_limit_exceeded") -> 
     if proto.is_anthropic:
         got = assert_anthropic_error(r, 429, "rate_limit_error")
     else:
-        got = assert_openai_error(r, 429, "rate_limit_error", code)
+        got = assert_openai_error(r, 429, "insufficient_quota" if code == "insufficient_quota" else "rate_limit_error", code)
     assert got == message, describe(r)
 
 
