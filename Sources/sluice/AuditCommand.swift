@@ -1,6 +1,7 @@
 public import ArgumentParser
 internal import Foundation
 internal import SluiceCore
+internal import SluicePolicy
 internal import SluiceStore
 
 struct AuditCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
-internal import ArgumentParser
+public import ArgumentParser
 internal import SluiceCore
-internal import SluicePolicy
+public import SluicePolicy
 
 /// `--budget` and `--period`, shared by the key and team commands.
 struct BudgetOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SluiceCore
+internal import SluicePolicy
 internal import SluiceStore
 
 struct KeysUpdateCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import SluiceCore
+internal import SluicePolicy
 internal import SluiceStore
 
 struct TeamsCreateCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import Foundation
 internal import SluiceCore
 internal import SluicePolicy
 internal import SluiceStore

@@ -1,4 +1,5 @@
 internal import Logging
+internal import SluiceConfig
 internal import SluiceCore
 internal import SluicePolicy
 internal import SluiceStore

@@ -1,5 +1,6 @@
 internal import CoreMetrics
 internal import Prometheus
+internal import SluiceCore
 internal import SluicePolicy
 
 /// Sluice's Prometheus metrics, served on `/metrics`. Labels carry a key's name, never the key.
