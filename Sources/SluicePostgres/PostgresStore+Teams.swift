@@ -14,7 +14,7 @@ extension PostgresStore {
                     VALUES (\(team.name), \(team.policy), \(team.budgetNanodollars), \(team.budgetPeriod.rawValue), \(team.createdAt))
                     """)
             }
-        } catch where Self.sqlState(of: error) == "23505" {
+        } catch  where Self.sqlState(of: error) == "23505" {
             throw SluiceError.invalidRequest("a team named '\(team.name)' already exists")
         }
     }

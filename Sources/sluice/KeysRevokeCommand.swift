@@ -15,7 +15,8 @@ struct KeysRevokeCommand: AsyncParsableCommand {
         let record = try await store.withStore { store in
             let record = try await store.revokeKey(key)
             try await AuditTrail.record(
-                store, "key.revoked", target: record.name, details: ["id": .string(record.id), "revoked_at": Output.timestamp(record.revokedAt)])
+                store, "key.revoked", target: record.name,
+                details: ["id": .string(record.id), "revoked_at": Output.timestamp(record.revokedAt)])
             return record
         }
         print(json ? Output.json(Output.keyJSON(record)) : "Revoked key '\(record.name)' (\(record.id)).")

@@ -32,7 +32,9 @@ struct KeysUpdateCommand: AsyncParsableCommand {
         }
         let changes = [team != nil, noTeam, budget.budget != nil, budget.period != nil, noBudget, policy != nil, defaultPolicy]
         guard changes.contains(true) || models != nil || allModels else {
-            throw ValidationError("say what to change: --team, --no-team, --budget, --period, --no-budget, --policy, --default-policy, --models or --all-models")
+            throw ValidationError(
+                "say what to change: --team, --no-team, --budget, --period, --no-budget, --policy, --default-policy, --models or --all-models"
+            )
         }
     }
 

@@ -13,7 +13,9 @@ struct TeamsCreateCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else { throw ValidationError("the name must be non-empty and without spaces") }
+        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+            throw ValidationError("the name must be non-empty and without spaces")
+        }
         if budget.period != nil, budget.budget == nil { throw ValidationError("--period goes with --budget") }
     }
 
@@ -25,6 +27,9 @@ struct TeamsCreateCommand: AsyncParsableCommand {
             try await store.insertTeam(team)
             try await AuditTrail.record(store, "team.created", target: team.name, details: Output.teamJSON(team).objectValue ?? [:])
         }
-        print(json ? Output.json(Output.teamJSON(team)) : "Created team '\(team.name)'. Add keys with: sluice keys create --team \(team.name) …")
+        print(
+            json
+                ? Output.json(Output.teamJSON(team))
+                : "Created team '\(team.name)'. Add keys with: sluice keys create --team \(team.name) …")
     }
 }

@@ -37,6 +37,9 @@ struct TeamsUpdateCommand: AsyncParsableCommand {
             try await AuditTrail.record(store, "team.updated", target: team.name, details: changes)
             return team
         }
-        print(json ? Output.json(Output.teamJSON(updated)) : "Updated team '\(updated.name)': budget \(Output.budgetText(updated.budget)), policy \(updated.policy ?? "(default)").")
+        print(
+            json
+                ? Output.json(Output.teamJSON(updated))
+                : "Updated team '\(updated.name)': budget \(Output.budgetText(updated.budget)), policy \(updated.policy ?? "(default)").")
     }
 }

@@ -5,7 +5,8 @@ public import SluiceStore
 
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "usage", abstract: "Summarise requests, tokens and cost per key, team, model, session or day, and spending against budgets.")
+        commandName: "usage",
+        abstract: "Summarise requests, tokens and cost per key, team, model, session or day, and spending against budgets.")
 
     @OptionGroup var store: StoreOptions
 
@@ -60,7 +61,9 @@ struct UsageCommand: AsyncParsableCommand {
             print("No requests since \(start.formatted(.iso8601)).")
         } else {
             let header =
-                groupNames.map { Self.label($0).uppercased() } + ["REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED INPUT", "CACHE HITS", "COST"]
+                groupNames.map { Self.label($0).uppercased() } + [
+                    "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED INPUT", "CACHE HITS", "COST",
+                ]
             let table =
                 [header]
                 + rows.map { row in

@@ -13,7 +13,8 @@ import Testing
 
     @Test func cachePricesLeftOutCostWhatInputCosts() {
         let price = ModelPrice(match: "*", input: 2, output: 8)
-        #expect(price.cost(of: Usage(cacheReadInputTokens: 1_000_000, cacheCreationInputTokens: 1_000_000)) == USD(nanodollars: 4_000_000_000))
+        #expect(
+            price.cost(of: Usage(cacheReadInputTokens: 1_000_000, cacheCreationInputTokens: 1_000_000)) == USD(nanodollars: 4_000_000_000))
     }
 
     @Test func theFirstMatchingEntryPricesAModelAndUnmatchedModelsCostNothing() {

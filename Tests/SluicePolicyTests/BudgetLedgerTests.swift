@@ -49,7 +49,7 @@ private final class MemoryBudgetStore: BudgetStore {
         #expect(
             refusal.message
                 == "the daily budget of $0.30 for key 'alice' is spent ($0.30 so far); it resets at 2025-11-22T00:00:00Z")
-        #expect(refusal.retryAfter == 6 * 3600)
+        #expect(refusal.retryAfter == 21_600.0)
         #expect(refused.statuses.map(\.spent) == [USD("0.3")!, USD("0.3")!])
     }
 

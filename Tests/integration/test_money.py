@@ -184,13 +184,14 @@ def test_a_key_budget_refuses_exactly_the_request_after_the_one_that_spent_it(sl
         assert r.headers["retry-after"] == "43200", describe(r)
     assert len(mock.model_requests()) == 3, "a refused request must not reach the upstream"
 
-    # The SDKs see a rate-limit error they do not retry.
+    # The SDKs see a rate-limit error they do not retry (x-should-retry: false): one more usage row only.
     if api == "anthropic":
         with pytest.raises(anthropic.RateLimitError) as refused:
-            srv.anthropic(key).messages.create(model="claude-test-model", max_tokens=8, messages=[{"role": "user", "content": "hi"}])
+            anthropic.Anthropic(base_url=srv.url, api_key=key, max_retries=2).messages.create(
+                model="claude-test-model", max_tokens=8, messages=[{"role": "user", "content": "hi"}])
         assert refused.value.body["error"]["message"] == message
     else:
-        client = srv.openai(key, max_retries=2)
+        client = openai.OpenAI(base_url=srv.url + "/v1", api_key=key, max_retries=2)
         with pytest.raises(openai.RateLimitError) as refused:
             if api == "openai":
                 client.chat.completions.create(model="gpt-test-model", messages=[{"role": "user", "content": "hi"}])
@@ -360,7 +361,7 @@ def test_every_admin_change_is_in_the_audit_log_with_who_and_no_secret(sluice, m
 def test_key_and_team_budgets_hold_across_replicas_on_postgresql(sluice, mock, clock, postgres):
     url = postgres.create_database()
     config = {"database": url, "database_password_env": "SLUICE_DB_PASSWORD", "database_pool": 4}
-    replicas = [money_server(sluice, clock, prices=[CENT_PRICE], extra_config=config,
+    replicas = [money_server(sluice, clock, prices=[CENT_PRICE, {**CENT_PRICE, "match": "claude-*"}], extra_config=config,
                              env={"SLUICE_DB_PASSWORD": PASSWORD}, migrate=False) for _ in range(2)]
     for replica in replicas:
         replica.start()

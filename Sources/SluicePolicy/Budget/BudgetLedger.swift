@@ -33,7 +33,8 @@ public final class BudgetLedger: Sendable {
         let now = clock.now()
         let charges = budgets.map { budget in
             let window = budget.period.window(containing: now)
-            return BudgetAdmission.Charge(budget: budget, account: SpendingAccount(account: budget.account, period: window.label), resetsAt: window.end)
+            return BudgetAdmission.Charge(
+                budget: budget, account: SpendingAccount(account: budget.account, period: window.label), resetsAt: window.end)
         }
         let spent = try await store.spending(charges.map(\.account))
         let statuses = charges.map { BudgetStatus(budget: $0.budget, spent: spent[$0.account] ?? .zero, resetsAt: $0.resetsAt) }

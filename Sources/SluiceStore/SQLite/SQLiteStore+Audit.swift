@@ -15,7 +15,9 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db, sql: "SELECT id, at, actor, action, target, details FROM audit_log WHERE at >= ? ORDER BY at, id", arguments: [since]
             ).map { row in
-                AuditEntry(id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], target: row["target"], details: row["details"])
+                AuditEntry(
+                    id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], target: row["target"], details: row["details"]
+                )
             }
         }
     }

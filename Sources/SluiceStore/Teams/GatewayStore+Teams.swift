@@ -20,7 +20,8 @@ extension GatewayStore {
         let members = try await keys(ofTeam: team.name)
         guard members.isEmpty else {
             throw SluiceError.invalidRequest(
-                "team '\(team.name)' still has keys (\(members.map(\.name).joined(separator: ", "))): move them with sluice keys update --team or --no-team first")
+                "team '\(team.name)' still has keys (\(members.map(\.name).joined(separator: ", "))): move them with sluice keys update --team or --no-team first"
+            )
         }
         _ = try await deleteTeam(named: team.name)
     }
