@@ -765,15 +765,16 @@ def test_usage_command_reports_requests_errors_and_the_tokens_the_upstream_repor
     assert_429(OPENAI, post(OPENAI, srv, key, body(OPENAI, "d")), "rate limit exceeded: 3 requests per minute")
 
     expected = {"key": name, "model": MODEL, "requests": 4, "errors": 1, "input_tokens": 11 + 16 + 3,
-                "output_tokens": 7 + 5 + 2, "cache_read_input_tokens": 4, "cache_hits": 0}
+                "output_tokens": 7 + 5 + 2, "cache_read_input_tokens": 4, "cache_hits": 0, "cost_usd": 0}
     rows, _ = poll(lambda: (lambda rs: rs if rs and rs[0]["requests"] == 4 else None)(
         srv.cli_json("usage", "--key", name)), timeout=3.0, interval=0.1)
     assert rows == [expected], srv.cli_json("usage", "--key", name)
     assert expected in srv.cli_json("usage", "--since", "1h")
     plain = srv.cli("usage", "--key", name, "--since", "24h").stdout.splitlines()
     assert plain[0].split() == ["KEY", "MODEL", "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED", "INPUT", "CACHE",
-                                "HITS"], plain
-    assert [l.split() for l in plain[1:]] == [[name, MODEL, "4", "1", "30", "14", "4", "0"]], plain
+                                "HITS", "COST"], plain
+    # No prices configured: nothing costs anything.
+    assert [l.split() for l in plain[1:]] == [[name, MODEL, "4", "1", "30", "14", "4", "0", "$0.00"]], plain
     assert srv.cli_json("usage", "--key", unique_name("nobody")) == []
 
 
