@@ -393,3 +393,46 @@ def test_key_and_team_budgets_hold_across_replicas_on_postgresql(sluice, mock, c
     assert rows["platform"]["cost_usd"] == pytest.approx(0.03)
     budgets = {(b["scope"], b["name"]): b["spent_usd"] for b in cli("usage", "--budgets")}
     assert budgets == {("team", "platform"): pytest.approx(0.03), ("key", key_name): pytest.approx(0.03)}
+
+
+# --------------------------------------------------------------------------
+# Teams' policies, cached answers, and moving to PostgreSQL
+# --------------------------------------------------------------------------
+
+
+def test_a_teams_policy_applies_to_its_keys_without_one_and_a_cached_answer_costs_nothing(sluice, mock, clock):
+    srv = money_server(sluice, clock, prices=[CENT_PRICE])
+    write_text(srv.policies_dir / "cached.yaml", "stages: [cache]\ncache: {enabled: true, scope: shared}\n")
+    srv.start()
+    srv.cli("teams", "create", "platform", "--policy", "cached")
+    member, member_key = make_key(srv, "--team", "platform")
+    own, own_key = make_key(srv, "--team", "platform", "--policy", "default")
+    for key in (member_key, member_key, own_key, own_key):
+        assert OPENAI.post(srv, key, body=OPENAI.body(text="same question")).status_code == 200
+    # The member's second request came from the team policy's cache; the key with its own policy
+    # (no cache) asked the upstream both times.
+    assert len(mock.model_requests()) == 3
+    rows = {row["key"]: row for row in wait_for_usage(srv, 4, "--by", "key")}
+    assert (rows[member]["cache_hits"], rows[member]["cost_usd"]) == (1, pytest.approx(0.01))
+    assert (rows[own]["cache_hits"], rows[own]["cost_usd"]) == (0, pytest.approx(0.02))
+
+
+@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not installed")
+def test_db_copy_brings_teams_key_budgets_and_the_audit_log_to_postgresql(sluice, clock, postgres):
+    single = money_server(sluice, clock, prices=[CENT_PRICE])
+    single.cli("migrate")
+    single.cli("teams", "create", "platform", "--budget", "40", "--period", "week")
+    name, _ = make_key(single, "--team", "platform", "--budget", "5")
+    target = postgres.create_database().replace("postgres://sluice@", f"postgres://sluice:{PASSWORD}@")
+    copied = single.cli_json("db", "copy", "--from", single.db, "--to", target, database=False)
+    assert (copied["teams_copied"], copied["keys_copied"], copied["audit_entries_copied"]) == (1, 1, 2), copied
+    again = single.cli_json("db", "copy", "--from", single.db, "--to", target, database=False)
+    assert (again["teams_copied"], again["keys_already_there"], again["audit_entries_copied"]) == (0, 1, 0), again
+
+    teams = single.cli_json("teams", "list", "--database", target)
+    assert teams == [{"name": "platform", "policy": None, "budget_usd": 40, "budget_period": "week",
+                      "created_at": "2030-01-15T12:00:00Z", "keys": [name]}]
+    key = single.cli_json("keys", "show", name, "--database", target)
+    assert (key["team"], key["budget_usd"], key["budget_period"]) == ("platform", 5, "month")
+    actions = [e["action"] for e in single.cli_json("audit", "--database", target)]
+    assert actions == ["team.created", "key.created"]
