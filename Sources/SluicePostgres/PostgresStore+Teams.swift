@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import PostgresNIO
 internal import SluiceCore
 internal import SluicePolicy

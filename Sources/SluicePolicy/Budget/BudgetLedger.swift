@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Logging
 public import SluiceCore
 
@@ -78,37 +78,4 @@ public final class BudgetLedger: Sendable {
             "the \(budget.period.adjective) budget of \(budget.limit) for \(budget.ownerDescription) is spent (\(status.spent) so far); it resets at \(resets)",
             retryAfter: wait, code: "insufficient_quota")
     }
-}
-
-/// What a request was admitted under: the accounts to charge when it ends, and the budgets'
-/// state when it started.
-public struct BudgetAdmission: Sendable {
-    public struct Charge: Sendable, Hashable {
-        public let budget: Budget
-        public let account: SpendingAccount
-        public let resetsAt: Date
-    }
-
-    public let charges: [Charge]
-    public let statuses: [BudgetStatus]
-    /// Set when a budget is spent: the request must not start.
-    public let refusal: SluiceError?
-
-    /// Nothing to charge: a caller with no budgets.
-    public static let unbudgeted = BudgetAdmission(charges: [], statuses: [], refusal: nil)
-}
-
-/// One budget's spending in its current period.
-public struct BudgetStatus: Sendable, Hashable {
-    public let budget: Budget
-    public let spent: USD
-    public let resetsAt: Date
-
-    public init(budget: Budget, spent: USD, resetsAt: Date) {
-        self.budget = budget
-        self.spent = spent
-        self.resetsAt = resetsAt
-    }
-
-    public var isSpent: Bool { spent >= budget.limit }
 }

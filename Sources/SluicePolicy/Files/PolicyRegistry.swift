@@ -1,6 +1,6 @@
 internal import Foundation
 public import Logging
-public import SluiceConfig
+internal import SluiceConfig
 internal import Synchronization
 
 /// The policies of `policies_dir`, compiled and kept current.
@@ -97,21 +97,4 @@ public final class PolicyRegistry: Sendable {
             return (url.deletingPathExtension().lastPathComponent, url.path)
         }
     }
-}
-
-/// What one reload did: the policy files it loaded and those it refused.
-public struct PolicyReload: Sendable {
-    public struct File: Sendable, Hashable {
-        public let policy: String
-        public let path: String
-    }
-
-    public struct Problem: Sendable, Hashable {
-        public let policy: String
-        public let path: String
-        public let error: ConfigurationError
-    }
-
-    public var loaded: [File] = []
-    public var problems: [Problem] = []
 }

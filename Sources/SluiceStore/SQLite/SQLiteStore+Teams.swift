@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import GRDB
 internal import SluiceCore
 public import SluicePolicy

@@ -1,5 +1,5 @@
-public import Foundation
-public import SluiceCore
+internal import Foundation
+internal import SluiceCore
 
 extension GatewayStore {
     /// The team with this name.

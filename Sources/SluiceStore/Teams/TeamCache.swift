@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import Synchronization
 
 /// Remembers teams for a moment, as ``AuthenticationCache`` remembers keys, so a busy team
