@@ -28,6 +28,14 @@ import Testing
         #expect(PriceTable().cost(of: Usage(inputTokens: 5), model: "anything") == .zero)
     }
 
+    @Test func absurdTokenCountsCostAtMostTheCapAndNeverLessThanNothing() {
+        let huge = Usage(inputTokens: Int.max, outputTokens: Int.max)
+        #expect(sonnet.cost(of: huge) == ModelPrice.maximumCost)
+        #expect(sonnet.cost(of: Usage(inputTokens: -1000)) == .zero)
+        #expect(USD(dollars: 1e300) == USD(nanodollars: 9_200_000_000_000_000_000))
+        #expect(USD(dollars: .nan) == .zero)
+    }
+
     @Test func dollarAmountsAreReadExactly() {
         #expect(USD("10") == USD(nanodollars: 10_000_000_000))
         #expect(USD("0.25") == USD(nanodollars: 250_000_000))

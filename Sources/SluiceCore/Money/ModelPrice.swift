@@ -17,12 +17,18 @@ public struct ModelPrice: Sendable, Hashable {
         self.cacheWrite = cacheWrite ?? input
     }
 
-    /// The cost of `usage`: each kind of token at its own price.
+    /// The most one request is charged: $1,000,000, so an upstream reporting absurd token counts
+    /// can neither trap the conversion nor overflow the spending counters it is added to.
+    public static let maximumCost = USD(nanodollars: 1_000_000_000_000_000)
+
+    /// The cost of `usage`: each kind of token at its own price, between zero and ``maximumCost``.
     public func cost(of usage: Usage) -> USD {
         // $1 per million tokens is 1000 nanodollars a token.
         let perToken =
             Double(usage.inputTokens) * input + Double(usage.outputTokens) * output
             + Double(usage.cacheReadInputTokens) * cacheRead + Double(usage.cacheCreationInputTokens) * cacheWrite
-        return USD(nanodollars: Int64((perToken * 1000).rounded()))
+        let nanodollars = (perToken * 1000).rounded()
+        guard nanodollars > 0 else { return .zero }
+        return nanodollars < Double(Self.maximumCost.nanodollars) ? USD(nanodollars: Int64(nanodollars)) : Self.maximumCost
     }
 }

@@ -9,9 +9,10 @@ public struct USD: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.nanodollars = nanodollars
     }
 
-    /// `dollars` rounded to the nearest nanodollar.
+    /// `dollars` rounded to the nearest nanodollar (within what an `Int64` holds; NaN is zero).
     public init(dollars: Double) {
-        nanodollars = Int64((dollars * 1e9).rounded())
+        let value = (dollars * 1e9).rounded()
+        nanodollars = value.isNaN ? 0 : Int64(max(min(value, 9.2e18), -9.2e18))
     }
 
     /// A decimal amount as people write it (`10`, `0.25`, `$12.50`), read exactly; `nil` for
