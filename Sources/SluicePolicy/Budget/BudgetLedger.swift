@@ -29,7 +29,7 @@ public final class BudgetLedger: Sendable {
     ///
     /// - Throws: when the spending cannot be read (the request is then refused with the error).
     public func admit(_ budgets: [Budget]) async throws -> BudgetAdmission {
-        guard !budgets.isEmpty else { return BudgetAdmission(charges: [], statuses: [], refusal: nil) }
+        guard !budgets.isEmpty else { return .unbudgeted }
         let now = clock.now()
         let charges = budgets.map { budget in
             let window = budget.period.window(containing: now)
