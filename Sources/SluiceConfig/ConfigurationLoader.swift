@@ -52,7 +52,7 @@ public enum ConfigurationLoader {
             "tls",
             "shutdown_grace", "keepalive_interval",
             "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "response_retention", "backends",
-            "routes",
+            "routes", "prices",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
@@ -78,6 +78,7 @@ public enum ConfigurationLoader {
             case "routes":
                 routeNodes = try value.list()
                 configuration.routes = try routeNodes.map(parseRoute)
+            case "prices": configuration.prices = try value.list().map(parsePrice)
             default: break
             }
         }
@@ -247,6 +248,20 @@ public enum ConfigurationLoader {
             }
         }
         return check
+    }
+
+    /// `{match: GLOB, input: USD, output: USD, cache_read: USD, cache_write: USD}`, per million tokens.
+    private static func parsePrice(_ node: YAMLCursor) throws(ConfigurationError) -> ModelPrice {
+        var values: [String: Double] = [:]
+        var match: String?
+        for (key, value) in try node.entries(allowed: ["match", "input", "output", "cache_read", "cache_write"]) {
+            if key == "match" { match = try value.string() } else { values[key] = try value.nonNegativeNumber() }
+        }
+        guard let match else { throw node.error("a price needs a match (a glob over model names, e.g. \"claude-sonnet-*\")") }
+        guard let input = values["input"], let output = values["output"] else {
+            throw node.error("price '\(match)' needs input and output (USD per million tokens)")
+        }
+        return ModelPrice(match: match, input: input, output: output, cacheRead: values["cache_read"], cacheWrite: values["cache_write"])
     }
 
     private static func parseRoute(_ node: YAMLCursor) throws(ConfigurationError) -> RouteConfiguration {

@@ -1,3 +1,5 @@
+public import SluiceCore
+
 /// Everything `sluice serve` needs, from embedded defaults, `sluice.yaml`, the environment and flags.
 public struct SluiceConfiguration: Sendable, Hashable {
     public var host: String = "127.0.0.1"
@@ -30,6 +32,8 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public var tls: TLSFiles?
     public var backends: [BackendConfiguration] = []
     public var routes: [RouteConfiguration] = []
+    /// What models cost, first match on the model a client asked for; unmatched models cost nothing.
+    public var prices: [ModelPrice] = []
 
     public init() {}
 }

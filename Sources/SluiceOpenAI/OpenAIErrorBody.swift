@@ -15,7 +15,8 @@ public enum OpenAIErrorBody {
         return [
             "error": [
                 "message": .string(error.message),
-                "type": .string(type(error.category)),
+                // OpenAI's own spend-limit refusal says so in its type too, which clients and dashboards read.
+                "type": .string(code == "insufficient_quota" ? "insufficient_quota" : type(error.category)),
                 "param": error.param.map(JSONValue.string) ?? .null,
                 "code": code.map(JSONValue.string) ?? .null,
             ]

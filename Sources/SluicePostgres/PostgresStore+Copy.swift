@@ -1,5 +1,6 @@
 internal import Foundation
 internal import PostgresNIO
+internal import SluicePolicy
 public import SluiceStore
 
 /// What `sluice db copy` did.
@@ -9,16 +10,31 @@ public struct CopySummary: Sendable, Hashable {
     public var usageCopied = 0
     public var usageAlreadyThere = 0
     public var quotaTotals = 0
+    public var teamsCopied = 0
+    public var auditEntriesCopied = 0
 }
 
 extension PostgresStore {
-    /// Copies keys (with their hashes: no key is minted, every secret keeps working), usage rows
-    /// and quota totals from `source` into this database. Copying again adds nothing: keys are
-    /// matched by id, usage rows by their source row, and quota totals keep the larger count.
+    /// Copies teams, keys (with their hashes: no key is minted, every secret keeps working), usage
+    /// rows, quota totals and the audit log from `source` into this database. Copying again adds
+    /// nothing: teams are matched by name, keys by id, usage rows by their source row, audit
+    /// entries by their content, and quota totals keep the larger count.
     ///
     /// - Parameter sourceName: names the source in each copied usage row (`copied_from`).
     public func copy(from source: any GatewayStore, sourceName: String) async throws -> CopySummary {
         var summary = CopySummary()
+        for team in try await source.listTeams() {
+            let inserted = try await run { client in
+                try await client.query(
+                    """
+                    INSERT INTO teams (name, policy, budget_nanodollars, budget_period, created_at)
+                    VALUES (\(team.name), \(team.policy), \(team.budgetNanodollars), \(team.budgetPeriod.rawValue), \(team.createdAt))
+                    ON CONFLICT (name) DO NOTHING RETURNING name
+                    """
+                ).collect().count
+            }
+            summary.teamsCopied += inserted
+        }
         for key in try await source.listKeys() {
             let inserted = try await run { client in
                 try await client.query(try Self.insertion(of: key, then: "ON CONFLICT (id) DO NOTHING RETURNING id")).collect().count
@@ -45,6 +61,20 @@ extension PostgresStore {
                     """)
             }
             summary.quotaTotals += 1
+        }
+        for entry in try await source.auditEntries(since: .distantPast) {
+            summary.auditEntriesCopied += try await run { client in
+                try await client.query(
+                    """
+                    INSERT INTO audit_log (at, actor, action, target, details)
+                    SELECT \(entry.at), \(entry.actor), \(entry.action), \(entry.target), \(entry.details)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM audit_log WHERE at = \(entry.at) AND actor = \(entry.actor) AND action = \(entry.action)
+                            AND target = \(entry.target) AND details = \(entry.details))
+                    RETURNING id
+                    """
+                ).collect().count
+            }
         }
         return summary
     }

@@ -1,12 +1,14 @@
 public import Foundation
 internal import PostgresNIO
 internal import SluiceCore
+internal import SluicePolicy
 public import SluiceStore
 
 extension PostgresStore {
     static let keyColumns = """
         id, name, key_hash, key_prefix, policy, models, expires_at, revoked_at, created_at, last_used_at,
-        previous_key_hash, previous_key_expires_at, requests_per_minute, tokens_per_minute, concurrency
+        previous_key_hash, previous_key_expires_at, requests_per_minute, tokens_per_minute, concurrency, team,
+        budget_nanodollars, budget_period
         """
 
     /// The statement storing `key` whole, hash included; `then` follows it (`ON CONFLICT …`).
@@ -15,7 +17,8 @@ extension PostgresStore {
         INSERT INTO api_keys (\(unescaped: keyColumns)) VALUES (
             \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(encodeModels(key.models)),
             \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
-            \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency))
+            \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency), \(key.team),
+            \(key.budgetNanodollars), \(key.budgetPeriod?.rawValue))
         \(unescaped: clause)
         """
     }
@@ -36,7 +39,8 @@ extension PostgresStore {
                     policy = \(key.policy), models = \(Self.encodeModels(key.models)), expires_at = \(key.expiresAt),
                     revoked_at = \(key.revokedAt), last_used_at = \(key.lastUsedAt), previous_key_hash = \(key.previousKeyHash),
                     previous_key_expires_at = \(key.previousKeyExpiresAt), requests_per_minute = \(key.requestsPerMinute),
-                    tokens_per_minute = \(key.tokensPerMinute), concurrency = \(key.concurrency)
+                    tokens_per_minute = \(key.tokensPerMinute), concurrency = \(key.concurrency), team = \(key.team),
+                    budget_nanodollars = \(key.budgetNanodollars), budget_period = \(key.budgetPeriod?.rawValue)
                 WHERE id = \(key.id)
                 """)
         }
@@ -98,7 +102,9 @@ extension PostgresStore {
             previousKeyHash: try row["previous_key_hash"].decode(Data?.self),
             previousKeyExpiresAt: try row["previous_key_expires_at"].decode(Date?.self),
             requestsPerMinute: try row["requests_per_minute"].decode(Int?.self),
-            tokensPerMinute: try row["tokens_per_minute"].decode(Int?.self), concurrency: try row["concurrency"].decode(Int?.self))
+            tokensPerMinute: try row["tokens_per_minute"].decode(Int?.self), concurrency: try row["concurrency"].decode(Int?.self),
+            team: try row["team"].decode(String?.self), budgetNanodollars: try row["budget_nanodollars"].decode(Int64?.self),
+            budgetPeriod: try row["budget_period"].decode(String?.self).flatMap(BudgetPeriod.init(rawValue:)))
     }
 
     /// `models` as the JSON array text both stores keep.

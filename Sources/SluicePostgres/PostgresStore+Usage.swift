@@ -6,7 +6,7 @@ extension PostgresStore {
     static let usageColumns = """
         created_at, key_id, key_name, model, backend, endpoint, stream, status, input_tokens, output_tokens,
         cache_read_input_tokens, cache_creation_input_tokens, cache_hit, duration_ms, policies, client_certificate,
-        session_id, agent_id, parent_agent_id
+        session_id, agent_id, parent_agent_id, cost_usd, team
         """
 
     /// The rows and the journal's mark in one transaction; a batch of any size is one round trip
@@ -31,7 +31,7 @@ extension PostgresStore {
     /// One multi-row INSERT of `rows`; with `copiedFrom`, each row's source id is recorded, rows
     /// already copied are skipped, and the ids of those inserted come back.
     static func insertion(of rows: some Collection<UsageRecord>, copiedFrom source: String?) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: rows.count * 20)
+        var bindings = PostgresBindings(capacity: rows.count * 22)
         var values: [String] = []
         for record in rows {
             var placeholders: [String] = []
@@ -62,6 +62,8 @@ extension PostgresStore {
             bind(record.sessionID)
             bind(record.agentID)
             bind(record.parentAgentID)
+            bind(record.costUSD)
+            bind(record.team)
             if let source { bind("\(source)#\(record.id ?? 0)") }
             values.append("(" + placeholders.joined(separator: ", ") + ")")
         }
@@ -79,31 +81,31 @@ extension PostgresStore {
     }
 
     public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
-        let groups = grouping.columns
+        let groups = grouping.columns(.postgres)
         let columns = groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
-        let groupNumbers = (1...groups.count + 1).map(String.init).joined(separator: ", ")
+        let groupNumbers = (1...groups.count).map(String.init).joined(separator: ", ")
+        let order = grouping == .day ? "1" : "requests DESC, \(groupNumbers)"
         return try await run { client in
             let rows = try await client.query(
                 """
-                SELECT COALESCE(key_name, '-') AS key_name, \(unescaped: columns), COUNT(*)::bigint AS requests,
+                SELECT \(unescaped: columns), COUNT(*)::bigint AS requests,
                        COUNT(*) FILTER (WHERE status >= 400)::bigint AS errors, COALESCE(SUM(input_tokens), 0)::bigint AS input_tokens,
                        COALESCE(SUM(output_tokens), 0)::bigint AS output_tokens,
                        COALESCE(SUM(cache_read_input_tokens), 0)::bigint AS cache_read,
-                       COUNT(*) FILTER (WHERE cache_hit)::bigint AS cache_hits
+                       COUNT(*) FILTER (WHERE cache_hit)::bigint AS cache_hits, COALESCE(SUM(cost_usd), 0)::float8 AS cost_usd
                 FROM usage WHERE created_at >= \(since) AND (\(keyName)::text IS NULL OR key_name = \(keyName))
-                GROUP BY \(unescaped: groupNumbers) ORDER BY requests DESC, \(unescaped: groupNumbers)
+                GROUP BY \(unescaped: groupNumbers) ORDER BY \(unescaped: order)
                 """
             ).collect()
             return try rows.map { row in
                 let row = row.makeRandomAccess()
-                func group(_ name: String) throws -> String? {
-                    row.contains(name) ? try row[name].decode(String.self) : nil
-                }
+                var group: [String: String] = [:]
+                for column in groups { group[column.name] = try row[column.name].decode(String.self) }
                 return UsageSummary(
-                    keyName: try row["key_name"].decode(String.self), model: try group("model"), session: try group("session"),
-                    agent: try group("agent"), requests: try row["requests"].decode(Int.self), errors: try row["errors"].decode(Int.self),
+                    group: group, requests: try row["requests"].decode(Int.self), errors: try row["errors"].decode(Int.self),
                     inputTokens: try row["input_tokens"].decode(Int.self), outputTokens: try row["output_tokens"].decode(Int.self),
-                    cacheReadInputTokens: try row["cache_read"].decode(Int.self), cacheHits: try row["cache_hits"].decode(Int.self))
+                    cacheReadInputTokens: try row["cache_read"].decode(Int.self), cacheHits: try row["cache_hits"].decode(Int.self),
+                    costUSD: try row["cost_usd"].decode(Double.self))
             }
         }
     }
@@ -126,7 +128,8 @@ extension PostgresStore {
                     policies: try row["policies"].decode(String.self),
                     clientCertificate: try row["client_certificate"].decode(String?.self),
                     sessionID: try row["session_id"].decode(String?.self), agentID: try row["agent_id"].decode(String?.self),
-                    parentAgentID: try row["parent_agent_id"].decode(String?.self))
+                    parentAgentID: try row["parent_agent_id"].decode(String?.self), costUSD: try row["cost_usd"].decode(Double.self),
+                    team: try row["team"].decode(String?.self))
                 record.id = try row["id"].decode(Int64.self)
                 return record
             }

@@ -44,7 +44,9 @@ public enum GatewayServer {
                     environment: BuiltInPolicyStages.environment(
                         store: store, slotLease: configuration.requestTimeout + .seconds(60), retriever: retriever)),
                 logger: logger)
-            policies.reload()
+            let clock = WallClock(environment: environment)
+            let auditor = PolicyAuditor(store: store, clock: clock, logger: logger)
+            await auditor.record(policies.reload())
             // Say what `Gateway.policyRun` will do with keys that name no policy.
             let defaultPolicyMetadata: Logger.Metadata = [
                 "policy": "\(configuration.defaultPolicy)", "policies_dir": "\(configuration.policiesDirectory)",
@@ -66,11 +68,14 @@ public enum GatewayServer {
             }
             let usage = UsageRecorder(journal: journal, metrics: metrics, logger: logger)
             let shutdownCut = ShutdownCut(grace: configuration.shutdownGracePeriod)
-            let gateway = Gateway(
+            var gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
                 usage: usage, bodyLimit: configuration.bodyLimit,
                 keepAliveInterval: configuration.keepAliveInterval, requestTimeout: configuration.requestTimeout,
                 shutdownCut: shutdownCut)
+            gateway.accounting = Accounting(
+                prices: PriceTable(configuration.prices), ledger: BudgetLedger(store: store, clock: clock, logger: logger),
+                metrics: metrics)
             let router = makeRouter(
                 gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
                 responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
@@ -102,7 +107,8 @@ public enum GatewayServer {
                 services: [
                     usage,
                     ReloadService(
-                        registry: policies, retriever: retriever, certificates: certificates, pollInterval: .seconds(2), logger: logger),
+                        registry: policies, retriever: retriever, certificates: certificates, auditor: auditor, pollInterval: .seconds(2),
+                        logger: logger),
                 ] + (backends.healthChecks.isEmpty ? [] : [ReplicaHealthChecks(checks: backends.healthChecks, client: client)]) + [
                     application, shutdownCut,
                 ],
@@ -133,7 +139,7 @@ public enum GatewayServer {
         router.add(middleware: ErrorResponseMiddleware())
         HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, replicaPools: replicaPools, metrics: metrics)
             .register(on: router)
-        let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store))
+        let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store), teams: TeamCache(store: store))
         let v1 = router.group("v1").add(middleware: authentication)
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)

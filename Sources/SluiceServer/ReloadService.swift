@@ -10,6 +10,7 @@ struct ReloadService: Service {
     /// Lists the `rag` collections again before each reload, so a policy naming one created since loads.
     let retriever: Retriever
     let certificates: ListenerCertificates?
+    let auditor: PolicyAuditor
     let pollInterval: Duration
     let logger: Logger
 
@@ -20,7 +21,7 @@ struct ReloadService: Service {
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) {
                         await GatewayServer.refreshCatalog(of: retriever, logger: logger)
-                        registry.reload(everyFile: true)
+                        await auditor.record(registry.reload(everyFile: true))
                         certificates?.reload(force: true, logger: logger)
                     }
                 }
@@ -28,7 +29,7 @@ struct ReloadService: Service {
                     while true {
                         try await Task.sleep(for: pollInterval)
                         await GatewayServer.refreshCatalog(of: retriever, logger: logger)
-                        registry.reload()
+                        await auditor.record(registry.reload())
                         certificates?.reload(logger: logger)
                     }
                 }

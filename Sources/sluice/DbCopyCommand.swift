@@ -10,7 +10,7 @@ internal import SluiceStore
 struct DbCopyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy keys, usage and quota totals from a SQLite file into PostgreSQL.",
+        abstract: "Copy teams, keys, usage, quota totals and the audit log from a SQLite file into PostgreSQL.",
         discussion: """
             Keys keep their secrets (only hashes are copied), so every client keeps working. Copying \
             again adds nothing: run it once more just before switching the gateway over.
@@ -52,13 +52,16 @@ struct DbCopyCommand: AsyncParsableCommand {
                     "from": .string(from), "to": .string(to),
                     "keys_copied": .integer(summary.keysCopied), "keys_already_there": .integer(summary.keysAlreadyThere),
                     "usage_copied": .integer(summary.usageCopied), "usage_already_there": .integer(summary.usageAlreadyThere),
-                    "quota_totals": .integer(summary.quotaTotals),
+                    "quota_totals": .integer(summary.quotaTotals), "teams_copied": .integer(summary.teamsCopied),
+                    "audit_entries_copied": .integer(summary.auditEntriesCopied),
                 ]))
         } else {
             print("Copied \(from) into \(to):")
             print("  keys:         \(summary.keysCopied) copied, \(summary.keysAlreadyThere) already there")
             print("  usage rows:   \(summary.usageCopied) copied, \(summary.usageAlreadyThere) already there")
             print("  quota totals: \(summary.quotaTotals)")
+            print("  teams:        \(summary.teamsCopied) copied")
+            print("  audit log:    \(summary.auditEntriesCopied) entries copied")
         }
     }
 }

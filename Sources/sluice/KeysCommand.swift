@@ -3,8 +3,11 @@ internal import SluiceConfig
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Create, list, show, revoke and rotate API keys.",
-        subcommands: [KeysCreateCommand.self, KeysListCommand.self, KeysShowCommand.self, KeysRevokeCommand.self, KeysRotateCommand.self])
+        commandName: "keys", abstract: "Create, list, show, update, revoke and rotate API keys.",
+        subcommands: [
+            KeysCreateCommand.self, KeysListCommand.self, KeysShowCommand.self, KeysUpdateCommand.self, KeysRevokeCommand.self,
+            KeysRotateCommand.self,
+        ])
 }
 
 /// A duration option such as `30d` or `12h`.

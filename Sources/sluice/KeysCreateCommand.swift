@@ -25,6 +25,9 @@ struct KeysCreateCommand: AsyncParsableCommand {
     @Option(help: "Tokens per minute for this key (default: the policy's).") var tpm: Int?
     @Option(help: "Concurrent requests for this key (default: the policy's).") var concurrency: Int?
 
+    @Option(help: "The team the key belongs to; its policy (unless --policy) and budget apply too.") var team: String?
+    @OptionGroup var budget: BudgetOptions
+
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -34,17 +37,20 @@ struct KeysCreateCommand: AsyncParsableCommand {
         for (flag, value) in [("--rpm", rpm), ("--tpm", tpm), ("--concurrency", concurrency)] {
             if let value, value < 1 { throw ValidationError("\(flag) must be a positive number") }
         }
+        if budget.period != nil, budget.budget == nil { throw ValidationError("--period goes with --budget") }
     }
 
     func run() async throws {
         let globs = models?.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty } ?? []
         let now = Date()
-        let (name, policy, expires) = (name, policy, expires)
+        let (name, policy, expires, team, amount, period) = (name, policy, expires, team, budget.budget?.amount, budget.period)
         let limits = KeyLimits(requestsPerMinute: rpm, tokensPerMinute: tpm, concurrency: concurrency)
         let minted = try await store.withStore { store in
-            try await store.createKey(
+            let minted = try await store.createKey(
                 name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
-                limits: limits, now: now)
+                limits: limits, team: team, budget: amount, budgetPeriod: period, now: now)
+            try await AuditTrail.record(store, "key.created", target: minted.record.name, details: AuditTrail.keyDetails(minted.record))
+            return minted
         }
         if json {
             print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))

@@ -17,7 +17,13 @@ struct KeysRotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (key, grace) = (key, grace?.duration ?? .zero)
-        let minted = try await store.withStore { try await $0.rotateKey(key, grace: grace) }
+        let minted = try await store.withStore { store in
+            let minted = try await store.rotateKey(key, grace: grace)
+            var details: JSONObject = ["id": .string(minted.record.id), "prefix": .string(minted.record.keyPrefix)]
+            details["previous_key_expires_at"] = Output.timestamp(minted.record.previousKeyExpiresAt)
+            try await AuditTrail.record(store, "key.rotated", target: minted.record.name, details: details)
+            return minted
+        }
         if json {
             print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
         } else {

@@ -27,6 +27,9 @@ enum Output {
         object["requests_per_minute"] = key.requestsPerMinute.map(JSONValue.integer) ?? .null
         object["tokens_per_minute"] = key.tokensPerMinute.map(JSONValue.integer) ?? .null
         object["concurrency"] = key.concurrency.map(JSONValue.integer) ?? .null
+        object["team"] = key.team.map(JSONValue.string) ?? .null
+        object["budget_usd"] = key.budget.map { .double($0.limit.dollars) } ?? .null
+        object["budget_period"] = key.budget.map { .string($0.period.rawValue) } ?? .null
         object["status"] = .string(status(of: key))
         return .object(object)
     }
@@ -39,11 +42,12 @@ enum Output {
 
     /// A table of keys, one line each, never showing more of a key than its prefix.
     static func keyTable(_ keys: [APIKey]) -> String {
-        let header = ["NAME", "ID", "PREFIX", "STATUS", "POLICY", "MODELS", "LIMITS", "EXPIRES", "LAST USED"]
+        let header = ["NAME", "ID", "PREFIX", "STATUS", "TEAM", "POLICY", "MODELS", "LIMITS", "BUDGET", "EXPIRES", "LAST USED"]
         let rows = keys.map { key in
             [
-                key.name, key.id, key.keyPrefix + "…", status(of: key), key.policy ?? "(default)",
-                key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), text(key.expiresAt), text(key.lastUsedAt),
+                key.name, key.id, key.keyPrefix + "…", status(of: key), key.team ?? "-", key.policy ?? "(default)",
+                key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), budgetText(key.budget),
+                text(key.expiresAt), text(key.lastUsedAt),
             ]
         }
         return table([header] + rows)
@@ -70,11 +74,25 @@ enum Output {
         [
             ("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
             ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
-            ("limits", limits(of: key)),
+            ("limits", limits(of: key)), ("team", key.team ?? "-"), ("budget", budgetText(key.budget)),
             ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
             ("last used", text(key.lastUsedAt)),
         ]
         .map { "\($0.0.padding(toLength: 9, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
+    }
+
+    /// `$10.00/month`, or `-` for none.
+    static func budgetText(_ budget: Budget?) -> String {
+        budget.map { "\($0.limit)/\($0.period.rawValue)" } ?? "-"
+    }
+
+    /// A team as JSON.
+    static func teamJSON(_ team: Team) -> JSONValue {
+        [
+            "name": .string(team.name), "policy": team.policy.map(JSONValue.string) ?? .null,
+            "budget_usd": team.budget.map { .double($0.limit.dollars) } ?? .null,
+            "budget_period": .string(team.budgetPeriod.rawValue), "created_at": timestamp(team.createdAt),
+        ]
     }
 
     /// A rag collection as JSON.
@@ -88,5 +106,5 @@ enum Output {
         ]
     }
 
-    private static func text(_ date: Date?) -> String { date?.formatted(.iso8601) ?? "-" }
+    static func text(_ date: Date?) -> String { date?.formatted(.iso8601) ?? "-" }
 }

@@ -8,9 +8,8 @@ struct Sluice: AsyncParsableCommand {
         abstract: "An LLM API gateway speaking the Anthropic Messages and OpenAI Chat Completions APIs.",
         version: version,
         subcommands: [
-            ServeCommand.self, KeysCommand.self, PoliciesCommand.self, RagCommand.self, UsageCommand.self, MigrateCommand.self,
-            DbCommand.self,
-            VersionCommand.self,
+            ServeCommand.self, KeysCommand.self, TeamsCommand.self, PoliciesCommand.self, RagCommand.self, UsageCommand.self,
+            AuditCommand.self, MigrateCommand.self, DbCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceConfig
+import SluiceCore
 import Testing
 
 @Suite struct ConfigurationLoaderTests {
@@ -552,5 +553,48 @@ import Testing
         let path = "/nonexistent/\(UUID().uuidString)/sluice.yaml"
         let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: path, environment: [:]) }
         #expect(error.description == "\(path): cannot read the configuration file")
+    }
+}
+
+@Suite struct PriceConfigurationTests {
+    @Test func pricesAreReadInOrderWithCachePricesOptional() throws {
+        let configuration = try ConfigurationLoader.parse(
+            yaml: """
+                prices:
+                  - {match: "claude-sonnet-*", input: 3, output: 15, cache_read: 0.3, cache_write: 3.75}
+                  - {match: "gpt-4o*", input: 2.5, output: 10}
+                """)
+        #expect(configuration.prices.map(\.match.pattern) == ["claude-sonnet-*", "gpt-4o*"])
+        #expect(configuration.prices[0].cacheRead == 0.3 && configuration.prices[0].cacheWrite == 3.75)
+        #expect(configuration.prices[1].cacheRead == 2.5 && configuration.prices[1].cacheWrite == 2.5)
+    }
+
+    @Test func aPriceWithoutMatchOrWithANegativeOrUnknownFieldIsRefusedWithItsLine() {
+        for (yaml, message) in [
+            ("prices:\n  - {input: 1, output: 2}", "needs a match"), ("prices:\n  - {match: x, input: 1}", "needs input and output"),
+            ("prices:\n  - {match: x, input: -1, output: 2}", "must be a number, zero or more"),
+            ("prices:\n  - {match: x, input: 1, output: 2, cached: 1}", "cached"),
+        ] {
+            #expect {
+                try ConfigurationLoader.parse(yaml: yaml)
+            } throws: { error in
+                (error as? ConfigurationError)?.message.contains(message) == true && (error as? ConfigurationError)?.line == 2
+            }
+        }
+    }
+}
+
+@Suite struct ShippedPricesTests {
+    @Test func theShippedPriceListParsesAndItsNarrowGlobsComeFirst() throws {
+        let file = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/prices.example.yaml").path
+        let prices = PriceTable(try ConfigurationLoader.load(path: file, environment: [:]).prices)
+        #expect(prices.price(of: "claude-sonnet-4-5-20250929")?.input == 3)
+        #expect(prices.price(of: "claude-opus-4-5")?.output == 25)
+        #expect(prices.price(of: "claude-opus-4-1")?.output == 75)
+        #expect(prices.price(of: "gpt-5-mini")?.input == 0.25)
+        #expect(prices.price(of: "gpt-4o-mini-2024-07-18")?.cacheRead == 0.075)
+        #expect(prices.price(of: "qwen3-coder") == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluicePolicy
 import SluiceStore
 import Synchronization
@@ -36,6 +37,17 @@ final class OutageStore: GatewayStore {
     func key(hash: [UInt8]) async throws -> APIKey? { try await base.key(hash: hash) }
     func recordUse(of key: APIKey, now: Date) { base.recordUse(of: key, now: now) }
     func hasKeys() async throws -> Bool { try await base.hasKeys() }
+    func insertTeam(_ team: Team) async throws { try await base.insertTeam(team) }
+    func updateTeam(_ team: Team) async throws { try await base.updateTeam(team) }
+    func team(named name: String) async throws -> Team? { try await base.team(named: name) }
+    func listTeams() async throws -> [Team] { try await base.listTeams() }
+    func deleteTeam(named name: String) async throws -> Bool { try await base.deleteTeam(named: name) }
+    func recordAudit(_ entry: AuditEntry) async throws { try await base.recordAudit(entry) }
+    func auditEntries(since: Date) async throws -> [AuditEntry] { try await base.auditEntries(since: since) }
+    func spending(_ accounts: [SpendingAccount]) async throws -> [SpendingAccount: USD] { try await base.spending(accounts) }
+    func addSpending(_ amount: USD, to accounts: [SpendingAccount], now: Date) async throws -> [SpendingAccount: USD] {
+        try await base.addSpending(amount, to: accounts, now: now)
+    }
     func usageJournalMark(journal: String) async throws -> UInt64 { try await base.usageJournalMark(journal: journal) }
     func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
         try await base.usageSummary(since: since, keyName: keyName, by: grouping)

@@ -147,7 +147,7 @@ def assert_429(proto, r, message: str, *, code: str = "rate_limit_exceeded") -> 
     if proto.is_anthropic:
         got = assert_anthropic_error(r, 429, "rate_limit_error")
     else:
-        got = assert_openai_error(r, 429, "rate_limit_error", code)
+        got = assert_openai_error(r, 429, "insufficient_quota" if code == "insufficient_quota" else "rate_limit_error", code)
     assert got == message, describe(r)
 
 
@@ -765,15 +765,16 @@ def test_usage_command_reports_requests_errors_and_the_tokens_the_upstream_repor
     assert_429(OPENAI, post(OPENAI, srv, key, body(OPENAI, "d")), "rate limit exceeded: 3 requests per minute")
 
     expected = {"key": name, "model": MODEL, "requests": 4, "errors": 1, "input_tokens": 11 + 16 + 3,
-                "output_tokens": 7 + 5 + 2, "cache_read_input_tokens": 4, "cache_hits": 0}
+                "output_tokens": 7 + 5 + 2, "cache_read_input_tokens": 4, "cache_hits": 0, "cost_usd": 0}
     rows, _ = poll(lambda: (lambda rs: rs if rs and rs[0]["requests"] == 4 else None)(
         srv.cli_json("usage", "--key", name)), timeout=3.0, interval=0.1)
     assert rows == [expected], srv.cli_json("usage", "--key", name)
     assert expected in srv.cli_json("usage", "--since", "1h")
     plain = srv.cli("usage", "--key", name, "--since", "24h").stdout.splitlines()
     assert plain[0].split() == ["KEY", "MODEL", "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED", "INPUT", "CACHE",
-                                "HITS"], plain
-    assert [l.split() for l in plain[1:]] == [[name, MODEL, "4", "1", "30", "14", "4", "0"]], plain
+                                "HITS", "COST"], plain
+    # No prices configured: nothing costs anything.
+    assert [l.split() for l in plain[1:]] == [[name, MODEL, "4", "1", "30", "14", "4", "0", "$0.00"]], plain
     assert srv.cli_json("usage", "--key", unique_name("nobody")) == []
 
 

@@ -1,6 +1,6 @@
 internal import Foundation
 public import Logging
-public import SluiceConfig
+internal import SluiceConfig
 internal import Synchronization
 
 /// The policies of `policies_dir`, compiled and kept current.
@@ -42,15 +42,16 @@ public final class PolicyRegistry: Sendable {
         state.withLock { $0.policies.keys.sorted() }
     }
 
-    /// Loads new and changed files and forgets deleted ones. Returns the problems found.
+    /// Loads new and changed files and forgets deleted ones. Returns the files loaded and the
+    /// problems found, for the audit log.
     ///
     /// - Parameter everyFile: re-read unchanged files too. A change that keeps a file's size and
     ///   modification time (an edit with the time restored, a coarse file-system clock) is
     ///   invisible to the cheap check the watcher uses; an explicit reload must not miss it.
     @discardableResult
-    public func reload(everyFile: Bool = false) -> [ConfigurationError] {
+    public func reload(everyFile: Bool = false) -> PolicyReload {
         let files = Self.policyFiles(in: directory)
-        var problems: [ConfigurationError] = []
+        var outcome = PolicyReload()
         for (name, path) in files {
             let stamp = FileStamp(path: path)
             if !everyFile, let stamp, state.withLock({ $0.stamps[path] == stamp }) { continue }
@@ -62,6 +63,7 @@ public final class PolicyRegistry: Sendable {
                     $0.stamps[path] = stamp
                 }
                 logger.info("loaded policy", metadata: ["policy": "\(name)", "file": "\(path)"])
+                outcome.loaded.append(PolicyReload.File(policy: name, path: path))
             } catch {
                 // Remember the stamp so a broken file is reported once, not on every poll.
                 state.withLock {
@@ -74,7 +76,7 @@ public final class PolicyRegistry: Sendable {
                 ]
                 if let column = error.column { metadata["column"] = "\(column)" }
                 logger.error("policy file rejected\(kept)", metadata: metadata)
-                problems.append(error)
+                outcome.problems.append(PolicyReload.Problem(policy: name, path: path, error: error))
             }
         }
         let present = Set(files.map(\.name))
@@ -83,7 +85,7 @@ public final class PolicyRegistry: Sendable {
             state.rejected.formIntersection(present)
             state.stamps = state.stamps.filter { FileManager.default.fileExists(atPath: $0.key) }
         }
-        return problems
+        return outcome
     }
 
     /// `NAME.yaml` and `NAME.yml` files of a directory, by policy name.

@@ -8,6 +8,8 @@ struct SluiceRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The authenticated key; set by ``AuthMiddleware`` on API routes.
     var caller: APIKey?
+    /// The caller's team, when its key belongs to one that exists; set by ``AuthMiddleware``.
+    var team: Team?
     /// Shared with the logging and metrics middlewares, which run outside the ones that learn these facts.
     let record = RequestRecord()
     /// Sent back as `request-id`, and logged, so a client's report can be matched to a log line.

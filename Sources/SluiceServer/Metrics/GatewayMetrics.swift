@@ -1,5 +1,7 @@
 internal import CoreMetrics
 internal import Prometheus
+internal import SluiceCore
+internal import SluicePolicy
 
 /// Sluice's Prometheus metrics, served on `/metrics`. Labels carry a key's name, never the key.
 final class GatewayMetrics: Sendable {
@@ -27,6 +29,23 @@ final class GatewayMetrics: Sendable {
     nonisolated(unsafe) private static let policyActions = MetricNameDescriptor(
         namespace: "sluice", metricName: "policy_actions", unitName: "total",
         helpText: "What policy stages did: entities found by type, refusals, cache hits and misses.")
+
+    nonisolated(unsafe) private static let budgetSpent = MetricNameDescriptor(
+        namespace: "sluice", metricName: "budget_spent", unitName: "usd",
+        helpText: "What each key or team with a budget has spent in its current period, as this replica last saw it.")
+    nonisolated(unsafe) private static let budgetLimit = MetricNameDescriptor(
+        namespace: "sluice", metricName: "budget_limit", unitName: "usd", helpText: "The budget of each key or team that has one.")
+
+    /// Shows one budget's spending against its limit.
+    func recordBudget(_ status: BudgetStatus) {
+        let labels: [(String, String)]
+        switch status.budget.owner {
+        case .key(_, let name): labels = [("scope", "key"), ("name", name), ("period", status.budget.period.rawValue)]
+        case .team(let name): labels = [("scope", "team"), ("name", name), ("period", status.budget.period.rawValue)]
+        }
+        registry.makeGauge(descriptor: Self.budgetSpent, labels: labels).set(status.spent.dollars)
+        registry.makeGauge(descriptor: Self.budgetLimit, labels: labels).set(status.budget.limit.dollars)
+    }
 
     /// Counts one finished request and records how long it took, to its last byte.
     func recordRequest(route: String, status: Int, keyName: String?, duration: Duration) {

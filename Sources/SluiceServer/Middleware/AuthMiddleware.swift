@@ -13,6 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
     let store: any GatewayStore
     let cache: AuthenticationCache
+    let teams: TeamCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = Self.presentedKey(in: request.headers) else {
@@ -24,6 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
         case .success(let key):
             var context = context
             context.caller = key
+            if let team = key.team { context.team = try await teams.team(named: team) }
             context.record.keyName = key.name
             context.logger[metadataKey: "key"] = .string(key.name)
             store.recordUse(of: key, now: Date())

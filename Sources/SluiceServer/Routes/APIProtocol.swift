@@ -56,8 +56,10 @@ enum APIProtocol: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: errorBody(error).serialized())))
     }
 
+    /// A spent budget or quota (`insufficient_quota`) lasts until its period ends: not worth an SDK's quick retries.
     private static func shouldRetry(_ error: SluiceError) -> String {
-        error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
+        guard error.code != "insufficient_quota" else { return "false" }
+        return error.isRetriable || error.category == .internalFailure || error.category == .requestTimeout ? "true" : "false"
     }
 }
 

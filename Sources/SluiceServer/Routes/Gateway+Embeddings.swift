@@ -12,9 +12,11 @@ extension Gateway {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(model: embeddingRequest.model, context: context)
         let run = try policyRun(for: caller, purpose: .embedding, request: request, context: context)
-        let exchange = Exchange(
+        var admitted = Exchange(
             gateway: self, run: run, context: context, api: .openai, endpoint: "embeddings", model: embeddingRequest.model,
             stream: false, session: ClientSession(headers: request.headers))
+        if let refusal = await admitted.checkBudgets() { return refusal }
+        let exchange = admitted
 
         var upstreamRequest = embeddingRequest
         do {

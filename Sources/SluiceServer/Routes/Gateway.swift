@@ -21,6 +21,8 @@ struct Gateway: Sendable {
     let requestTimeout: Duration
     /// When requests still in flight at shutdown are cut.
     let shutdownCut: ShutdownCut
+    /// Prices and budgets; none by default.
+    var accounting = Accounting()
 
     /// The request body as JSON; 415 unless sent as JSON, 413 past the limit, 400 naming the problem when malformed.
     func readJSON(_ request: Request) async throws -> JSONValue {
@@ -65,9 +67,11 @@ struct Gateway: Sendable {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
-        let exchange = Exchange(
+        var admitted = Exchange(
             gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: chatRequest.model,
             stream: chatRequest.stream, session: chatRequest.clientSession)
+        if let refusal = await admitted.checkBudgets() { return refusal }
+        let exchange = admitted
 
         var upstreamRequest = chatRequest
         let verdict: PolicyVerdict
@@ -150,23 +154,24 @@ struct Gateway: Sendable {
         }
     }
 
-    /// The policy run for this caller: its own policy, or the default. A policy whose file exists
+    /// The policy run for this caller: its own policy, its team's, or the default. A policy whose file exists
     /// but does not load, or a key naming a policy that does not exist, refuses the request rather
     /// than serving it unchecked; only when no default policy file exists at all do requests run
     /// without stages (the start-up log says so).
     func policyRun(
         for caller: APIKey, purpose: PolicyContext.Purpose, request: Request, context: SluiceRequestContext
     ) throws -> PolicyRun {
-        let name = caller.policy ?? defaultPolicy
+        let name = caller.policy ?? context.team?.policy ?? defaultPolicy
         let policyContext = PolicyContext(
             purpose: purpose, keyID: caller.id, keyName: caller.name, policyName: name, requestID: context.requestID,
             bypassCache: request.headers[.cacheControl]?.contains("no-cache") == true, keyLimits: caller.limits)
         if let policy = policies.policy(named: name) {
             return PolicyRun(stages: policy.stages, context: policyContext)
         }
-        if caller.policy != nil {
+        if caller.policy != nil || context.team?.policy != nil {
+            let whose = caller.policy != nil ? "this key's" : "this key's team's"
             throw SluiceError(
-                .permission, "this key's policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml",
+                .permission, "\(whose) policy '\(name)' is not loaded; ask the admin to check policies/\(name).yaml",
                 code: "policy_unavailable")
         }
         if policies.hasRejectedFile(named: name) {
@@ -197,6 +202,8 @@ extension Gateway {
         let model: String
         let stream: Bool
         let session: ClientSession?
+        /// The budgets the request was admitted under, charged when it ends.
+        private(set) var admission = BudgetAdmission.unbudgeted
         private let started = ContinuousClock.now
 
         init(
@@ -228,6 +235,19 @@ extension Gateway {
             return headers
         }
 
+        /// Checks the caller's budgets before anything reaches a backend; returns the refusal to
+        /// send when one is spent or the spending cannot be read.
+        mutating func checkBudgets() async -> Response? {
+            guard let caller = context.caller else { return nil }
+            do {
+                admission = try await gateway.accounting.admit(caller: caller, team: context.team)
+            } catch {
+                return await fail(error)
+            }
+            guard let refusal = admission.refusal else { return nil }
+            return await fail(refusal)
+        }
+
         /// Finishes with `error` and answers with it in the caller's protocol, unless the client has gone.
         func fail(_ error: any Error) async -> Response {
             if error is CancellationError {
@@ -249,6 +269,7 @@ extension Gateway {
             await run.complete(clientSawEnd: clientSawEnd, failure: failure)
             let actions = run.actions
             let elapsed = ContinuousClock.now - started
+            let cost = gateway.accounting.cost(of: usage, model: model, backend: context.record.backend)
             gateway.usage.record(
                 UsageRecord(
                     createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model,
@@ -258,8 +279,11 @@ extension Gateway {
                     cacheHit: actions.contains("cache:hit"),
                     durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
                     policies: actions.joined(separator: " "), clientCertificate: context.record.clientCertificate,
-                    sessionID: session?.sessionID, agentID: session?.agentID, parentAgentID: session?.parentAgentID),
+                    sessionID: session?.sessionID, agentID: session?.agentID, parentAgentID: session?.parentAgentID,
+                    costUSD: cost.dollars, team: context.caller?.team),
                 actions: actions)
+            // Before the client learns the answer is complete, so its next request sees the charge.
+            await gateway.accounting.charge(cost, to: admission)
         }
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import SluiceCore
+public import SluicePolicy
 
 /// An API key as stored: everything but the key itself, of which only a hash is kept.
 public struct APIKey: Sendable, Hashable, Codable {
@@ -26,11 +27,17 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var requestsPerMinute: Int?
     public var tokensPerMinute: Int?
     public var concurrency: Int?
+    /// The team the key belongs to, whose policy and budget also apply.
+    public var team: String?
+    /// The most the key may spend each `budgetPeriod`, in nanodollars; `nil`: no budget of its own.
+    public var budgetNanodollars: Int64?
+    public var budgetPeriod: BudgetPeriod?
 
     package init(
         id: String, name: String, keyHash: Data, keyPrefix: String, policy: String?, models: [String], expiresAt: Date?,
         revokedAt: Date?, createdAt: Date, lastUsedAt: Date?, previousKeyHash: Data?, previousKeyExpiresAt: Date?,
-        requestsPerMinute: Int?, tokensPerMinute: Int?, concurrency: Int?
+        requestsPerMinute: Int?, tokensPerMinute: Int?, concurrency: Int?, team: String? = nil, budgetNanodollars: Int64? = nil,
+        budgetPeriod: BudgetPeriod? = nil
     ) {
         self.id = id
         self.name = name
@@ -47,6 +54,9 @@ public struct APIKey: Sendable, Hashable, Codable {
         self.requestsPerMinute = requestsPerMinute
         self.tokensPerMinute = tokensPerMinute
         self.concurrency = concurrency
+        self.team = team
+        self.budgetNanodollars = budgetNanodollars
+        self.budgetPeriod = budgetPeriod
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +71,16 @@ public struct APIKey: Sendable, Hashable, Codable {
         case previousKeyExpiresAt = "previous_key_expires_at"
         case requestsPerMinute = "requests_per_minute"
         case tokensPerMinute = "tokens_per_minute"
-        case concurrency
+        case concurrency, team
+        case budgetNanodollars = "budget_nanodollars"
+        case budgetPeriod = "budget_period"
+    }
+
+    /// The key's own budget, if it has one (monthly unless set otherwise).
+    public var budget: Budget? {
+        budgetNanodollars.map {
+            Budget(owner: .key(id: id, name: name), limit: USD(nanodollars: $0), period: budgetPeriod ?? .month)
+        }
     }
 
     /// The key's own rate limits, for the policy chain.

@@ -1,6 +1,7 @@
 public import Foundation
 internal import SluiceCrypto
 public import SluiceCore
+public import SluicePolicy
 
 /// A key just minted: the record, and the key itself, which is shown once and never stored.
 public struct MintedKey: Sendable {
@@ -25,16 +26,22 @@ public enum KeyRejection: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension GatewayStore {
     /// Mints a key: `sk-sluice-` and 40 base62 characters from the system's CSPRNG (about 238 bits).
+    ///
+    /// - Parameters:
+    ///   - team: a team that must exist; its policy and budget apply to the key too.
+    ///   - budget: what the key may spend each `budgetPeriod` (monthly by default).
     public func createKey(
         name: String, policy: String? = nil, models: [String] = [], expiresAt: Date? = nil, limits: KeyLimits = KeyLimits(),
-        now: Date = Date()
+        team: String? = nil, budget: USD? = nil, budgetPeriod: BudgetPeriod? = nil, now: Date = Date()
     ) async throws -> MintedKey {
+        if let team { _ = try await findTeam(team) }
         let secret = KeySecret.new()
         var record = APIKey(
             id: "key_" + Identifiers.base62(count: 16), name: name, keyHash: Data(SHA256.digest(secret)),
             keyPrefix: KeySecret.displayPrefix(of: secret), policy: policy, models: models, expiresAt: expiresAt,
             revokedAt: nil, createdAt: now, lastUsedAt: nil, previousKeyHash: nil, previousKeyExpiresAt: nil,
-            requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, concurrency: limits.concurrency)
+            requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, concurrency: limits.concurrency,
+            team: team, budgetNanodollars: budget?.nanodollars, budgetPeriod: budget == nil ? nil : budgetPeriod ?? .month)
         try await insertKey(record)
         record.keyHash = Data()
         return MintedKey(record: record, secret: secret)

@@ -27,12 +27,13 @@ extension SQLiteStore {
     }
 
     public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
-        let groups = grouping.columns
+        let groups = grouping.columns(.sqlite)
         return try await pool.read { db in
             var sql = """
-                SELECT COALESCE(key_name, '-') AS key_name, \(groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")),
+                SELECT \(groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")),
                        COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(input_tokens) AS input_tokens,
-                       SUM(output_tokens) AS output_tokens, SUM(cache_read_input_tokens) AS cache_read, SUM(cache_hit) AS cache_hits
+                       SUM(output_tokens) AS output_tokens, SUM(cache_read_input_tokens) AS cache_read, SUM(cache_hit) AS cache_hits,
+                       TOTAL(cost_usd) AS cost_usd
                 FROM usage WHERE created_at >= ?
                 """
             var arguments: StatementArguments = [since]
@@ -40,13 +41,14 @@ extension SQLiteStore {
                 sql += " AND key_name = ?"
                 arguments += [keyName]
             }
-            let groupNumbers = (1...groups.count + 1).map(String.init).joined(separator: ", ")
-            sql += " GROUP BY \(groupNumbers) ORDER BY requests DESC, \(groupNumbers)"
+            let groupNumbers = (1...groups.count).map(String.init).joined(separator: ", ")
+            sql += " GROUP BY \(groupNumbers) ORDER BY " + (grouping == .day ? "1" : "requests DESC, \(groupNumbers)")
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 UsageSummary(
-                    keyName: row["key_name"], model: row["model"], session: row["session"], agent: row["agent"],
+                    group: Dictionary(uniqueKeysWithValues: groups.map { ($0.name, row[$0.name] as String? ?? "-") }),
                     requests: row["requests"], errors: row["errors"], inputTokens: row["input_tokens"],
-                    outputTokens: row["output_tokens"], cacheReadInputTokens: row["cache_read"], cacheHits: row["cache_hits"])
+                    outputTokens: row["output_tokens"], cacheReadInputTokens: row["cache_read"], cacheHits: row["cache_hits"],
+                    costUSD: row["cost_usd"])
             }
         }
     }

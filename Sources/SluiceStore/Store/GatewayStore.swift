@@ -1,13 +1,14 @@
 public import Foundation
 public import SluicePolicy
 
-/// Everything Sluice keeps in its database: API keys, usage, and what the policy stages store
-/// (``SluicePolicy/PolicyStore``, ``SluicePolicy/RetrievalStore``). ``SQLiteStore`` serves one process on one box; the
+/// Everything Sluice keeps in its database: API keys, teams, usage, the audit log, and what the
+/// policy stages and budgets store (``SluicePolicy/PolicyStore``, ``SluicePolicy/RetrievalStore``,
+/// ``SluicePolicy/BudgetStore``). ``SQLiteStore`` serves one process on one box; the
 /// PostgreSQL store (module SluicePostgres) lets several replicas act as one gateway.
 ///
 /// Methods that cannot reach the database throw ``StoreUnavailable``, which the server answers
 /// with 503 and a `retry-after`.
-public protocol GatewayStore: PolicyStore, RetrievalStore {
+public protocol GatewayStore: PolicyStore, RetrievalStore, BudgetStore {
     /// Where the database is, safe to log (never a password).
     var location: String { get }
 
@@ -39,6 +40,24 @@ public protocol GatewayStore: PolicyStore, RetrievalStore {
     func recordUse(of key: APIKey, now: Date)
     /// Whether any key exists (an empty database gets first-run instructions).
     func hasKeys() async throws -> Bool
+
+    // MARK: Teams (checks and the audit are built on these in ``GatewayStore``'s extension)
+
+    /// Stores a new team; a name already taken is a ``SluiceCore/SluiceError`` 400.
+    func insertTeam(_ team: Team) async throws
+    /// Replaces the stored team with the same name.
+    func updateTeam(_ team: Team) async throws
+    func team(named name: String) async throws -> Team?
+    /// Every team, by name.
+    func listTeams() async throws -> [Team]
+    /// Removes a team; `false` when there was none.
+    func deleteTeam(named name: String) async throws -> Bool
+
+    // MARK: Audit log
+
+    func recordAudit(_ entry: AuditEntry) async throws
+    /// The entries made at or after `since`, oldest first.
+    func auditEntries(since: Date) async throws -> [AuditEntry]
 
     // MARK: Usage
 

@@ -15,7 +15,7 @@ extension UsageRecord {
             "cache_creation_input_tokens": .number(String(cacheCreationInputTokens)), "cache_hit": .bool(cacheHit),
             "duration_ms": .number(String(durationMilliseconds)), "policies": .string(policies),
             "client_certificate": optional(clientCertificate), "session_id": optional(sessionID), "agent_id": optional(agentID),
-            "parent_agent_id": optional(parentAgentID),
+            "parent_agent_id": optional(parentAgentID), "cost_usd": .number(String(costUSD)), "team": optional(team),
         ]
         return line.serialized() + [UInt8(ascii: "\n")]
     }
@@ -36,6 +36,7 @@ extension UsageRecord {
             cacheHit: line["cache_hit"]?.boolValue ?? false, durationMilliseconds: line["duration_ms"]?.doubleValue ?? 0,
             policies: line["policies"]?.stringValue ?? "", clientCertificate: line["client_certificate"]?.stringValue,
             sessionID: line["session_id"]?.stringValue, agentID: line["agent_id"]?.stringValue,
-            parentAgentID: line["parent_agent_id"]?.stringValue)
+            parentAgentID: line["parent_agent_id"]?.stringValue, costUSD: line["cost_usd"]?.doubleValue ?? 0,
+            team: line["team"]?.stringValue)
     }
 }

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// One API request as recorded for `sluice usage`: who, which model and backend, tokens, outcome,
-/// and the client's agent session. It holds no prompt or response text.
+/// the client's agent session, and its cost. It holds no prompt or response text.
 public struct UsageRecord: Sendable, Hashable, Codable {
     public var id: Int64?
     public var createdAt: Date
@@ -27,12 +27,16 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var sessionID: String?
     public var agentID: String?
     public var parentAgentID: String?
+    /// What the request cost in US dollars, from the configured prices (0 when unpriced).
+    public var costUSD: Double
+    /// The caller's team when the request was made.
+    public var team: String?
 
     public init(
         createdAt: Date, keyID: String?, keyName: String?, model: String?, backend: String?, endpoint: String, stream: Bool,
         status: Int, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadInputTokens: Int = 0, cacheCreationInputTokens: Int = 0,
         cacheHit: Bool = false, durationMilliseconds: Double, policies: String = "", clientCertificate: String? = nil,
-        sessionID: String? = nil, agentID: String? = nil, parentAgentID: String? = nil
+        sessionID: String? = nil, agentID: String? = nil, parentAgentID: String? = nil, costUSD: Double = 0, team: String? = nil
     ) {
         self.createdAt = createdAt
         self.keyID = keyID
@@ -53,10 +57,12 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.sessionID = sessionID
         self.agentID = agentID
         self.parentAgentID = parentAgentID
+        self.costUSD = costUSD
+        self.team = team
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, model, backend, endpoint, stream, status, policies
+        case id, model, backend, endpoint, stream, status, policies, team
         case createdAt = "created_at"
         case keyID = "key_id"
         case keyName = "key_name"
@@ -70,5 +76,6 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         case sessionID = "session_id"
         case agentID = "agent_id"
         case parentAgentID = "parent_agent_id"
+        case costUSD = "cost_usd"
     }
 }
