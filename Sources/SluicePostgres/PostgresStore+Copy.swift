@@ -1,5 +1,6 @@
 internal import Foundation
 internal import PostgresNIO
+internal import SluiceCore
 internal import SluicePolicy
 public import SluiceStore
 
@@ -12,6 +13,8 @@ public struct CopySummary: Sendable, Hashable {
     public var quotaTotals = 0
     public var teamsCopied = 0
     public var auditEntriesCopied = 0
+    public var collectionsCopied = 0
+    public var documentsCopied = 0
 }
 
 extension PostgresStore {
@@ -76,6 +79,32 @@ extension PostgresStore {
                 ).collect().count
             }
         }
+        try await copyCollections(from: source, into: &summary)
         return summary
+    }
+
+    /// RAG collections with their passages and vectors as stored, so nothing is embedded again. A
+    /// document is copied when the target lacks it or holds another version (its content hash).
+    private func copyCollections(from source: any GatewayStore, into summary: inout CopySummary) async throws {
+        for collection in try await source.collections() {
+            if let existing = try await self.collection(named: collection.name) {
+                guard existing.embeddingBackend == collection.embeddingBackend, existing.embeddingModel == collection.embeddingModel
+                else {
+                    throw SluiceError.invalidRequest(
+                        "collection '\(collection.name)' exists in the target with other embeddings; remove it there or rename one")
+                }
+            } else {
+                try await createCollection(collection)
+                summary.collectionsCopied += 1
+            }
+            let present = Dictionary(
+                try await sources(inCollection: collection.name).map { ($0.path, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
+            for document in try await source.sources(inCollection: collection.name) where present[document.path] != document.contentHash {
+                // replaceSource gives the passages ids of this database's own.
+                let chunks = try await source.chunks(ofSource: document.path, inCollection: collection.name)
+                try await replaceSource(document, chunks: chunks)
+                summary.documentsCopied += 1
+            }
+        }
     }
 }

@@ -126,14 +126,27 @@ extension PostgresStore {
                 SELECT id, collection, source_path, heading, start_line, end_line, text, vector FROM rag_chunks
                 WHERE id = ANY(\(ids))
                 """
-            ).collect().map { row in
-                let (id, collection, path, heading, start, end, text, vector) = try row.decode(
-                    (Int64, String, String, String, Int, Int, String, Data?).self)
-                return RetrievalChunk(
-                    id: id, collection: collection, sourcePath: path, heading: heading, startLine: start, endLine: end, text: text,
-                    vector: vector.map(VectorBlob.vector))
-            }
+            ).collect().map(Self.chunk)
         }
+    }
+
+    public func chunks(ofSource path: String, inCollection collection: String) async throws -> [RetrievalChunk] {
+        try await run(deadline: .seconds(30)) { client in
+            try await client.query(
+                """
+                SELECT id, collection, source_path, heading, start_line, end_line, text, vector FROM rag_chunks
+                WHERE collection = \(collection) AND source_path = \(path) ORDER BY id
+                """
+            ).collect().map(Self.chunk)
+        }
+    }
+
+    private static func chunk(_ row: PostgresRow) throws -> RetrievalChunk {
+        let (id, collection, path, heading, start, end, text, vector) = try row.decode(
+            (Int64, String, String, String, Int, Int, String, Data?).self)
+        return RetrievalChunk(
+            id: id, collection: collection, sourcePath: path, heading: heading, startLine: start, endLine: end, text: text,
+            vector: vector.map(VectorBlob.vector))
     }
 
     public func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {

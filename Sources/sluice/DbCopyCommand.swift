@@ -10,7 +10,7 @@ internal import SluiceStore
 struct DbCopyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy teams, keys, usage, quota totals and the audit log from a SQLite file into PostgreSQL.",
+        abstract: "Copy teams, keys, usage, quota totals, the audit log and RAG collections from a SQLite file into PostgreSQL.",
         discussion: """
             Keys keep their secrets (only hashes are copied), so every client keeps working. Copying \
             again adds nothing: run it once more just before switching the gateway over.
@@ -54,6 +54,7 @@ struct DbCopyCommand: AsyncParsableCommand {
                     "usage_copied": .integer(summary.usageCopied), "usage_already_there": .integer(summary.usageAlreadyThere),
                     "quota_totals": .integer(summary.quotaTotals), "teams_copied": .integer(summary.teamsCopied),
                     "audit_entries_copied": .integer(summary.auditEntriesCopied),
+                    "collections_copied": .integer(summary.collectionsCopied), "documents_copied": .integer(summary.documentsCopied),
                 ]))
         } else {
             print("Copied \(from) into \(to):")
@@ -62,6 +63,7 @@ struct DbCopyCommand: AsyncParsableCommand {
             print("  quota totals: \(summary.quotaTotals)")
             print("  teams:        \(summary.teamsCopied) copied")
             print("  audit log:    \(summary.auditEntriesCopied) entries copied")
+            print("  collections:  \(summary.collectionsCopied) copied, \(summary.documentsCopied) documents")
         }
     }
 }

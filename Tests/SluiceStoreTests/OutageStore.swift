@@ -92,6 +92,9 @@ final class OutageStore: GatewayStore {
         try await base.keywordMatches(for: query, inCollection: collection, limit: limit)
     }
     func chunks(ids: [Int64]) async throws -> [RetrievalChunk] { try await base.chunks(ids: ids) }
+    func chunks(ofSource path: String, inCollection collection: String) async throws -> [RetrievalChunk] {
+        try await base.chunks(ofSource: path, inCollection: collection)
+    }
     func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {
         try await base.chunkVectors(inCollection: collection)
     }

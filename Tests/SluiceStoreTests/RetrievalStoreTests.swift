@@ -63,6 +63,17 @@ import SluiceStore
         }
     }
 
+    @Test(arguments: StoreKind.allCases) func stopWordsDoNotMatchPassagesOnTheirOwn(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store, _ in
+            try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))
+            try await store.replaceSource(
+                source("/a.md", hash: "1"), chunks: [chunk("/a.md", "the walrus sings"), chunk("/a.md", "an otter")])
+            #expect(try await store.keywordMatches(for: "Is the badger here?", inCollection: "c", limit: 5).isEmpty)
+            let found = try await store.keywordMatches(for: "What does the walrus do?", inCollection: "c", limit: 5)
+            #expect(try await store.chunks(ids: found.map(\.id)).map(\.text) == ["the walrus sings"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases) func aCollectionNameIsTakenOnce(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
             try await store.createCollection(RetrievalCollection(name: "c", createdAt: Date()))

@@ -131,14 +131,15 @@ def build_corpus(folder: Path) -> set[str]:
     for name in MODULES:
         module = importlib.import_module(name)
         lines = [f"# {name}", "", (inspect.getdoc(module) or "").split("\n\n")[0], ""]
+        public = getattr(module, "__all__", None)
         for attr, obj in sorted(vars(module).items()):
-            if attr.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.isbuiltin(obj)):
+            if attr.startswith("_") or not callable(obj) or (public is not None and attr not in public):
                 continue
-            defined_in = getattr(obj, "__module__", None)
-            if defined_in not in (name, module.__name__, None) and name not in ("os", "os.path"):
+            defined_in = (getattr(obj, "__module__", None) or name).lstrip("_")
+            if public is None and not name.startswith(defined_in.split(".")[0]) and name not in ("os", "os.path"):
                 continue
             doc = inspect.getdoc(obj)
-            if not doc or len(doc) < 40:
+            if not doc or len(doc) < 12:
                 continue
             lines += [f"## {name}.{attr}", "", doc, ""]
             sections.add(f"{name}.{attr}")

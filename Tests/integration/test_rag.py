@@ -258,6 +258,20 @@ def test_collections_on_postgresql_are_served_to_the_stage(sluice, postgres, moc
     assert "zebra-42" in context_of(last_user_turn(up)[0])
 
 
+def test_db_copy_moves_collections_to_postgresql_and_a_second_copy_adds_nothing(sluice, postgres, mock, tmp_path):
+    single = sluice(start=False)
+    single.cli("rag", "create", "handbook")
+    single.cli("rag", "add", "handbook", write_docs(tmp_path / "copy-docs", DOCS))
+    config = {"database": postgres.create_database(), "database_password_env": "SLUICE_DB_PASSWORD", "database_pool": 2}
+    replica = sluice(start=False, extra_config=config, env={"SLUICE_DB_PASSWORD": PASSWORD})
+    copied = replica.cli_json("db", "copy", "--from", single.db, "--config", replica.config_path)
+    assert copied["collections_copied"] == 1 and copied["documents_copied"] == len(DOCS), copied
+    found = replica.cli_json("rag", "search", "handbook", "Where is the parking garage?", "--config", replica.config_path)
+    assert found[0]["heading"] == "Parking" and "zebra-42" in found[0]["text"]
+    again = replica.cli_json("db", "copy", "--from", single.db, "--config", replica.config_path)
+    assert again["collections_copied"] == 0 and again["documents_copied"] == 0, again
+
+
 # --------------------------------------------------------------------------
 # The stage
 # --------------------------------------------------------------------------

@@ -34,6 +34,9 @@ public protocol RetrievalStore: Sendable {
     /// The passages with these ids, in no particular order.
     func chunks(ids: [Int64]) async throws -> [RetrievalChunk]
 
+    /// The passages of one document, in order, with their vectors (what `sluice db copy` moves).
+    func chunks(ofSource path: String, inCollection collection: String) async throws -> [RetrievalChunk]
+
     /// Every passage vector of `collection` (passages stored without one are left out).
     func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])]
 }

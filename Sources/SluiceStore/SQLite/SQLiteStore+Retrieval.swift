@@ -126,13 +126,23 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM rag_chunks WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
                 arguments: StatementArguments(ids)
-            ).map { row in
-                RetrievalChunk(
-                    id: row["id"], collection: row["collection"], sourcePath: row["source_path"], heading: row["heading"],
-                    startLine: row["start_line"], endLine: row["end_line"], text: row["text"],
-                    vector: (row["vector"] as Data?).map(VectorBlob.vector))
-            }
+            ).map(Self.chunk)
         }
+    }
+
+    public func chunks(ofSource path: String, inCollection collection: String) async throws -> [RetrievalChunk] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM rag_chunks WHERE collection = ? AND source_path = ? ORDER BY id", arguments: [collection, path]
+            ).map(Self.chunk)
+        }
+    }
+
+    private static func chunk(_ row: Row) -> RetrievalChunk {
+        RetrievalChunk(
+            id: row["id"], collection: row["collection"], sourcePath: row["source_path"], heading: row["heading"],
+            startLine: row["start_line"], endLine: row["end_line"], text: row["text"],
+            vector: (row["vector"] as Data?).map(VectorBlob.vector))
     }
 
     public func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {
@@ -159,10 +169,12 @@ extension SQLiteStore {
     }
 
     /// The query's words, each quoted (FTS5 syntax in a question would be an error or a trick),
-    /// any of them matching: BM25 then ranks passages with more and rarer words first.
+    /// any of them matching: BM25 then ranks passages with more and rarer words first. Stop
+    /// words are left out unless the question has nothing else.
     static func ftsQuery(_ text: String) -> String? {
         let words = text.split { !$0.isLetter && !$0.isNumber }.prefix(64)
         guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+        let telling = words.filter { !EnglishStopWords.words.contains($0.lowercased()) }
+        return (telling.isEmpty ? Array(words) : telling).map { "\"\($0)\"" }.joined(separator: " OR ")
     }
 }
