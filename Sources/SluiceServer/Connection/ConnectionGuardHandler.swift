@@ -81,6 +81,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
             deadlines.outputClosed(at: .now)
             scheduleTimer(context)
         }
+        // What was written goes out before the close: HTTP/2's connection manager closes the
+        // connection as its last stream ends, before that stream's final frames were flushed.
+        context.flush()
         context.close(mode: mode, promise: promise)
     }
 
