@@ -1,8 +1,9 @@
 internal import Foundation
 internal import SluiceCurl
 
-/// The same non-streaming load on one Sluice over plain HTTP and over HTTPS (TLS 1.3, a
-/// certificate from a throwaway CA, connections reused as clients do), side by side.
+/// The same non-streaming load on one Sluice over plain HTTP, over HTTPS with HTTP/1.1 and over
+/// HTTPS with HTTP/2 (TLS 1.3, a certificate from a throwaway CA, connections reused as clients
+/// do; HTTP/2 multiplexes the concurrent requests on one connection), side by side.
 struct TLSComparison {
     let sluicePath: String
     let workspace: URL
@@ -32,17 +33,20 @@ struct TLSComparison {
             try await Task.sleep(for: .milliseconds(100))
         }
         print("")
-        print("listener: \(requestCount) non-streaming requests per row, plain HTTP and HTTPS on two sluice processes")
+        print(
+            "listener: \(requestCount) non-streaming requests per row, plain HTTP, HTTPS (HTTP/1.1) and HTTP/2 on two sluice processes")
         print("listener                 conc  req/s      p50 ms   p99 ms   CPU µs/req  failures")
         for concurrency in [1, 8] {
-            for (label, scheme, target, caFile) in [
-                ("HTTP", "http", plainPort, nil as String?), ("HTTPS", "https", port, authority),
+            for (label, scheme, target, caFile, allowsHTTP2) in [
+                ("HTTP", "http", plainPort, nil as String?, false), ("HTTPS", "https", port, authority, false),
+                ("HTTP/2", "https", port, authority, true),
             ] {
                 let request = CurlRequest(
                     method: "POST", url: "\(scheme)://127.0.0.1:\(target)/v1/chat/completions",
                     headers: ["content-type": "application/json", "authorization": "Bearer \(key)"],
-                    body: Array(#"{"model":"bench","messages":[{"role":"user","content":"Say hello."}]}"#.utf8), caFile: caFile)
-                let pid = label == "HTTPS" ? server.processIdentifier : plainPID
+                    body: Array(#"{"model":"bench","messages":[{"role":"user","content":"Say hello."}]}"#.utf8), caFile: caFile,
+                    allowsHTTP2: allowsHTTP2)
+                let pid = scheme == "https" ? server.processIdentifier : plainPID
                 _ = await LoadRun(client: client, request: request, streaming: false, concurrency: concurrency, count: 200).run()
                 let before = cpuTime(of: pid)
                 let result = await LoadRun(

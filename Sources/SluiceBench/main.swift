@@ -14,7 +14,7 @@ internal import Synchronization
 // rate-limit and cache stages are part of the figure); the benchmark's key has limits high
 // enough never to be refused. Build both in release: `swift build -c release`.
 //
-// Then plain HTTP against HTTPS on the listener. With --postgres, the same load on Sluice's SQLite store, on PostgreSQL, and on three replicas
+// Then plain HTTP against HTTPS (HTTP/1.1 and HTTP/2) on the listener. With --postgres, the same load on Sluice's SQLite store, on PostgreSQL, and on three replicas
 // sharing PostgreSQL, side by side (`auto` starts a throwaway PostgreSQL server; it must be installed).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {

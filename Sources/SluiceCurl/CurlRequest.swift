@@ -26,6 +26,8 @@ public struct CurlRequest: Sendable {
     public var idleReadTimeout: Duration
     /// PEM certificates to verify an `https` server with instead of the system's (a private CA).
     public var caFile: String?
+    /// Whether HTTP/2 may be used when a TLS server offers it through ALPN; `false` keeps to HTTP/1.1.
+    public var allowsHTTP2: Bool
 
     public init(
         method: String = "GET",
@@ -34,7 +36,8 @@ public struct CurlRequest: Sendable {
         body: [UInt8]? = nil,
         connectTimeout: Duration = .seconds(10),
         idleReadTimeout: Duration = .seconds(300),
-        caFile: String? = nil
+        caFile: String? = nil,
+        allowsHTTP2: Bool = true
     ) {
         self.method = method
         self.url = url
@@ -43,5 +46,6 @@ public struct CurlRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.idleReadTimeout = idleReadTimeout
         self.caFile = caFile
+        self.allowsHTTP2 = allowsHTTP2
     }
 }

@@ -276,8 +276,9 @@ final class CurlTransfer: @unchecked Sendable {
         try curlCall { sluice_curl_easy_setopt_string(easy, CURLOPT_URL, request.url) }
         try curlCall { sluice_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https") }
         try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1) }
-        // HTTP/2 when a TLS server offers it through ALPN, HTTP/1.1 otherwise.
-        try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)) }
+        // HTTP/2 when a TLS server offers it through ALPN (unless the request keeps to HTTP/1.1), HTTP/1.1 otherwise.
+        let version = request.allowsHTTP2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1
+        try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(version)) }
         try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1) }
         try curlCall { sluice_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0) }
         // A proxy's CONNECT response is not the upstream's response.

@@ -94,7 +94,8 @@ public enum GatewayServer {
                     let http = GuardedHTTP1Channel(
                         responder: responder, limits: limits, openConnections: openConnections, secure: certificates != nil)
                     guard let certificates else { return http }
-                    return TLSListenerChannel(base: http, certificates: certificates)
+                    return TLSListenerChannel(
+                        http1: http, certificates: certificates, shutdownGrace: configuration.shutdownGracePeriod)
                 },
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sluice"),
                 onServerRunning: { _ in

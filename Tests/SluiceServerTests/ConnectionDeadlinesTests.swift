@@ -102,4 +102,34 @@ import Testing
         deadlines.headReceived(at: at(4))
         #expect(deadlines.deadline == nil)
     }
+
+    @Test func http2LeavesTheConnectionToItsStreamsOnceNegotiated() {
+        var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
+        // The handshake ran under the header timeout; then the streams keep their own deadlines.
+        deadlines.multiplexed()
+        #expect(deadlines.deadline == nil)
+        deadlines.bytesReceived(at: at(5))
+        deadlines.headReceived(at: at(5))
+        #expect(deadlines.deadline == nil)
+        #expect(deadlines.expire(at: at(1000)) == nil)
+    }
+
+    @Test func http2NegotiatedAfterARequestBeganChangesNothing() {
+        var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
+        deadlines.headReceived(at: at(1))
+        deadlines.multiplexed()
+        #expect(deadlines.deadline == at(31))
+    }
+
+    @Test func aStreamBodyThatStopsIsTimedOutOnce() {
+        // An HTTP/2 stream: the deadlines start with its headers, already complete.
+        var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
+        deadlines.headReceived(at: start)
+        deadlines.bytesReceived(at: at(10))
+        #expect(deadlines.deadline == at(40))
+        #expect(deadlines.expire(at: at(40)) == .body)
+        #expect(deadlines.deadline == nil)
+        deadlines.responseEnded(at: at(41))
+        #expect(deadlines.deadline == at(101))
+    }
 }

@@ -56,8 +56,9 @@ def https_url(srv: Sluice) -> str:
     return f"https://127.0.0.1:{srv.port}"
 
 
-def serve_https(srv: Sluice, ca: Path) -> str:
-    """Starts `srv` (its config already has tls:) and waits until it answers over HTTPS."""
+def serve_https(srv: Sluice, ca: Path, client_certificate: tuple[str, str] | None = None) -> str:
+    """Starts `srv` (its config already has tls:) and waits until it answers over HTTPS (presenting
+    `client_certificate`, (certificate, key), where mutual TLS asks for one)."""
     argv = [str(sluice_binary()), "serve", "--config", str(srv.config_path)]
     with open(srv.log_path, "ab") as log:
         srv.proc = subprocess.Popen(argv, cwd=srv.workdir, env=srv.env(), stdin=subprocess.DEVNULL, stdout=log,
@@ -66,7 +67,8 @@ def serve_https(srv: Sluice, ca: Path) -> str:
     while time.monotonic() < deadline:
         assert srv.proc.poll() is None, f"sluice exited:\n{srv.log()[-3000:]}"
         try:
-            if requests.get(https_url(srv) + "/healthz", verify=str(ca), timeout=2).status_code == 200:
+            if requests.get(https_url(srv) + "/healthz", verify=str(ca), cert=client_certificate,
+                            timeout=2).status_code == 200:
                 return https_url(srv)
         except requests.RequestException:
             pass
@@ -198,20 +200,8 @@ def test_mutual_tls_refuses_clients_without_a_certificate_from_the_client_ca(slu
     srv.config["tls"] = {"cert_file": str(pki["certificate"]), "key_file": str(pki["key"]),
                          "client_ca_file": str(clients.certificate)}
     srv.write_config()
-    argv = [str(sluice_binary()), "serve", "--config", str(srv.config_path)]
-    with open(srv.log_path, "ab") as log:
-        srv.proc = subprocess.Popen(argv, cwd=srv.workdir, env=srv.env(), stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+    serve_https(srv, pki["ca"].certificate, client_certificate=tuple(map(str, member)))
     ca = str(pki["ca"].certificate)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            r = requests.get(https_url(srv) + "/healthz", verify=ca, cert=tuple(map(str, member)), timeout=2)
-            break
-        except requests.RequestException:
-            assert time.monotonic() < deadline and srv.proc.poll() is None, srv.log()[-3000:]
-            time.sleep(0.1)
-    assert r.status_code == 200
     key = srv.create_key()
     answered = requests.post(https_url(srv) + "/v1/messages", verify=ca, cert=tuple(map(str, member)), timeout=30,
                              headers=ANTHROPIC.headers({"x-api-key": key}), json=ANTHROPIC.body())

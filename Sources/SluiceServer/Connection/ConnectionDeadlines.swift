@@ -16,6 +16,8 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case inRequest(bodyComplete: Bool, responseComplete: Bool, lastProgress: Instant)
         case idle(since: Instant)
         case lingering(since: Instant)
+        /// HTTP/2: the streams keep their own deadlines.
+        case multiplexed
         case closed
     }
 
@@ -46,7 +48,7 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case .inRequest(bodyComplete: true, _, _): nil
         case .idle(let since): since.advanced(by: limits.idleTimeout)
         case .lingering(let since): since.advanced(by: Self.lingerTimeout)
-        case .closed: nil
+        case .multiplexed, .closed: nil
         }
     }
 
@@ -61,12 +63,12 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case .idle: phase = .awaitingHead(since: now, sawBytes: true)
         case .inRequest(false, let responseComplete, _):
             phase = .inRequest(bodyComplete: false, responseComplete: responseComplete, lastProgress: now)
-        case .awaitingHead, .inRequest, .lingering, .closed: break
+        case .awaitingHead, .inRequest, .lingering, .multiplexed, .closed: break
         }
     }
 
     mutating func headReceived(at now: Instant) {
-        guard !isLingering, phase != .closed else { return }
+        guard !isLingering, phase != .closed, phase != .multiplexed else { return }
         phase = .inRequest(bodyComplete: false, responseComplete: false, lastProgress: now)
     }
 
@@ -85,6 +87,12 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
     mutating func outputClosed(at now: Instant) {
         guard !isLingering, phase != .closed else { return }
         phase = .lingering(since: now)
+    }
+
+    /// HTTP/2 was negotiated (before any request, so the handshake kept to the header timeout).
+    mutating func multiplexed() {
+        guard case .awaitingHead = phase else { return }
+        phase = .multiplexed
     }
 
     mutating func closed() {
@@ -112,7 +120,7 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case .lingering:
             phase = .closed
             return .linger
-        case .closed: return nil
+        case .multiplexed, .closed: return nil
         }
     }
 }

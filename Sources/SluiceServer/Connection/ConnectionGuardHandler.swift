@@ -17,6 +17,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         case headReceived
         case requestEnded
         case responseEnded
+        /// HTTP/2 was negotiated: the streams keep their own deadlines from now on.
+        case multiplexed
     }
 
     private var deadlines: ConnectionDeadlines<ContinuousClock.Instant>
@@ -66,6 +68,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         case .headReceived: deadlines.headReceived(at: .now)
         case .requestEnded: deadlines.requestEnded(at: .now)
         case .responseEnded: deadlines.responseEnded(at: .now)
+        case .multiplexed:
+            deadlines.multiplexed()
+            cancelTimer()
         }
         scheduleTimer(context)
         promise?.succeed()
@@ -76,6 +81,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
             deadlines.outputClosed(at: .now)
             scheduleTimer(context)
         }
+        // What was written goes out before the close: HTTP/2's connection manager closes the
+        // connection as its last stream ends, before that stream's final frames were flushed.
+        context.flush()
         context.close(mode: mode, promise: promise)
     }
 

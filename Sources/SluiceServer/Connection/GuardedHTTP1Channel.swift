@@ -24,28 +24,40 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
         channel.eventLoop.makeCompletedFuture {
-            let guardHandler = ConnectionGuardHandler(limits: limits)
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(guardHandler)
-            guard openConnections.open() else {
-                logger.warning("connection refused: too many open connections", metadata: ["max_connections": "\(limits.maxConnections)"])
-                let context = try pipeline.context(handler: guardHandler)
-                guardHandler.refuse(context: context)
-                return Connection(channel: channel, http: nil)
-            }
-            channel.closeFuture.whenComplete { [openConnections] _ in openConnections.close() }
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: secure))
-            try pipeline.addHandler(ClientCertificateHandler())
-            try pipeline.addHandler(RequestProgressHandler())
-            // Hummingbird's own handler, for graceful shutdown: idle connections close, busy ones after their response.
-            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-            let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-            return Connection(channel: channel, http: http)
+            guard try admit(channel: channel, logger: logger) else { return Connection(channel: channel, http: nil) }
+            return Connection(channel: channel, http: try configureHTTP(channel: channel, logger: logger))
         }
+    }
+
+    /// Puts the connection under the ``ConnectionGuardHandler`` and counts it against the cap;
+    /// `false` when the cap refused it (the guard answers 503 and closes).
+    func admit(channel: any Channel, logger: Logger) throws -> Bool {
+        let guardHandler = ConnectionGuardHandler(limits: limits)
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(guardHandler)
+        guard openConnections.open() else {
+            logger.warning("connection refused: too many open connections", metadata: ["max_connections": "\(limits.maxConnections)"])
+            let context = try pipeline.context(handler: guardHandler)
+            guardHandler.refuse(context: context)
+            return false
+        }
+        channel.closeFuture.whenComplete { [openConnections] _ in openConnections.close() }
+        return true
+    }
+
+    /// The HTTP/1.1 handlers of an admitted connection.
+    func configureHTTP(channel: any Channel, logger: Logger) throws -> NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart> {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
+        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: secure))
+        try pipeline.addHandler(ClientCertificateHandler())
+        try pipeline.addHandler(RequestProgressHandler())
+        // Hummingbird's own handler, for graceful shutdown: idle connections close, busy ones after their response.
+        try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+        return try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
     func handle(value connection: Connection, logger: Logger) async {
@@ -53,10 +65,14 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try? await connection.channel.closeFuture.get()
             return
         }
+        await handle(http: http, logger: logger)
+    }
+
+    func handle(http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, logger: Logger) async {
         // The connection's requests run in a task of their own that the channel's close cancels:
         // a client that leaves stops the upstream call, the engine's decoding and any retry.
         let requests = Task { await handleHTTP(asyncChannel: http, logger: logger) }
-        connection.channel.closeFuture.whenComplete { _ in requests.cancel() }
+        http.channel.closeFuture.whenComplete { _ in requests.cancel() }
         await withTaskCancellationHandler {
             await requests.value
         } onCancel: {

@@ -7,7 +7,8 @@ internal import Synchronization
 /// certificate, open ones keep theirs. A replacement that does not load (a key that does not
 /// match, a half-written file) is logged and the current context stays.
 ///
-/// TLS 1.2 and 1.3 only, with NIOSSL's default (forward-secret, AEAD) cipher suites. With a
+/// TLS 1.2 and 1.3 only, with NIOSSL's default (forward-secret, AEAD) cipher suites, offering
+/// HTTP/2 and HTTP/1.1 by ALPN (``TLSListenerChannel``). With a
 /// client CA, a client must present a certificate that CA signed.
 final class ListenerCertificates: Sendable {
     private struct Loaded {
@@ -61,7 +62,7 @@ final class ListenerCertificates: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = ["h2", "http/1.1"]
         if let clientCA = files.clientCAFile {
             do {
                 configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
