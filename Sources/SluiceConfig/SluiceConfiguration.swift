@@ -30,6 +30,8 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public var tls: TLSFiles?
     public var backends: [BackendConfiguration] = []
     public var routes: [RouteConfiguration] = []
+    /// Where traces go; `nil` leaves it to the `OTEL_*` environment variables.
+    public var telemetry: TelemetryConfiguration?
 
     public init() {}
 }
