@@ -13,7 +13,7 @@ public struct GatewayTracer: Sendable {
     /// `gen_ai.provider.name` of each backend, by backend name.
     private let providers: [String: String]
 
-    package init(tracer: any Tracer, providers: [String: String]) {
+    init(tracer: any Tracer, providers: [String: String]) {
         self.tracer = tracer
         self.providers = providers
     }

@@ -1,3 +1,4 @@
+internal import SluiceConfig
 internal import Logging
 internal import OTel
 
