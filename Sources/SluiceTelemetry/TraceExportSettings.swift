@@ -44,7 +44,8 @@ public struct TraceExportSettings: Sendable, Hashable {
         if let protocolName {
             guard let chosen = TelemetryConfiguration.ExportProtocol(rawValue: protocolName) else {
                 throw TelemetrySettingsError(
-                    "OTLP protocol '\(protocolName)' is not supported: Sluice exports over http/protobuf or http/json (port 4318), not gRPC")
+                    "OTLP protocol '\(protocolName)' is not supported: Sluice exports over http/protobuf or http/json (port 4318), not gRPC"
+                )
             }
             exportProtocol = chosen
         } else {

@@ -48,9 +48,12 @@ final class GatewayMetrics: Sendable {
     /// Records an answered request's input and output tokens (labels bounded: no model names,
     /// which clients choose).
     func recordTokenUsage(operation: String, provider: String, usage: Usage) {
-        let counts = operation == "embeddings" ? [("input", usage.totalInputTokens)] : [
-            ("input", usage.totalInputTokens), ("output", usage.outputTokens),
-        ]
+        let counts =
+            operation == "embeddings"
+            ? [("input", usage.totalInputTokens)]
+            : [
+                ("input", usage.totalInputTokens), ("output", usage.outputTokens),
+            ]
         for (type, count) in counts {
             registry.makeValueHistogram(
                 descriptor: Self.tokenUsage,
