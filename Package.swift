@@ -30,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // OTLP/HTTP only: the gRPC exporter's packages would add minutes to every cold build.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
@@ -117,12 +121,27 @@ let package = Package(
         .executableTarget(name: "MigrationEmbedder", swiftSettings: swiftSettings),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
 
+        // OpenTelemetry GenAI traces: settings from the environment and `telemetry:`, the OTLP exporter,
+        // the request span and its children. Knows nothing of HTTP servers.
+        .target(
+            name: "SluiceTelemetry",
+            dependencies: [
+                "SluiceCore", "SluiceConfig",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP server: the only module that imports Hummingbird.
         .target(
             name: "SluiceServer",
             dependencies: [
                 "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceCurl", "SluiceConfig", "SluiceStore",
-                "SluicePolicy", "SluiceLlama",
+                "SluicePolicy", "SluiceLlama", "SluiceTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -181,6 +200,14 @@ let package = Package(
             dependencies: ["SluiceRemote", "SluiceCore", .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceTelemetryTests",
+            dependencies: [
+                "SluiceTelemetry", "SluiceCore", "SluiceConfig",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceLlamaTests",
             dependencies: [

@@ -52,7 +52,7 @@ public enum ConfigurationLoader {
             "tls",
             "shutdown_grace", "keepalive_interval",
             "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "response_retention", "backends",
-            "routes", "prices",
+            "routes", "prices", "telemetry",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
@@ -72,6 +72,7 @@ public enum ConfigurationLoader {
             case "request_timeout": configuration.requestTimeout = try value.duration()
             case "response_retention": configuration.responseRetention = try value.duration()
             case "tls": configuration.tls = try parseTLS(value)
+            case "telemetry": configuration.telemetry = try parseTelemetry(value)
             case "backends":
                 backendNodes = try value.list()
                 configuration.backends = try backendNodes.map(parseBackend)

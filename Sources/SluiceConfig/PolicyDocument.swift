@@ -12,6 +12,8 @@ public struct PolicyDocument: Sendable {
     public let stages: [String]
     /// Each top-level section (a stage's settings) as JSON.
     public let sections: [String: JSONValue]
+    /// What traces of the policy's requests may hold (`telemetry:`, not a stage).
+    public let telemetry: PolicyTelemetry
     private let lines: [String: Int]
 
     /// Reads and parses a policy file.
@@ -40,6 +42,7 @@ public struct PolicyDocument: Sendable {
         var lines: [String: Int] = [:]
         var stages: [String]?
         var sections: [String: JSONValue] = [:]
+        var telemetry = PolicyTelemetry()
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else { throw ConfigurationError("keys must be strings", file: file, line: keyNode.mark?.line) }
             lines[key] = keyNode.mark?.line
@@ -48,12 +51,22 @@ public struct PolicyDocument: Sendable {
                     throw ConfigurationError("stages must be a list of stage names", file: file, line: valueNode.mark?.line)
                 }
                 stages = list.compactMap(\.string)
+            } else if key == "telemetry" {
+                telemetry = try parseTelemetry(valueNode, file: file)
             } else {
                 sections[key] = json(from: valueNode, path: key, lines: &lines)
             }
         }
         guard let stages else { throw ConfigurationError("the policy needs `stages:`, the list of stages it runs in order", file: file) }
-        return PolicyDocument(name: name, file: file, stages: stages, sections: sections, lines: lines)
+        return PolicyDocument(name: name, file: file, stages: stages, sections: sections, telemetry: telemetry, lines: lines)
+    }
+
+    private static func parseTelemetry(_ node: Node, file: String) throws(ConfigurationError) -> PolicyTelemetry {
+        var telemetry = PolicyTelemetry()
+        for (key, value) in try YAMLCursor(node: node, path: "telemetry", file: file).entries(allowed: ["capture_content"]) {
+            if key == "capture_content" { telemetry.captureContent = try value.bool() }
+        }
+        return telemetry
     }
 
     /// The line of the setting at `path` (`pii.detectors.email`), or of its nearest enclosing setting.

@@ -34,6 +34,8 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public var routes: [RouteConfiguration] = []
     /// What models cost, first match on the model a client asked for; unmatched models cost nothing.
     public var prices: [ModelPrice] = []
+    /// Where traces go; `nil` leaves it to the `OTEL_*` environment variables.
+    public var telemetry: TelemetryConfiguration?
 
     public init() {}
 }

@@ -30,6 +30,7 @@ struct UpstreamCall {
     ) async throws -> Answer {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
+        for field in UpstreamTraceContext.headers { headers.add(name: field.name, value: field.value) }
         let bytes = body.serialized()
         var lastError: (any Error)?
         let replicas = endpoint.replicas

@@ -9,6 +9,7 @@ internal import UnixSignals
 internal import SluiceCurl
 internal import SluiceRemote
 internal import HummingbirdCore
+internal import SluiceTelemetry
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -68,6 +69,9 @@ public enum GatewayServer {
             }
             let usage = UsageRecorder(journal: journal, metrics: metrics, logger: logger)
             let shutdownCut = ShutdownCut(grace: configuration.shutdownGracePeriod)
+            let providers = Dictionary(
+                configuration.backends.map { ($0.name, GenAIAttributes.provider(of: $0.kind)) }, uniquingKeysWith: { first, _ in first })
+            let tracing = try startTracing(configuration: configuration, environment: environment, providers: providers, logger: logger)
             var gateway = Gateway(
                 dispatcher: dispatcher, policies: policies, defaultPolicy: configuration.defaultPolicy,
                 usage: usage, bodyLimit: configuration.bodyLimit,
@@ -76,6 +80,8 @@ public enum GatewayServer {
             gateway.accounting = Accounting(
                 prices: PriceTable(configuration.prices), ledger: BudgetLedger(store: store, clock: clock, logger: logger),
                 metrics: metrics)
+            gateway.tracer = tracing?.tracer
+            gateway.providers = providers
             let router = makeRouter(
                 gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
                 responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
@@ -104,8 +110,8 @@ public enum GatewayServer {
                 logger: logger)
             var serviceConfiguration = ServiceGroupConfiguration(
                 // Shut down in reverse: the cut learns the time first, the server drains, then the last
-                // usage is written.
-                services: [
+                // usage is written and the last spans are exported.
+                services: (tracing.map { [$0.exporter] } ?? []) + [
                     usage,
                     ReloadService(
                         registry: policies, retriever: retriever, certificates: certificates, auditor: auditor, pollInterval: .seconds(2),
@@ -119,6 +125,21 @@ public enum GatewayServer {
             serviceConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod + .seconds(5)
             try await ServiceGroup(configuration: serviceConfiguration).run()
         }
+    }
+
+    /// The tracer and its exporter when the configuration or the `OTEL_*` variables ask for
+    /// traces; `nil` (nothing started) otherwise.
+    static func startTracing(
+        configuration: SluiceConfiguration, environment: [String: String], providers: [String: String], logger: Logger
+    ) throws -> (tracer: GatewayTracer, exporter: any Service)? {
+        guard let settings = try TraceExportSettings.resolve(configuration.telemetry, environment: environment) else { return nil }
+        logger.info(
+            "exporting traces over OTLP",
+            metadata: [
+                "endpoint": "\(settings.tracesEndpoint)", "protocol": "\(settings.exportProtocol.rawValue)",
+                "service": "\(settings.serviceName)", "sampler": "\(settings.sampler.rawValue)",
+            ])
+        return try GatewayTracer.exporting(settings, providers: providers, logger: logger)
     }
 
     /// Lists the `rag` collections for the policies about to load; a failure leaves policies that

@@ -5,10 +5,10 @@ extension PolicyRun {
     /// a stage, if one refused.
     ///
     /// Stages see no `max_tokens`-style output: an embedding produces none.
-    public func prepare(_ request: inout EmbeddingRequest) async throws -> SluiceError? {
+    public func prepare(_ request: inout EmbeddingRequest, watcher: (any PolicyStageWatcher)? = nil) async throws -> SluiceError? {
         var presented = ChatRequest(model: request.model, messages: request.inputs.compactMap(Self.message), maxTokens: 0)
         presented.user = request.user
-        switch try await prepare(&presented) {
+        switch try await prepare(&presented, watcher: watcher) {
         case .refuse(let refusal):
             return refusal
         case .respond:

@@ -29,9 +29,15 @@ public final class PolicyRun: @unchecked Sendable {
         self.init(stages: [], context: PolicyContext(keyID: "", keyName: "", policyName: "", requestID: ""))
     }
 
-    public func prepare(_ request: inout ChatRequest) async throws -> PolicyVerdict {
+    /// Runs the stages' request phases in policy order, each inside `watcher` when one is given.
+    public func prepare(_ request: inout ChatRequest, watcher: (any PolicyStageWatcher)? = nil) async throws -> PolicyVerdict {
         for index in sessions.indices {
-            let verdict = try await sessions[index].session.prepare(&request)
+            let verdict =
+                if let watcher {
+                    try await watcher.watch(stage: sessions[index].name) { try await sessions[index].session.prepare(&request) }
+                } else {
+                    try await sessions[index].session.prepare(&request)
+                }
             switch verdict {
             case .proceed: continue
             case .respond:

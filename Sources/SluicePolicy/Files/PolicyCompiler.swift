@@ -35,7 +35,7 @@ public struct PolicyCompiler: Sendable {
                 throw ConfigurationError("\(name): \(error)", file: document.file, line: document.line(forPath: name))
             }
         }
-        return CompiledPolicy(name: document.name, file: document.file, stages: stages)
+        return CompiledPolicy(name: document.name, file: document.file, stages: stages, telemetry: document.telemetry)
     }
 
     /// A stage's `path: reason` message, with the path made absolute and its line looked up.

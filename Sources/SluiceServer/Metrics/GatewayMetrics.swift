@@ -47,6 +47,47 @@ final class GatewayMetrics: Sendable {
         registry.makeGauge(descriptor: Self.budgetLimit, labels: labels).set(status.budget.limit.dollars)
     }
 
+    // The GenAI semantic conventions' histograms and their advised buckets.
+    nonisolated(unsafe) private static let tokenUsage = MetricNameDescriptor(
+        namespace: "gen_ai", metricName: "client_token_usage", unitName: "",
+        helpText: "Tokens per answered request (gen_ai.client.token.usage), by operation, provider and token type.")
+    nonisolated(unsafe) private static let timeToFirstToken = MetricNameDescriptor(
+        namespace: "gen_ai", metricName: "server_time_to_first_token", unitName: "seconds",
+        helpText: "Time from a request's start to its first generated content (gen_ai.server.time_to_first_token).")
+    private static let tokenBuckets: [Double] = [
+        1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864,
+    ]
+    private static let firstTokenBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(40), .milliseconds(60),
+        .milliseconds(80), .milliseconds(100), .milliseconds(250), .milliseconds(500), .milliseconds(750), .seconds(1),
+        .seconds(2.5), .seconds(5), .seconds(7.5), .seconds(10),
+    ]
+
+    /// Records an answered request's input and output tokens (labels bounded: no model names,
+    /// which clients choose).
+    func recordTokenUsage(operation: String, provider: String, usage: Usage) {
+        let counts =
+            operation == "embeddings"
+            ? [("input", usage.totalInputTokens)]
+            : [
+                ("input", usage.totalInputTokens), ("output", usage.outputTokens),
+            ]
+        for (type, count) in counts {
+            registry.makeValueHistogram(
+                descriptor: Self.tokenUsage,
+                labels: [("gen_ai_operation_name", operation), ("gen_ai_provider_name", provider), ("gen_ai_token_type", type)],
+                buckets: Self.tokenBuckets
+            ).record(Double(count))
+        }
+    }
+
+    func recordTimeToFirstToken(operation: String, provider: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.timeToFirstToken, labels: [("gen_ai_operation_name", operation), ("gen_ai_provider_name", provider)],
+            buckets: Self.firstTokenBuckets
+        ).record(duration)
+    }
+
     /// Counts one finished request and records how long it took, to its last byte.
     func recordRequest(route: String, status: Int, keyName: String?, duration: Duration) {
         registry.makeCounter(

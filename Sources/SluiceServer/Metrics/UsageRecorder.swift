@@ -13,7 +13,7 @@ internal import Synchronization
 /// last batch is written at shutdown.
 final class UsageRecorder: Service, Sendable {
     private let journal: UsageJournal
-    private let metrics: GatewayMetrics
+    let metrics: GatewayMetrics
     private let logger: Logger
     private let flushInterval: Duration
     /// Whether the last commit failed, so an outage is logged when it starts and ends, not five times a second.

@@ -71,4 +71,7 @@ extension HTTPField.Name {
     static let retryAfterMilliseconds = HTTPField.Name("retry-after-ms")!
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     static let sluiceBackend = HTTPField.Name("x-sluice-backend")!
+    /// W3C trace context.
+    static let traceparent = HTTPField.Name("traceparent")!
+    static let tracestate = HTTPField.Name("tracestate")!
 }

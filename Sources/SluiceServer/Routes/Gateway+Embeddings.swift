@@ -1,6 +1,7 @@
 internal import Hummingbird
 internal import Logging
 internal import SluiceCore
+internal import SluiceTelemetry
 
 extension Gateway {
     /// Runs an embeddings request through the caller's policy (its texts scrubbed and checked,
@@ -12,15 +13,20 @@ extension Gateway {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(model: embeddingRequest.model, context: context)
         let run = try policyRun(for: caller, purpose: .embedding, request: request, context: context)
+        let session = ClientSession(headers: request.headers)
+        let incomingTrace = IncomingTraceContext(
+            traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
+        let span = startSpan(
+            .embeddings, model: embeddingRequest.model, session: session, caller: caller, context: context, incoming: incomingTrace)
         var admitted = Exchange(
             gateway: self, run: run, context: context, api: .openai, endpoint: "embeddings", model: embeddingRequest.model,
-            stream: false, session: ClientSession(headers: request.headers))
+            stream: false, session: session, operation: .embeddings, span: span)
         if let refusal = await admitted.checkBudgets() { return refusal }
         let exchange = admitted
 
         var upstreamRequest = embeddingRequest
         do {
-            if let refusal = try await run.prepare(&upstreamRequest) { return await exchange.fail(refusal) }
+            if let refusal = try await run.prepare(&upstreamRequest, watcher: span) { return await exchange.fail(refusal) }
         } catch {
             // A stage that cannot do its job refuses the request: nothing passes unchecked.
             context.logger.error("policy failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -28,13 +34,18 @@ extension Gateway {
         }
         do {
             let result = try await cutoff.run { [dispatcher, upstreamRequest] in
-                let dispatch = try await dispatcher.embed(upstreamRequest)
+                let traceHeaders = span?.startBackendCall(model: upstreamRequest.model) ?? incomingTrace?.headers ?? []
+                let dispatch = try await UpstreamTraceContext.$headers.withValue(traceHeaders) {
+                    try await dispatcher.embed(upstreamRequest)
+                }
                 context.record.backend = dispatch.backendName
+                span?.recordBackend(dispatch.backendName)
                 return dispatch.result
             }
             let usage = Usage(inputTokens: result.inputTokens)
             try await run.settle(embeddingUsage: usage, model: result.model)
-            await exchange.finish(status: 200, usage: usage, failure: nil, clientSawEnd: true)
+            await exchange.finish(
+                status: 200, usage: usage, failure: nil, clientSawEnd: true, reply: ReplyFacts(model: result.model))
             return Self.jsonResponse(encode(result), headers: exchange.responseHeaders)
         } catch {
             return await exchange.fail(error)

@@ -5,7 +5,9 @@ internal import Logging
 internal import NIOCore
 internal import SluiceCore
 internal import SluicePolicy
+internal import SluiceConfig
 internal import SluiceStore
+internal import SluiceTelemetry
 
 /// What every API handler shares: reading bodies, and taking a decoded request through the
 /// policy chain and a backend to a response in the caller's protocol.
@@ -23,6 +25,10 @@ struct Gateway: Sendable {
     let shutdownCut: ShutdownCut
     /// Prices and budgets; none by default.
     var accounting = Accounting()
+    /// Starts each request's span; `nil` when tracing is off, which then costs nothing.
+    var tracer: GatewayTracer? = nil
+    /// `gen_ai.provider.name` of each backend, by name, for the GenAI metrics.
+    var providers: [String: String] = [:]
 
     /// The request body as JSON; 415 unless sent as JSON, 413 past the limit, 400 naming the problem when malformed.
     func readJSON(_ request: Request) async throws -> JSONValue {
@@ -67,16 +73,22 @@ struct Gateway: Sendable {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
+        let incomingTrace = IncomingTraceContext(
+            traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
+        let span = startSpan(
+            .chat, model: chatRequest.model, session: chatRequest.clientSession, caller: caller, context: context,
+            incoming: incomingTrace)
         var admitted = Exchange(
             gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: chatRequest.model,
-            stream: chatRequest.stream, session: chatRequest.clientSession)
+            stream: chatRequest.stream, session: chatRequest.clientSession, operation: .chat, span: span)
         if let refusal = await admitted.checkBudgets() { return refusal }
         let exchange = admitted
 
         var upstreamRequest = chatRequest
         let verdict: PolicyVerdict
         do {
-            verdict = try await run.prepare(&upstreamRequest)
+            verdict = try await run.prepare(&upstreamRequest, watcher: span)
+            span?.recordPrepared(upstreamRequest)
         } catch {
             // A stage that cannot do its job refuses the request: nothing passes unchecked.
             context.logger.error("policy failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -94,10 +106,16 @@ struct Gateway: Sendable {
         let start: @Sendable () async throws -> EventStream = { [dispatcher, upstreamRequest] in
             if let cached {
                 context.record.backend = "cache"
+                span?.recordBackend("cache")
                 return run.transform(cached)
             }
-            let dispatch = try await dispatcher.start(upstreamRequest)
+            // With tracing off, the client's own trace context still reaches the upstream.
+            let traceHeaders = span?.startBackendCall(model: upstreamRequest.model) ?? incomingTrace?.headers ?? []
+            let dispatch = try await UpstreamTraceContext.$headers.withValue(traceHeaders) {
+                try await dispatcher.start(upstreamRequest)
+            }
             context.record.backend = dispatch.backendName
+            span?.recordBackend(dispatch.backendName)
             context.record.anthropicHeaders = dispatch.anthropicHeaders
             return run.transform(dispatch.events)
         }
@@ -111,22 +129,27 @@ struct Gateway: Sendable {
             }
             let body = EventStreamResponse(
                 events: clientEvents, encoder: streamEncoder, keepAliveInterval: keepAliveInterval, cutoff: cutoff,
-                logger: context.logger, keepsAnswer: onAnswer != nil,
+                logger: context.logger, keepsAnswer: onAnswer != nil || span?.capturesContent == true,
                 onFinish: { summary in
                     await exchange.finish(
                         status: summary.clientLeft ? Exchange.clientClosedRequest : 200, usage: summary.usage,
-                        failure: summary.failure, clientSawEnd: summary.sawEnd)
+                        failure: summary.failure, clientSawEnd: summary.sawEnd, reply: summary.reply, answer: summary.answer)
                     if let onAnswer, let answer = summary.answer, summary.failure == nil { await onAnswer(answer) }
                 })
             return body.response(headers: exchange.responseHeaders)
         }
         do {
-            let response = try await cutoff.run {
+            let (response, reply) = try await cutoff.run {
                 var accumulator = ResponseAccumulator()
-                for try await event in try await start() { try accumulator.consume(event) }
-                return try accumulator.response()
+                var reply = ReplyFacts()
+                for try await event in try await start() {
+                    reply.observe(event)
+                    try accumulator.consume(event)
+                }
+                return (try accumulator.response(), reply)
             }
-            await exchange.finish(status: 200, usage: response.usage, failure: nil, clientSawEnd: true)
+            await exchange.finish(
+                status: 200, usage: response.usage, failure: nil, clientSawEnd: true, reply: reply, answer: response)
             await onAnswer?(response)
             return Self.jsonResponse(encodeResponse(response), headers: exchange.responseHeaders)
         } catch {
@@ -182,6 +205,19 @@ struct Gateway: Sendable {
         return PolicyRun()
     }
 
+    /// The request's span when tracing is on, with content capture as the caller's policy says.
+    func startSpan(
+        _ operation: GenAIOperation, model: String, session: ClientSession?, caller: APIKey, context: SluiceRequestContext,
+        incoming: IncomingTraceContext?
+    ) -> RequestSpan? {
+        guard let tracer else { return nil }
+        let policyName = caller.policy ?? defaultPolicy
+        return tracer.startRequest(
+            operation: operation, model: model, session: session, caller: caller.name, policyName: policyName,
+            requestID: context.requestID, incoming: incoming,
+            captureContent: policies.policy(named: policyName)?.telemetry.captureContent ?? false)
+    }
+
     static func jsonResponse(_ value: JSONValue, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers.append(contentsOf: extra)
@@ -204,11 +240,14 @@ extension Gateway {
         let session: ClientSession?
         /// The budgets the request was admitted under, charged when it ends.
         private(set) var admission = BudgetAdmission.unbudgeted
+        let operation: GenAIOperation
+        /// The request's span, ended with the exchange; `nil` when tracing is off.
+        let span: RequestSpan?
         private let started = ContinuousClock.now
 
         init(
             gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, api: APIProtocol, endpoint: String, model: String,
-            stream: Bool, session: ClientSession?
+            stream: Bool, session: ClientSession?, operation: GenAIOperation, span: RequestSpan?
         ) {
             self.gateway = gateway
             self.run = run
@@ -218,6 +257,8 @@ extension Gateway {
             self.model = model
             self.stream = stream
             self.session = session
+            self.operation = operation
+            self.span = span
         }
 
         /// nginx's status for a request whose client went away before the answer; recorded, never sent.
@@ -265,11 +306,16 @@ extension Gateway {
             return response
         }
 
-        func finish(status: Int, usage: Usage, failure: SluiceError?, clientSawEnd: Bool = false) async {
+        func finish(
+            status: Int, usage: Usage, failure: SluiceError?, clientSawEnd: Bool = false, reply: ReplyFacts = ReplyFacts(),
+            answer: ChatResponse? = nil
+        ) async {
             await run.complete(clientSawEnd: clientSawEnd, failure: failure)
             let actions = run.actions
             let elapsed = ContinuousClock.now - started
             let cost = gateway.accounting.cost(of: usage, model: model, backend: context.record.backend)
+            span?.recordSpend(team: context.caller?.team, costUSD: cost.dollars)
+            recordGenAI(status: failure?.httpStatus ?? status, usage: usage, failure: failure, reply: reply, answer: answer)
             gateway.usage.record(
                 UsageRecord(
                     createdAt: Date(), keyID: context.caller?.id, keyName: context.caller?.name, model: model,
@@ -284,6 +330,24 @@ extension Gateway {
                 actions: actions)
             // Before the client learns the answer is complete, so its next request sees the charge.
             await gateway.accounting.charge(cost, to: admission)
+        }
+
+        /// The GenAI metrics of an answered request, and the end of its span.
+        private func recordGenAI(status: Int, usage: Usage, failure: SluiceError?, reply: ReplyFacts, answer: ChatResponse?) {
+            let backend = context.record.backend
+            if failure == nil, status == 200, let backend {
+                let provider = backend == "cache" ? "sluice.cache" : gateway.providers[backend] ?? backend
+                let metrics = gateway.usage.metrics
+                metrics.recordTokenUsage(operation: operation.rawValue, provider: provider, usage: usage)
+                if let firstTokenAt = reply.firstTokenAt {
+                    metrics.recordTimeToFirstToken(
+                        operation: operation.rawValue, provider: provider, duration: started.duration(to: firstTokenAt))
+                }
+            }
+            span?.end(
+                RequestOutcome(
+                    status: status, usage: usage, failureCategory: failure?.category.rawValue, responseModel: reply.model,
+                    responseID: reply.id, stopReason: reply.stopReason, firstTokenAt: reply.firstTokenAt, answer: answer))
         }
     }
 }

@@ -8,6 +8,7 @@ struct StreamSummary: Sendable {
     var failure: SluiceError?
     /// The client went away before the end.
     var clientLeft = false
+    var reply = ReplyFacts()
     /// Folds the events into the answer, for fronts that keep it (stored responses); `nil` otherwise.
     private var accumulator: ResponseAccumulator?
 
@@ -19,6 +20,7 @@ struct StreamSummary: Sendable {
     var answer: ChatResponse? { try? accumulator?.response() }
 
     mutating func observe(_ event: StreamEvent) {
+        reply.observe(event)
         if accumulator != nil, (try? accumulator?.consume(event)) == nil { accumulator = nil }
         switch event {
         case .messageStart(_, _, let startUsage): usage = startUsage
