@@ -53,7 +53,7 @@ import Testing
             let response = try await gateway.post("/v1/messages", body: anthropicBody, key: gateway.key)
             #expect(response.status == 504)
             #expect(response.json["type"] == "error")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10))  // cut at 500 ms; the margin is for a loaded machine
             #expect(backend.abandonedAnswers == 1)
         }
     }
