@@ -22,8 +22,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
     }
 
     private var deadlines: ConnectionDeadlines<ContinuousClock.Instant>
-    private var timer: Scheduled<Void>?
-    private var timerDeadline: ContinuousClock.Instant?
+    private let timer = DeadlineTimer()
 
     init(limits: ConnectionLimits) {
         deadlines = ConnectionDeadlines(limits: limits, openedAt: .now)
@@ -34,12 +33,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        timer.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadlines.closed()
-        cancelTimer()
+        timer.cancel()
         context.fireChannelInactive()
     }
 
@@ -70,7 +69,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         case .responseEnded: deadlines.responseEnded(at: .now)
         case .multiplexed:
             deadlines.multiplexed()
-            cancelTimer()
+            timer.cancel()
         }
         scheduleTimer(context)
         promise?.succeed()
@@ -94,26 +93,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         scheduleTimer(context)
     }
 
-    /// One timer per connection, set for the current deadline. A deadline that moves later (bytes
-    /// arriving) leaves it alone: when it fires early it is set again for the new deadline.
     private func scheduleTimer(_ context: ChannelHandlerContext) {
         guard let deadline = deadlines.deadline else { return }
-        if timer != nil {
-            guard let timerDeadline, deadline < timerDeadline else { return }
-            cancelTimer()
-        }
-        timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(deadline - .now)) {
-            self.timer = nil
-            self.timerDeadline = nil
-            self.deadlineReached(context)
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
-        timerDeadline = nil
+        timer.arm(for: deadline, on: context.eventLoop) { self.deadlineReached(context) }
     }
 
     private func deadlineReached(_ context: ChannelHandlerContext) {

@@ -14,8 +14,7 @@ final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundOut = HTTPResponsePart
 
     private var deadlines: ConnectionDeadlines<ContinuousClock.Instant>
-    private var timer: Scheduled<Void>?
-    private var timerDeadline: ContinuousClock.Instant?
+    private let timer = DeadlineTimer()
 
     init(limits: ConnectionLimits) {
         deadlines = ConnectionDeadlines(limits: limits, openedAt: .now)
@@ -26,12 +25,12 @@ final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        timer.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadlines.closed()
-        cancelTimer()
+        timer.cancel()
         context.fireChannelInactive()
     }
 
@@ -54,29 +53,12 @@ final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    /// One timer for the current deadline; as in ``ConnectionGuardHandler``, a deadline that moves
-    /// later (body arriving) leaves it alone, and when it fires early it is set again.
     private func scheduleTimer(_ context: ChannelHandlerContext) {
         guard let deadline = deadlines.deadline else {
-            cancelTimer()
+            timer.cancel()
             return
         }
-        if timer != nil {
-            guard let timerDeadline, deadline < timerDeadline else { return }
-            cancelTimer()
-        }
-        timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(deadline - .now)) {
-            self.timer = nil
-            self.timerDeadline = nil
-            self.deadlineReached(context)
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
-        timerDeadline = nil
+        timer.arm(for: deadline, on: context.eventLoop) { self.deadlineReached(context) }
     }
 
     private func deadlineReached(_ context: ChannelHandlerContext) {

@@ -13,16 +13,12 @@ extension Gateway {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(model: embeddingRequest.model, context: context)
         let run = try policyRun(for: caller, purpose: .embedding, request: request, context: context)
-        let session = ClientSession(headers: request.headers)
-        let incomingTrace = IncomingTraceContext(
-            traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
-        let span = startSpan(
-            .embeddings, model: embeddingRequest.model, session: session, caller: caller, context: context, incoming: incomingTrace)
-        var admitted = Exchange(
-            gateway: self, run: run, context: context, api: .openai, endpoint: "embeddings", model: embeddingRequest.model,
-            stream: false, session: session, operation: .embeddings, span: span)
+        var admitted = openExchange(
+            .embeddings, caller: caller, run: run, request: request, context: context, api: .openai, endpoint: "embeddings",
+            model: embeddingRequest.model, stream: false, session: ClientSession(headers: request.headers))
         if let refusal = await admitted.checkBudgets() { return refusal }
         let exchange = admitted
+        let span = exchange.span
 
         var upstreamRequest = embeddingRequest
         do {
@@ -34,8 +30,7 @@ extension Gateway {
         }
         do {
             let result = try await cutoff.run { [dispatcher, upstreamRequest] in
-                let traceHeaders = span?.startBackendCall(model: upstreamRequest.model) ?? incomingTrace?.headers ?? []
-                let dispatch = try await UpstreamTraceContext.$headers.withValue(traceHeaders) {
+                let dispatch = try await exchange.tracingUpstream(model: upstreamRequest.model) {
                     try await dispatcher.embed(upstreamRequest)
                 }
                 context.record.backend = dispatch.backendName

@@ -73,16 +73,12 @@ struct Gateway: Sendable {
         let cutoff = RequestCutoff(requestTimeout: requestTimeout, shutdown: shutdownCut)
         let caller = try authorize(chatRequest, context: context)
         let run = try policyRun(for: caller, purpose: .generation, request: request, context: context)
-        let incomingTrace = IncomingTraceContext(
-            traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
-        let span = startSpan(
-            .chat, model: chatRequest.model, session: chatRequest.clientSession, caller: caller, context: context,
-            incoming: incomingTrace)
-        var admitted = Exchange(
-            gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: chatRequest.model,
-            stream: chatRequest.stream, session: chatRequest.clientSession, operation: .chat, span: span)
+        var admitted = openExchange(
+            .chat, caller: caller, run: run, request: request, context: context, api: api, endpoint: endpoint,
+            model: chatRequest.model, stream: chatRequest.stream, session: chatRequest.clientSession)
         if let refusal = await admitted.checkBudgets() { return refusal }
         let exchange = admitted
+        let span = exchange.span
 
         var upstreamRequest = chatRequest
         let verdict: PolicyVerdict
@@ -109,9 +105,7 @@ struct Gateway: Sendable {
                 span?.recordBackend("cache")
                 return run.transform(cached)
             }
-            // With tracing off, the client's own trace context still reaches the upstream.
-            let traceHeaders = span?.startBackendCall(model: upstreamRequest.model) ?? incomingTrace?.headers ?? []
-            let dispatch = try await UpstreamTraceContext.$headers.withValue(traceHeaders) {
+            let dispatch = try await exchange.tracingUpstream(model: upstreamRequest.model) {
                 try await dispatcher.start(upstreamRequest)
             }
             context.record.backend = dispatch.backendName
@@ -205,17 +199,23 @@ struct Gateway: Sendable {
         return PolicyRun()
     }
 
-    /// The request's span when tracing is on, with content capture as the caller's policy says.
-    func startSpan(
-        _ operation: GenAIOperation, model: String, session: ClientSession?, caller: APIKey, context: SluiceRequestContext,
-        incoming: IncomingTraceContext?
-    ) -> RequestSpan? {
-        guard let tracer else { return nil }
-        let policyName = caller.policy ?? defaultPolicy
-        return tracer.startRequest(
-            operation: operation, model: model, session: session, caller: caller.name, policyName: policyName,
-            requestID: context.requestID, incoming: incoming,
-            captureContent: policies.policy(named: policyName)?.telemetry.captureContent ?? false)
+    /// The exchange of an authorized request, with the client's trace context and, when tracing is
+    /// on, its span (content captured as the caller's policy says).
+    func openExchange(
+        _ operation: GenAIOperation, caller: APIKey, run: PolicyRun, request: Request, context: SluiceRequestContext,
+        api: APIProtocol, endpoint: String, model: String, stream: Bool, session: ClientSession?
+    ) -> Exchange {
+        let incoming = IncomingTraceContext(traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
+        let span = tracer.map { tracer in
+            let policyName = caller.policy ?? defaultPolicy
+            return tracer.startRequest(
+                operation: operation, model: model, session: session, caller: caller.name, policyName: policyName,
+                requestID: context.requestID, incoming: incoming,
+                captureContent: policies.policy(named: policyName)?.telemetry.captureContent ?? false)
+        }
+        return Exchange(
+            gateway: self, run: run, context: context, api: api, endpoint: endpoint, model: model, stream: stream, session: session,
+            operation: operation, incomingTrace: incoming, span: span)
     }
 
     static func jsonResponse(_ value: JSONValue, headers extra: HTTPFields = [:]) -> Response {
@@ -241,13 +241,16 @@ extension Gateway {
         /// The budgets the request was admitted under, charged when it ends.
         private(set) var admission = BudgetAdmission.unbudgeted
         let operation: GenAIOperation
+        /// The client's `traceparent` and `tracestate`, when valid.
+        let incomingTrace: IncomingTraceContext?
         /// The request's span, ended with the exchange; `nil` when tracing is off.
         let span: RequestSpan?
         private let started = ContinuousClock.now
 
         init(
             gateway: Gateway, run: PolicyRun, context: SluiceRequestContext, api: APIProtocol, endpoint: String, model: String,
-            stream: Bool, session: ClientSession?, operation: GenAIOperation, span: RequestSpan?
+            stream: Bool, session: ClientSession?, operation: GenAIOperation, incomingTrace: IncomingTraceContext?,
+            span: RequestSpan?
         ) {
             self.gateway = gateway
             self.run = run
@@ -258,7 +261,15 @@ extension Gateway {
             self.stream = stream
             self.session = session
             self.operation = operation
+            self.incomingTrace = incomingTrace
             self.span = span
+        }
+
+        /// Runs the backend call with the trace context its upstream gets: the call's own span when
+        /// tracing is on, else the client's context passed on unchanged.
+        func tracingUpstream<Result>(model: String, _ call: () async throws -> Result) async throws -> Result {
+            let headers = span?.startBackendCall(model: model) ?? incomingTrace?.headers ?? []
+            return try await UpstreamTraceContext.$headers.withValue(headers, operation: call)
         }
 
         /// nginx's status for a request whose client went away before the answer; recorded, never sent.
