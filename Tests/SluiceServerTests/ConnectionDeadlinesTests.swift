@@ -106,7 +106,8 @@ import Testing
     @Test func http2LeavesTheConnectionToItsStreamsOnceNegotiated() {
         var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
         // The handshake ran under the header timeout; then the streams keep their own deadlines.
-        deadlines.multiplexed()
+        deadlines.multiplexed(at: at(1))
+        deadlines.streamOpened()
         #expect(deadlines.deadline == nil)
         deadlines.bytesReceived(at: at(5))
         deadlines.headReceived(at: at(5))
@@ -114,10 +115,28 @@ import Testing
         #expect(deadlines.expire(at: at(1000)) == nil)
     }
 
+    @Test func anHTTP2ConnectionWithoutStreamsIsCutOnceTheClientHadTimeToAnswerTheIdleClose() {
+        var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
+        deadlines.multiplexed(at: at(1))
+        #expect(deadlines.deadline == at(66), "idle timeout plus the grace for the client's PING answer")
+        deadlines.streamOpened()
+        deadlines.streamOpened()
+        deadlines.streamClosed(at: at(10))
+        #expect(deadlines.deadline == nil, "one stream is still open")
+        deadlines.bytesReceived(at: at(20))
+        deadlines.streamClosed(at: at(30))
+        #expect(deadlines.deadline == at(95))
+        deadlines.streamClosed(at: at(40))
+        #expect(deadlines.deadline == at(95), "a close without an open stream changes nothing")
+        #expect(deadlines.expire(at: at(94)) == nil)
+        #expect(deadlines.expire(at: at(95)) == .idle)
+        #expect(deadlines.deadline == nil)
+    }
+
     @Test func http2NegotiatedAfterARequestBeganChangesNothing() {
         var deadlines = ConnectionDeadlines(limits: limits, openedAt: start)
         deadlines.headReceived(at: at(1))
-        deadlines.multiplexed()
+        deadlines.multiplexed(at: at(1))
         #expect(deadlines.deadline == at(31))
     }
 

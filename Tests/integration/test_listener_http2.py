@@ -365,6 +365,37 @@ def test_an_idle_http2_connection_is_closed_after_the_idle_timeout(sluice, pki):
         client.close()
 
 
+def test_an_idle_http2_client_that_never_answers_the_close_is_cut_off(sluice, pki):
+    """The connection manager's idle close waits for the client's PING answer; a client that has
+    gone silent after its request must not hold the connection (and a descriptor) for ever."""
+    srv, _, ca = start_tls(sluice, pki, extra_config={"idle_timeout": "1s"})
+    client = H2Client(srv.port, ca)
+    try:
+        answer = client.response(client.send("/healthz", {}, None, method="GET"), timeout=10)
+        assert answer.status == 200
+        answered = time.monotonic()
+        # Silent from now on: nothing read, so the server's GOAWAY and PING go unanswered.
+        time.sleep(4)
+        assert not client.eof
+        client.sock.settimeout(10)
+        received = b""
+        try:
+            while chunk := client.sock.recv(65536):
+                received += chunk
+        except (ConnectionResetError, ssl.SSLError):
+            pass
+        except TimeoutError:
+            pytest.fail("the silent client's connection was still open 14 s after its last answer")
+        closed_after = time.monotonic() - answered
+        # The idle timeout (1 s) plus the grace for the answer (5 s).
+        assert 5 < closed_after < 9, closed_after
+        assert received, "the server's GOAWAY never came"
+    finally:
+        client.close()
+    with http2_client(ca) as fresh:
+        assert fresh.get(https_url(srv) + "/healthz").status_code == 200
+
+
 def test_concurrent_streams_are_capped_and_a_reset_flood_ends_the_connection(tls_server):
     srv, _, ca = tls_server
     key = srv.create_key()

@@ -9,6 +9,10 @@ internal import SluiceConfig
 /// is being answered the client owes nothing; the request's own deadline covers that time. Once
 /// the server has closed its side, the connection lingers briefly, reading and discarding what
 /// the client still sends, so that the client gets the last response instead of a reset.
+///
+/// Over HTTP/2 the streams keep their own deadlines, and the connection manager closes a
+/// connection without streams after `idleTimeout`, but only once the client answers its PING;
+/// so a connection without streams is closed here `http2CloseGrace` later, answered or not.
 struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
     enum Phase: Equatable {
         /// Waiting for a request's headers; `sawBytes` once part of them arrived.
@@ -16,8 +20,8 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case inRequest(bodyComplete: Bool, responseComplete: Bool, lastProgress: Instant)
         case idle(since: Instant)
         case lingering(since: Instant)
-        /// HTTP/2: the streams keep their own deadlines.
-        case multiplexed
+        /// HTTP/2: the streams keep their own deadlines; the connection is quiet while none is open.
+        case multiplexed(openStreams: Int, quietSince: Instant)
         case closed
     }
 
@@ -31,6 +35,8 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
 
     /// How long a closed connection keeps draining what the client still sends.
     static var lingerTimeout: Duration { .seconds(2) }
+    /// How long an HTTP/2 client has to answer the idle close before the connection is cut.
+    static var http2CloseGrace: Duration { .seconds(5) }
 
     let limits: ConnectionLimits
     private(set) var phase: Phase
@@ -48,12 +54,18 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
         case .inRequest(bodyComplete: true, _, _): nil
         case .idle(let since): since.advanced(by: limits.idleTimeout)
         case .lingering(let since): since.advanced(by: Self.lingerTimeout)
+        case .multiplexed(0, let quietSince): quietSince.advanced(by: limits.idleTimeout + Self.http2CloseGrace)
         case .multiplexed, .closed: nil
         }
     }
 
     var isLingering: Bool {
         if case .lingering = phase { return true }
+        return false
+    }
+
+    var isMultiplexed: Bool {
+        if case .multiplexed = phase { return true }
         return false
     }
 
@@ -68,7 +80,7 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
     }
 
     mutating func headReceived(at now: Instant) {
-        guard !isLingering, phase != .closed, phase != .multiplexed else { return }
+        guard !isLingering, !isMultiplexed, phase != .closed else { return }
         phase = .inRequest(bodyComplete: false, responseComplete: false, lastProgress: now)
     }
 
@@ -90,9 +102,19 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
     }
 
     /// HTTP/2 was negotiated (before any request, so the handshake kept to the header timeout).
-    mutating func multiplexed() {
+    mutating func multiplexed(at now: Instant) {
         guard case .awaitingHead = phase else { return }
-        phase = .multiplexed
+        phase = .multiplexed(openStreams: 0, quietSince: now)
+    }
+
+    mutating func streamOpened() {
+        guard case .multiplexed(let openStreams, let quietSince) = phase else { return }
+        phase = .multiplexed(openStreams: openStreams + 1, quietSince: quietSince)
+    }
+
+    mutating func streamClosed(at now: Instant) {
+        guard case .multiplexed(let openStreams, _) = phase, openStreams > 0 else { return }
+        phase = .multiplexed(openStreams: openStreams - 1, quietSince: now)
     }
 
     mutating func closed() {
@@ -114,13 +136,13 @@ struct ConnectionDeadlines<Instant: InstantProtocol<Duration>> {
                 responseComplete
                 ? .lingering(since: now) : .inRequest(bodyComplete: true, responseComplete: false, lastProgress: lastProgress)
             return .body
-        case .idle:
+        case .idle, .multiplexed:
             phase = .closed
             return .idle
         case .lingering:
             phase = .closed
             return .linger
-        case .multiplexed, .closed: return nil
+        case .closed: return nil
         }
     }
 }

@@ -19,6 +19,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         case responseEnded
         /// HTTP/2 was negotiated: the streams keep their own deadlines from now on.
         case multiplexed
+        /// An HTTP/2 stream opened or closed, sent from the stream's channel to its parent.
+        case streamOpened
+        case streamClosed
     }
 
     private var deadlines: ConnectionDeadlines<ContinuousClock.Instant>
@@ -68,8 +71,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler {
         case .requestEnded: deadlines.requestEnded(at: .now)
         case .responseEnded: deadlines.responseEnded(at: .now)
         case .multiplexed:
-            deadlines.multiplexed()
+            deadlines.multiplexed(at: .now)
             timer.cancel()
+        case .streamOpened:
+            deadlines.streamOpened()
+            timer.cancel()
+        case .streamClosed: deadlines.streamClosed(at: .now)
         }
         scheduleTimer(context)
         promise?.succeed()

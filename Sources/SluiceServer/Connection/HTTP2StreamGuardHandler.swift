@@ -5,8 +5,8 @@ internal import SluiceConfig
 /// The deadlines of one HTTP/2 stream, as ``ConnectionGuardHandler`` keeps them for an HTTP/1.1
 /// connection: a request body may not pause longer than `bodyTimeout` (the request is then
 /// answered 408 in its protocol's shape). The stream exists once its headers arrived, so the
-/// header timeout never applies; the connection's silence is left to the HTTP/2 connection
-/// manager's idle timeout.
+/// header timeout never applies. The stream tells its connection's ``ConnectionGuardHandler``
+/// when it opens and closes, which closes a connection left without streams.
 final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -15,23 +15,34 @@ final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private var deadlines: ConnectionDeadlines<ContinuousClock.Instant>
     private let timer = DeadlineTimer()
+    private var reportedOpen = false
 
     init(limits: ConnectionLimits) {
         deadlines = ConnectionDeadlines(limits: limits, openedAt: .now)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        reportedOpen = true
+        context.channel.parent?.triggerUserOutboundEvent(ConnectionGuardHandler.RequestProgress.streamOpened, promise: nil)
         scheduleTimer(context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer.cancel()
+        reportClosed(context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadlines.closed()
         timer.cancel()
+        reportClosed(context)
         context.fireChannelInactive()
+    }
+
+    private func reportClosed(_ context: ChannelHandlerContext) {
+        guard reportedOpen else { return }
+        reportedOpen = false
+        context.channel.parent?.triggerUserOutboundEvent(ConnectionGuardHandler.RequestProgress.streamClosed, promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
