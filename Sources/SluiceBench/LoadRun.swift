@@ -7,7 +7,10 @@ struct LoadRun {
     struct Result {
         let latencies: [Duration]
         let elapsed: Duration
-        let failures: Int
+        /// Each failure's reason (`status 503`, a curl error) and how often it happened.
+        let failureReasons: [String: Int]
+
+        var failures: Int { failureReasons.values.reduce(0, +) }
 
         var requestsPerSecond: Double { Double(latencies.count) / seconds(elapsed) }
 
@@ -21,7 +24,11 @@ struct LoadRun {
                 milliseconds(percentile(0.99)).padding(toLength: 8, withPad: " ", startingAt: 0),
                 String(format: "%.0f", seconds(cpu) * 1e6 / Double(max(1, latencies.count))).padding(
                     toLength: 11, withPad: " ", startingAt: 0),
-                failures)
+                failures, failureReasons.isEmpty ? "" : "(\(failureSummary))")
+        }
+
+        var failureSummary: String {
+            failureReasons.sorted { $0.value > $1.value }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         }
 
         func percentile(_ fraction: Double) -> Duration {
@@ -54,40 +61,48 @@ struct LoadRun {
         let clock = ContinuousClock()
         let started = clock.now
         let perWorker = count / concurrency
-        let results = await withTaskGroup(of: ([Duration], Int).self) { group in
+        let results = await withTaskGroup(of: ([Duration], [String: Int]).self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
                     var latencies: [Duration] = []
-                    var failures = 0
+                    var failures: [String: Int] = [:]
                     for index in 0..<perWorker {
                         let request = requests[(worker + index) % requests.count]
-                        if let latency = await once(request, clock: clock) { latencies.append(latency) } else { failures += 1 }
+                        switch await once(request, clock: clock) {
+                        case .success(let latency): latencies.append(latency)
+                        case .failure(let failure): failures[failure.reason, default: 0] += 1
+                        }
                     }
                     return (latencies, failures)
                 }
             }
-            var all: ([Duration], Int) = ([], 0)
+            var all: ([Duration], [String: Int]) = ([], [:])
             for await (latencies, failures) in group {
                 all.0 += latencies
-                all.1 += failures
+                all.1.merge(failures, uniquingKeysWith: +)
             }
             return all
         }
-        return Result(latencies: results.0, elapsed: clock.now - started, failures: results.1)
+        return Result(latencies: results.0, elapsed: clock.now - started, failureReasons: results.1)
     }
 
-    private func once(_ request: CurlRequest, clock: ContinuousClock) async -> Duration? {
+    private struct Failure: Error {
+        let reason: String
+    }
+
+    private func once(_ request: CurlRequest, clock: ContinuousClock) async -> Swift.Result<Duration, Failure> {
         let start = clock.now
         do {
             let response = try await client.execute(request)
-            guard response.status == 200 else { return nil }
+            guard response.status == 200 else { return .failure(Failure(reason: "status \(response.status)")) }
             var firstByte: Duration?
             for try await chunk in response.body where firstByte == nil && !chunk.isEmpty {
                 firstByte = clock.now - start
             }
-            return streaming ? firstByte : clock.now - start
+            guard let latency = streaming ? firstByte : clock.now - start else { return .failure(Failure(reason: "empty stream")) }
+            return .success(latency)
         } catch {
-            return nil
+            return .failure(Failure(reason: "\(error)"))
         }
     }
 }
