@@ -98,4 +98,10 @@ final class OutageStore: GatewayStore {
     func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {
         try await base.chunkVectors(inCollection: collection)
     }
+    func insertConsoleSession(_ session: ConsoleSession, now: Date) async throws {
+        try await base.insertConsoleSession(session, now: now)
+    }
+    func consoleSession(idHash: Data) async throws -> ConsoleSession? { try await base.consoleSession(idHash: idHash) }
+    func touchConsoleSession(idHash: Data, at: Date) async throws { try await base.touchConsoleSession(idHash: idHash, at: at) }
+    func deleteConsoleSession(idHash: Data) async throws { try await base.deleteConsoleSession(idHash: idHash) }
 }

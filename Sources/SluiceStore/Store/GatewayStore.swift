@@ -81,6 +81,14 @@ public protocol GatewayStore: PolicyStore, RetrievalStore, BudgetStore {
     func storedResponse(id: String, keyID: String, now: Date) async throws -> StoredResponse?
     /// Removes the response with `id` made by key `keyID`; `false` when there is none.
     func deleteStoredResponse(id: String, keyID: String) async throws -> Bool
+
+    // MARK: Console sessions (started and checked in ``GatewayStore``'s extension)
+
+    /// Stores a new session; sessions past their lifetime at `now` are removed on the way.
+    func insertConsoleSession(_ session: ConsoleSession, now: Date) async throws
+    func consoleSession(idHash: Data) async throws -> ConsoleSession?
+    func touchConsoleSession(idHash: Data, at: Date) async throws
+    func deleteConsoleSession(idHash: Data) async throws
 }
 
 /// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).
