@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: StoreKind.allCases) func aSessionIsFoundByItsSecretOnAnyReplicaAndEndsAtLogout(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, openAnother in
             let admin = try await store.createKey(name: "root", now: referenceDate)
-            let started = try await store.startConsoleSession(actor: "root", key: admin.record, lifetime: Self.day, now: referenceDate)
+            let started = try await store.startConsoleSession(with: .adminKey(admin.record, secret: admin.secret), lifetime: Self.day, now: referenceDate)
             let replica = try await openAnother()
             let found = try await replica.consoleSession(secret: started.secret, idleTimeout: Self.hour, now: referenceDate)
             #expect(try found.get().actor == "root")
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func onlyTheSecretsHashIsStored(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
-            let started = try await store.startConsoleSession(actor: "ada@example.com", key: nil, lifetime: Self.day, now: referenceDate)
+            let started = try await store.startConsoleSession(with: .singleSignOn(name: "ada@example.com"), lifetime: Self.day, now: referenceDate)
             let stored = try #require(try await store.consoleSession(idHash: Data(SHA256.digest(started.secret))))
             #expect(stored.idHash != Data(started.secret.utf8))
             #expect(stored.keyID == nil)
@@ -36,7 +36,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func sessionsEndWhenIdleOrPastTheirLifetimeAndUseKeepsThemAlive(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
-            let started = try await store.startConsoleSession(actor: "a", key: nil, lifetime: .seconds(3 * 3600), now: referenceDate)
+            let started = try await store.startConsoleSession(with: .singleSignOn(name: "a"), lifetime: .seconds(3 * 3600), now: referenceDate)
             // Used every 50 minutes, an hour's idle timeout never strikes...
             for step in 1...3 {
                 let now = referenceDate.addingTimeInterval(Double(step) * 3000)
@@ -46,7 +46,7 @@ import Testing
             let late = referenceDate.addingTimeInterval(3 * 3600)
             #expect(try await store.consoleSession(secret: started.secret, idleTimeout: Self.hour, now: late) == .failure(.expired))
 
-            let idle = try await store.startConsoleSession(actor: "b", key: nil, lifetime: Self.day, now: referenceDate)
+            let idle = try await store.startConsoleSession(with: .singleSignOn(name: "b"), lifetime: Self.day, now: referenceDate)
             let afterAnHour = referenceDate.addingTimeInterval(3600)
             #expect(try await store.consoleSession(secret: idle.secret, idleTimeout: Self.hour, now: afterAnHour) == .failure(.idle))
             // Refused once, removed: it does not come back.
@@ -58,7 +58,7 @@ import Testing
         try await withTemporaryStore(kind) { store, _ in
             let revoked = try await store.createKey(name: "revoked", now: referenceDate)
             let revokedSession = try await store.startConsoleSession(
-                actor: "revoked", key: revoked.record, lifetime: Self.day, now: referenceDate)
+                with: .adminKey(revoked.record, secret: revoked.secret), lifetime: Self.day, now: referenceDate)
             try await store.revokeKey("revoked", now: referenceDate)
             #expect(
                 try await store.consoleSession(secret: revokedSession.secret, idleTimeout: Self.hour, now: referenceDate)
@@ -66,7 +66,7 @@ import Testing
 
             let rotated = try await store.createKey(name: "rotated", now: referenceDate)
             let rotatedSession = try await store.startConsoleSession(
-                actor: "rotated", key: rotated.record, lifetime: Self.day, now: referenceDate)
+                with: .adminKey(rotated.record, secret: rotated.secret), lifetime: Self.day, now: referenceDate)
             _ = try await store.rotateKey("rotated", grace: .seconds(600), now: referenceDate)
             // Within the grace window the old secret still works, and so does its session.
             let inGrace = referenceDate.addingTimeInterval(300)

@@ -12,17 +12,24 @@ public struct StartedConsoleSession: Sendable {
 }
 
 extension GatewayStore {
-    /// Starts a session for `actor`: 43 base62 characters from the system's CSPRNG (about 256 bits).
-    ///
-    /// - Parameter key: the admin key signed in with; `nil` for single sign-on.
-    public func startConsoleSession(
-        actor: String, key: APIKey?, lifetime: Duration, now: Date = Date()
-    ) async throws
+    /// Starts a session: its secret is 43 base62 characters from the system's CSPRNG (about 256 bits).
+    public func startConsoleSession(with credential: ConsoleCredential, lifetime: Duration, now: Date = Date()) async throws
         -> StartedConsoleSession
     {
         let secret = "sluice_cs_" + Identifiers.base62(count: 43)
+        let actor: String
+        var keyID: String?
+        var keyHash: Data?
+        switch credential {
+        case .adminKey(let key, let presented):
+            actor = key.name
+            keyID = key.id
+            keyHash = Data(SHA256.digest(presented))
+        case .singleSignOn(let name):
+            actor = name
+        }
         let session = ConsoleSession(
-            idHash: Data(SHA256.digest(secret)), actor: actor, keyID: key?.id, keyHash: key?.keyHash, createdAt: now, lastSeenAt: now,
+            idHash: Data(SHA256.digest(secret)), actor: actor, keyID: keyID, keyHash: keyHash, createdAt: now, lastSeenAt: now,
             expiresAt: now.addingTimeInterval(lifetime.timeInterval))
         try await insertConsoleSession(session, now: now)
         return StartedConsoleSession(session: session, secret: secret)
