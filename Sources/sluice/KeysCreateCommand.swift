@@ -28,6 +28,9 @@ struct KeysCreateCommand: AsyncParsableCommand {
     @Option(help: "The team the key belongs to; its policy (unless --policy) and budget apply too.") var team: String?
     @OptionGroup var budget: BudgetOptions
 
+    @Option(help: "user: calls the model API; admin: calls the admin API (and the model API only with --models).")
+    var role: KeyRole = .user
+
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -43,12 +46,14 @@ struct KeysCreateCommand: AsyncParsableCommand {
     func run() async throws {
         let globs = models?.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty } ?? []
         let now = Date()
-        let (name, policy, expires, team, amount, period) = (name, policy, expires, team, budget.budget?.amount, budget.period)
+        let (name, policy, expires, team, amount, period, role) = (
+            name, policy, expires, team, budget.budget?.amount, budget.period, role
+        )
         let limits = KeyLimits(requestsPerMinute: rpm, tokensPerMinute: tpm, concurrency: concurrency)
         let minted = try await store.withStore { store in
             let minted = try await store.createKey(
                 name: name, policy: policy, models: globs, expiresAt: expires.map { now.addingTimeInterval($0.duration.timeInterval) },
-                limits: limits, team: team, budget: amount, budgetPeriod: period, now: now)
+                limits: limits, team: team, budget: amount, budgetPeriod: period, role: role, now: now)
             try await AuditTrail.record(store, "key.created", target: minted.record.name, details: AuditTrail.keyDetails(minted.record))
             return minted
         }

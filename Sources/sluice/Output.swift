@@ -17,6 +17,7 @@ enum Output {
         var object: JSONObject = ["id": .string(key.id), "name": .string(key.name)]
         if let secret { object["key"] = .string(secret) }
         object["prefix"] = .string(key.keyPrefix)
+        object["role"] = .string(key.role.rawValue)
         object["policy"] = key.policy.map(JSONValue.string) ?? .null
         object["models"] = .array(key.models.map(JSONValue.string))
         object["expires_at"] = timestamp(key.expiresAt)
@@ -42,10 +43,10 @@ enum Output {
 
     /// A table of keys, one line each, never showing more of a key than its prefix.
     static func keyTable(_ keys: [APIKey]) -> String {
-        let header = ["NAME", "ID", "PREFIX", "STATUS", "TEAM", "POLICY", "MODELS", "LIMITS", "BUDGET", "EXPIRES", "LAST USED"]
+        let header = ["NAME", "ID", "PREFIX", "ROLE", "STATUS", "TEAM", "POLICY", "MODELS", "LIMITS", "BUDGET", "EXPIRES", "LAST USED"]
         let rows = keys.map { key in
             [
-                key.name, key.id, key.keyPrefix + "…", status(of: key), key.team ?? "-", key.policy ?? "(default)",
+                key.name, key.id, key.keyPrefix + "…", key.role.rawValue, status(of: key), key.team ?? "-", key.policy ?? "(default)",
                 key.models.isEmpty ? "*" : key.models.joined(separator: ","), limits(of: key), budgetText(key.budget),
                 text(key.expiresAt), text(key.lastUsedAt),
             ]
@@ -72,7 +73,8 @@ enum Output {
 
     static func keyDetails(_ key: APIKey) -> String {
         [
-            ("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("status", status(of: key)),
+            ("name", key.name), ("id", key.id), ("prefix", key.keyPrefix + "…"), ("role", key.role.rawValue),
+            ("status", status(of: key)),
             ("policy", key.policy ?? "(default)"), ("models", key.models.isEmpty ? "*" : key.models.joined(separator: ",")),
             ("limits", limits(of: key)), ("team", key.team ?? "-"), ("budget", budgetText(key.budget)),
             ("expires", text(key.expiresAt)), ("revoked", text(key.revokedAt)), ("created", text(key.createdAt)),
