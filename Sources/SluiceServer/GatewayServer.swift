@@ -82,13 +82,20 @@ public enum GatewayServer {
                 metrics: metrics)
             gateway.tracer = tracing?.tracer
             gateway.providers = providers
+            let certificates = try configuration.tls.map { try ListenerCertificates(files: $0) }
+            let console = ConsoleSessionSettings(
+                idleTimeout: configuration.console.sessionIdleTimeout, lifetime: configuration.console.sessionLifetime,
+                secure: certificates != nil)
+            let singleSignOn = try configuration.console.openID.map {
+                try SingleSignOn(configuration: $0, client: client, environment: environment, logger: logger)
+            }
             let router = makeRouter(
                 gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
-                responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
+                responseRetention: configuration.responseRetention, metrics: metrics, logger: logger, console: console,
+                singleSignOn: singleSignOn)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
-            let certificates = try configuration.tls.map { try ListenerCertificates(files: $0) }
             if certificates == nil, !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
                 logger.warning(
                     "listening beyond this machine without TLS: keys and prompts cross the network in clear text (set tls: or put a TLS proxy in front)",
@@ -154,7 +161,9 @@ public enum GatewayServer {
 
     static func makeRouter(
         gateway: Gateway, store: any GatewayStore, routes: RouteTable, replicaPools: [ReplicaPool] = [], responseRetention: Duration,
-        metrics: GatewayMetrics, logger: Logger
+        metrics: GatewayMetrics, logger: Logger,
+        console: ConsoleSessionSettings = ConsoleSessionSettings(idleTimeout: .seconds(3600), lifetime: .seconds(43200), secure: false),
+        singleSignOn: SingleSignOn? = nil
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
@@ -169,6 +178,8 @@ public enum GatewayServer {
         ResponsesRoutes(gateway: gateway, store: store, retention: responseRetention).register(on: v1)
         EmbeddingsRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
+        let consoleAuthenticator = ConsoleAuthenticator(store: store, settings: console)
+        ConsoleRoutes(store: store, authenticator: consoleAuthenticator, singleSignOn: singleSignOn, logger: logger).register(on: router)
         return router
     }
 

@@ -9,8 +9,9 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func aSessionIsFoundByItsSecretOnAnyReplicaAndEndsAtLogout(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, openAnother in
-            let admin = try await store.createKey(name: "root", now: referenceDate)
-            let started = try await store.startConsoleSession(with: .adminKey(admin.record, secret: admin.secret), lifetime: Self.day, now: referenceDate)
+            let admin = try await store.createKey(name: "root", role: .admin, now: referenceDate)
+            let started = try await store.startConsoleSession(
+                with: .adminKey(admin.record, secret: admin.secret), lifetime: Self.day, now: referenceDate)
             let replica = try await openAnother()
             let found = try await replica.consoleSession(secret: started.secret, idleTimeout: Self.hour, now: referenceDate)
             #expect(try found.get().actor == "root")
@@ -26,7 +27,8 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func onlyTheSecretsHashIsStored(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
-            let started = try await store.startConsoleSession(with: .singleSignOn(name: "ada@example.com"), lifetime: Self.day, now: referenceDate)
+            let started = try await store.startConsoleSession(
+                with: .singleSignOn(name: "ada@example.com"), lifetime: Self.day, now: referenceDate)
             let stored = try #require(try await store.consoleSession(idHash: Data(SHA256.digest(started.secret))))
             #expect(stored.idHash != Data(started.secret.utf8))
             #expect(stored.keyID == nil)
@@ -36,7 +38,8 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func sessionsEndWhenIdleOrPastTheirLifetimeAndUseKeepsThemAlive(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
-            let started = try await store.startConsoleSession(with: .singleSignOn(name: "a"), lifetime: .seconds(3 * 3600), now: referenceDate)
+            let started = try await store.startConsoleSession(
+                with: .singleSignOn(name: "a"), lifetime: .seconds(3 * 3600), now: referenceDate)
             // Used every 50 minutes, an hour's idle timeout never strikes...
             for step in 1...3 {
                 let now = referenceDate.addingTimeInterval(Double(step) * 3000)
@@ -56,7 +59,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases) func revokingOrRotatingTheAdminKeyEndsItsSessions(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store, _ in
-            let revoked = try await store.createKey(name: "revoked", now: referenceDate)
+            let revoked = try await store.createKey(name: "revoked", role: .admin, now: referenceDate)
             let revokedSession = try await store.startConsoleSession(
                 with: .adminKey(revoked.record, secret: revoked.secret), lifetime: Self.day, now: referenceDate)
             try await store.revokeKey("revoked", now: referenceDate)
@@ -64,7 +67,7 @@ import Testing
                 try await store.consoleSession(secret: revokedSession.secret, idleTimeout: Self.hour, now: referenceDate)
                     == .failure(.keyRevoked))
 
-            let rotated = try await store.createKey(name: "rotated", now: referenceDate)
+            let rotated = try await store.createKey(name: "rotated", role: .admin, now: referenceDate)
             let rotatedSession = try await store.startConsoleSession(
                 with: .adminKey(rotated.record, secret: rotated.secret), lifetime: Self.day, now: referenceDate)
             _ = try await store.rotateKey("rotated", grace: .seconds(600), now: referenceDate)
@@ -77,6 +80,17 @@ import Testing
             #expect(
                 try await store.consoleSession(secret: rotatedSession.secret, idleTimeout: Self.hour, now: afterGrace)
                     == .failure(.keyRotated))
+
+            // A key that is no longer an admin key signs nobody in.
+            let demoted = try await store.createKey(name: "demoted", role: .admin, now: referenceDate)
+            let demotedSession = try await store.startConsoleSession(
+                with: .adminKey(demoted.record, secret: demoted.secret), lifetime: Self.day, now: referenceDate)
+            var record = try await store.findKey("demoted")
+            record.role = .user
+            try await store.updateKey(record)
+            #expect(
+                try await store.consoleSession(secret: demotedSession.secret, idleTimeout: Self.hour, now: referenceDate)
+                    == .failure(.notAnAdmin))
         }
     }
 

@@ -42,6 +42,7 @@ public struct ConsoleSession: Sendable, Hashable {
         guard let keyID else { return nil }
         guard let key, key.id == keyID, key.revokedAt == nil else { return .keyRevoked }
         if let keyExpiry = key.expiresAt, keyExpiry <= now { return .keyRevoked }
+        guard key.role == .admin else { return .notAnAdmin }
         guard let keyHash else { return .keyRevoked }
         if key.keyHash == keyHash { return nil }
         if key.previousKeyHash == keyHash, let until = key.previousKeyExpiresAt, now < until { return nil }

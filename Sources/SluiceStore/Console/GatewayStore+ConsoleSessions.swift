@@ -13,7 +13,9 @@ public struct StartedConsoleSession: Sendable {
 
 extension GatewayStore {
     /// Starts a session: its secret is 43 base62 characters from the system's CSPRNG (about 256 bits).
-    public func startConsoleSession(with credential: ConsoleCredential, lifetime: Duration, now: Date = Date()) async throws
+    public func startConsoleSession(
+        with credential: ConsoleCredential, lifetime: Duration, now: Date = Date()
+    ) async throws
         -> StartedConsoleSession
     {
         let secret = "sluice_cs_" + Identifiers.base62(count: 43)
