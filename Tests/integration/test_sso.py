@@ -123,7 +123,7 @@ def test_a_non_admin_sees_a_page_saying_so_and_gets_no_session(sso: Sluice, idp:
     assert response.status_code == 403
     assert "bob@example.com" in response.text and "not an admin" in response.text
     assert "sluice_console=" not in response.headers.get("set-cookie", "").replace("sluice_console=; ", "")
-    assert session.get(sso.url + "/admin/api/keys", timeout=10).status_code == 401
+    assert session.get(sso.url + "/admin/keys", allow_redirects=False, timeout=10).status_code == 303
 
     # An unverified address on the list is not enough either.
     idp.next_user = {"sub": "u-fake", "email": "admin@example.com", "email_verified": False}
