@@ -291,7 +291,9 @@ async function keysPage() {
 // ---------------------------------------------------------------- teams
 
 async function teamsPage() {
-  const teams = listOf(await api("GET", "/teams"), "teams");
+  const [teamsAnswer, budgetsAnswer] = await Promise.all([api("GET", "/teams"), api("GET", "/budgets").catch(() => [])]);
+  const teams = listOf(teamsAnswer, "teams");
+  const spent = new Map(listOf(budgetsAnswer, "budgets").filter((b) => b.scope === "team").map((b) => [b.name, b.spent_usd]));
   const createForm = el("form", { class: "panel", id: "create-team" },
     el("h2", {}, "Create a team"),
     el("div", { class: "fields" },
@@ -343,7 +345,7 @@ async function teamsPage() {
       el("th", { scope: "row" }, team.name),
       el("td", {}, team.policy || "(default)"),
       el("td", {}, team.budget_usd === null || team.budget_usd === undefined ? "—" : dollars(team.budget_usd) + "/" + (team.budget_period || "month")),
-      el("td", { class: "num" }, team.spent_usd === undefined ? "—" : dollars(team.spent_usd)),
+      el("td", { class: "num" }, spent.has(team.name) ? dollars(spent.get(team.name)) : "—"),
       el("td", {}, when(team.created_at)),
       el("td", {}, el("div", { class: "actions" }, edit, remove)));
   });
@@ -392,63 +394,77 @@ function stackedBarChart(title, days, series, format) {
   return el("figure", { class: "panel" }, el("figcaption", {}, el("strong", {}, title)), chart, legend);
 }
 
-function lastDays(count) {
-  const days = [];
+/** The periods a chart of the last `days` days has: days, or weeks past a month. */
+function buckets(days) {
+  const step = days > 31 ? 7 : 1;
   const today = new Date();
-  for (let i = count - 1; i >= 0; i--) {
-    const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i));
-    days.push(day.toISOString().slice(0, 10));
+  const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
+  const list = [];
+  for (let start = end - days * 86400000; start < end; start += step * 86400000) {
+    const from = new Date(start);
+    list.push({ label: from.toISOString().slice(0, 10), from: from.toISOString(), to: new Date(Math.min(start + step * 86400000, end)).toISOString() });
   }
-  return days;
+  return list;
 }
 
 async function usagePage() {
   const controls = el("form", { class: "panel", id: "usage-controls" },
     el("div", { class: "fields" },
-      field("Period", el("select", { name: "days" }, [["7", "last 7 days"], ["30", "last 30 days"], ["90", "last 90 days"]].map(([v, l]) => el("option", { value: v }, l)))),
+      field("Period", el("select", { name: "days" }, [["7", "last 7 days"], ["30", "last 30 days"], ["90", "last 90 days (weekly)"]].map(([v, l]) => el("option", { value: v }, l)))),
       field("Per", el("select", { name: "by" }, [["key", "key"], ["team", "team"], ["model", "model"]].map(([v, l]) => el("option", { value: v }, l)))),
       field("Measure", el("select", { name: "measure" }, [["cost_usd", "spend (USD)"], ["requests", "requests"], ["tokens", "tokens"]].map(([v, l]) => el("option", { value: v }, l))))));
   const output = el("div", { id: "usage-output" });
   root.replaceChildren(controls, output);
   const draw = async () => {
     const values = formData(controls);
-    const days = lastDays(Number(values.days));
-    const answer = await api("GET", `/usage?since=${values.days}d&by=${values.by}&per_day=true`);
-    const rows = listOf(answer, "usage");
+    const periods = buckets(Number(values.days));
+    const query = (from, to) => `/usage?by=${values.by}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    // One answer per bar, and one for the whole range's table.
+    const [whole, ...perPeriod] = await Promise.all([
+      api("GET", query(periods[0].from, periods[periods.length - 1].to)),
+      ...periods.map((p) => api("GET", query(p.from, p.to))),
+    ]);
     const measure = (row) => values.measure === "tokens" ? (row.input_tokens || 0) + (row.output_tokens || 0) : Number(row[values.measure] || 0);
     const format = values.measure === "cost_usd" ? dollars : count;
-    const nameOf = (row) => values.by === "model" ? (row.model || "-") : values.by === "team" ? (row.team || "-") : (row.key_name || row.key || "-");
-    const byName = new Map();
-    for (const row of rows) {
+    const nameOf = (row) => row[values.by] || "-";
+    const series = new Map();
+    perPeriod.forEach((answer, index) => {
+      for (const row of listOf(answer, "rows")) {
+        const name = nameOf(row);
+        const entry = series.get(name) || { name, values: {}, total: 0 };
+        entry.values[periods[index].label] = (entry.values[periods[index].label] || 0) + measure(row);
+        entry.total += measure(row);
+        series.set(name, entry);
+      }
+    });
+    const ranked = [...series.values()].sort((a, b) => b.total - a.total);
+    // Beyond seven groups the rest share one colour, so the chart stays readable.
+    const shown = ranked.slice(0, seriesClasses - 1);
+    if (ranked.length > shown.length) {
+      const rest = { name: "others", values: {} };
+      for (const s of ranked.slice(shown.length)) for (const [d, v] of Object.entries(s.values)) rest.values[d] = (rest.values[d] || 0) + v;
+      shown.push(rest);
+    }
+    const totals = new Map();
+    for (const row of listOf(whole, "rows")) {
       const name = nameOf(row);
-      const entry = byName.get(name) || { name, values: {}, total: 0, requests: 0, errors: 0, input: 0, output: 0, cost: 0, hits: 0 };
-      const day = row.day || days[days.length - 1];
-      entry.values[day] = (entry.values[day] || 0) + measure(row);
-      entry.total += measure(row);
+      const entry = totals.get(name) || { requests: 0, errors: 0, input: 0, output: 0, hits: 0, cost: 0 };
       entry.requests += row.requests || 0;
       entry.errors += row.errors || 0;
       entry.input += row.input_tokens || 0;
       entry.output += row.output_tokens || 0;
-      entry.cost += Number(row.cost_usd || 0);
       entry.hits += row.cache_hits || 0;
-      byName.set(name, entry);
-    }
-    const series = [...byName.values()].sort((a, b) => b.total - a.total);
-    // Beyond seven groups the rest share one colour, so the chart stays readable.
-    const shown = series.slice(0, seriesClasses - 1);
-    if (series.length > shown.length) {
-      const rest = { name: "others", values: {} };
-      for (const s of series.slice(shown.length)) for (const [d, v] of Object.entries(s.values)) rest.values[d] = (rest.values[d] || 0) + v;
-      shown.push(rest);
+      entry.cost += Number(row.cost_usd || 0);
+      totals.set(name, entry);
     }
     const label = { cost_usd: "Spend", requests: "Requests", tokens: "Tokens" }[values.measure];
-    const rowsOut = series.map((s) => el("tr", {},
-      el("th", { scope: "row" }, s.name),
-      el("td", { class: "num" }, count(s.requests)), el("td", { class: "num" }, count(s.errors)),
-      el("td", { class: "num" }, count(s.input)), el("td", { class: "num" }, count(s.output)),
-      el("td", { class: "num" }, count(s.hits)), el("td", { class: "num" }, dollars(s.cost))));
+    const rowsOut = [...totals.entries()].sort((a, b) => b[1].cost - a[1].cost || b[1].requests - a[1].requests).map(([name, t]) => el("tr", {},
+      el("th", { scope: "row" }, name),
+      el("td", { class: "num" }, count(t.requests)), el("td", { class: "num" }, count(t.errors)),
+      el("td", { class: "num" }, count(t.input)), el("td", { class: "num" }, count(t.output)),
+      el("td", { class: "num" }, count(t.hits)), el("td", { class: "num" }, dollars(t.cost))));
     output.replaceChildren(
-      stackedBarChart(`${label} per day, per ${values.by}`, days, shown, format),
+      stackedBarChart(`${label} per ${periods.length > 31 || Number(values.days) > 31 ? "week" : "day"}, per ${values.by}`, periods.map((p) => p.label), shown, format),
       table([values.by, { label: "Requests", num: true }, { label: "Errors", num: true }, { label: "Input tokens", num: true },
         { label: "Output tokens", num: true }, { label: "Cache hits", num: true }, { label: "Spend", num: true }], rowsOut));
   };
@@ -460,7 +476,7 @@ async function usagePage() {
 
 async function policiesPage() {
   const policies = listOf(await api("GET", "/policies"), "policies");
-  const select = el("select", { name: "policy", id: "policy-name" }, policies.map((p) => el("option", { value: p.name }, p.name + (p.default ? " (default)" : ""))));
+  const select = el("select", { name: "policy", id: "policy-name" }, policies.map((p) => el("option", { value: p.name, selected: p.default }, p.name + (p.default ? " (default)" : ""))));
   const source = el("pre", { class: "policy", id: "policy-source", tabindex: "0", "aria-label": "Policy file" });
   const text = el("textarea", { name: "text", id: "policy-text", required: true, placeholder: "Paste a prompt to see what the policy would scrub or refuse." });
   const verdict = el("div", { class: "verdict", id: "policy-verdict", role: "status", "aria-live": "polite" });
@@ -472,28 +488,25 @@ async function policiesPage() {
     const name = select.value;
     if (!name) return;
     const policy = await api("GET", "/policies/" + encodeURIComponent(name));
-    source.textContent = policy.source || policy.text || JSON.stringify(policy, null, 2);
+    source.textContent = JSON.stringify({ stages: policy.stages, ...policy.settings }, null, 2);
   };
   select.addEventListener("change", () => act(null, show));
   tester.addEventListener("submit", (event) => {
     event.preventDefault();
     act(event.submitter, async () => {
       const answer = await api("POST", "/policies/" + encodeURIComponent(select.value) + "/test", { text: text.value });
-      const refused = answer.refused || answer.outcome === "refused" || answer.verdict === "refused";
-      const scrubbed = answer.scrubbed_text ?? answer.scrubbed ?? answer.text ?? "";
-      const findings = listOf(answer, "findings");
+      const refused = Boolean(answer.refused);
+      const found = answer.found || [];
       verdict.replaceChildren(
         el("p", {}, el("span", { class: "badge " + (refused ? "bad" : "ok") }, refused ? "refused" : "allowed"), " ",
-          refused ? (answer.reason || answer.message || "") : findings.length ? findings.length + " finding(s) scrubbed" : "nothing to scrub"),
-        refused ? null : el("pre", { id: "policy-scrubbed" }, scrubbed),
-        findings.length ? table(["Kind", "Found", "Replaced by"], findings.map((f) => el("tr", {},
-          el("td", {}, f.kind || f.type || "—"), el("td", {}, el("mark", {}, f.text || f.original || "—")), el("td", {}, el("code", {}, f.replacement || f.placeholder || "—"))))) : null);
+          refused ? answer.reason || "" : found.length ? "scrubbed: " + found.join(", ") : "nothing to scrub"),
+        refused ? null : el("div", {}, el("p", { class: "hint" }, "What would go upstream:"), el("pre", { id: "policy-scrubbed" }, answer.upstream || "")));
     });
   });
   const rows = policies.map((p) => el("tr", {},
-    el("th", { scope: "row" }, p.name),
-    el("td", {}, p.status || (p.error ? "rejected" : "loaded")),
-    el("td", {}, (p.stages || []).map((s) => typeof s === "string" ? s : s.type || s.name).join(", ") || "—"),
+    el("th", { scope: "row" }, p.name + (p.default ? " (default)" : "")),
+    el("td", {}, el("span", { class: "badge " + (p.valid === false ? "bad" : "ok") }, p.valid === false ? "refused" : "valid")),
+    el("td", {}, (p.stages || []).join(", ") || "—"),
     el("td", {}, p.error || "")));
   root.replaceChildren(table(["Policy", "Status", "Stages", "Problem"], rows), el("h2", {}, "Policy file"), source, tester);
   await show();
@@ -507,7 +520,7 @@ async function auditPage() {
   const output = el("div", {});
   root.replaceChildren(controls, output);
   const draw = async () => {
-    const entries = listOf(await api("GET", "/audit?since=" + formData(controls).since), "entries").slice().reverse();
+    const entries = listOf(await api("GET", "/audit?since=" + formData(controls).since + "&limit=500"), "entries");
     output.replaceChildren(table(["When", "Who", "Action", "Target", "Details"], entries.map((entry) => el("tr", {},
       el("td", {}, when(entry.at)), el("td", {}, entry.actor), el("td", {}, el("code", {}, entry.action)), el("td", {}, entry.target),
       el("td", {}, el("code", {}, typeof entry.details === "string" ? entry.details : JSON.stringify(entry.details)))))));
@@ -524,33 +537,39 @@ function tile(label, value) {
 
 async function statusPage() {
   const status = await api("GET", "/status");
-  const backends = listOf(status.backends || status, "backends");
-  const engine = status.engine || {};
+  const backends = listOf(status, "backends");
+  const engines = backends.filter((b) => b.engine);
+  const throughput = engines.reduce((sum, b) => sum + Number(b.engine.generation_tokens_per_second || 0), 0);
+  const queued = engines.reduce((sum, b) => sum + Number(b.engine.queue_depth || 0), 0);
   const cache = status.cache || {};
-  const hitRate = cache.hit_rate ?? (cache.lookups ? cache.hits / cache.lookups : null);
   const tiles = el("div", { class: "tiles" },
-    tile("Database", status.database_reachable === false ? "unreachable" : "reachable"),
-    tile("Requests in flight", count(status.in_flight ?? status.requests_in_flight ?? 0)),
-    tile("Engine queue", count(engine.queue_depth ?? 0)),
-    tile("Engine throughput", (engine.tokens_per_second !== undefined ? Number(engine.tokens_per_second).toFixed(1) : "—") + " tok/s"),
-    tile("Cache hit rate", hitRate === null || hitRate === undefined ? "—" : (hitRate * 100).toFixed(1) + " %"));
+    tile("Database", status.database || "—"),
+    tile("Requests since start", count(status.requests)),
+    tile("Engine queue", engines.length ? count(queued) : "no engine"),
+    tile("Engine throughput", engines.length ? throughput.toFixed(1) + " tok/s" : "no engine"),
+    tile("Cache hit rate", cache.hit_rate === null || cache.hit_rate === undefined ? "—" : (cache.hit_rate * 100).toFixed(1) + " %"));
   const rows = [];
   for (const backend of backends) {
-    const replicas = listOf(backend.replicas || [], "replicas");
-    if (!replicas.length) {
-      rows.push(el("tr", {}, el("th", { scope: "row" }, backend.name), el("td", {}, backend.type || "—"), el("td", {}, "—"),
-        el("td", {}, el("span", { class: "badge " + (backend.healthy === false ? "bad" : "ok") }, backend.healthy === false ? "failing" : "serving"))));
+    const health = (ok, text) => el("span", { class: "badge " + (ok ? "ok" : "bad") }, text);
+    if (backend.engine) {
+      const e = backend.engine;
+      rows.push(el("tr", {}, el("th", { scope: "row" }, backend.name), el("td", {}, backend.kind), el("td", {}, "embedded engine"),
+        el("td", {}, health(true, "serving")),
+        el("td", {}, `${e.busy_sequences}/${e.sequences} busy, ${e.queue_depth} queued, ${Number(e.generation_tokens_per_second).toFixed(1)} tok/s`)));
     }
-    for (const replica of replicas) {
-      const healthy = replica.healthy ?? replica.available ?? true;
-      rows.push(el("tr", {}, el("th", { scope: "row" }, backend.name), el("td", {}, backend.type || "—"), el("td", {}, el("code", {}, replica.url || replica.name || "—")),
-        el("td", {}, el("span", { class: "badge " + (healthy ? "ok" : "bad") }, healthy ? "healthy" : "left out"))));
+    for (const replica of backend.replicas || []) {
+      const detail = replica.failing_health_check ? "failing its health check"
+        : replica.ejected_for_seconds ? `left out for ${Math.ceil(replica.ejected_for_seconds)} s after ${replica.consecutive_failures} failures`
+        : `${replica.outstanding} in flight`;
+      rows.push(el("tr", {}, el("th", { scope: "row" }, backend.name), el("td", {}, backend.kind), el("td", {}, el("code", {}, replica.url)),
+        el("td", {}, health(replica.available, replica.available ? "healthy" : "left out")), el("td", {}, detail)));
     }
   }
-  const errors = listOf(status.recent_errors || [], "errors");
-  root.replaceChildren(tiles, el("h2", {}, "Backends and replicas"), table(["Backend", "Type", "Replica", "Health"], rows),
-    el("h2", {}, "Recent errors"), table(["When", "Backend", "Error"], errors.map((e) => el("tr", {},
-      el("td", {}, when(e.at)), el("td", {}, e.backend || "—"), el("td", {}, e.category || e.message || "—")))));
+  const errors = listOf(status, "recent_errors");
+  root.replaceChildren(tiles, el("h2", {}, "Backends and replicas"), table(["Backend", "Type", "Replica", "Health", "Now"], rows),
+    el("h2", {}, "Recent errors"), table(["When", "Status", "Request", "Key", "Error"], errors.map((e) => el("tr", {},
+      el("td", {}, when(e.at)), el("td", {}, e.status), el("td", {}, el("code", {}, `${e.method} ${e.path}`)), el("td", {}, e.key || "—"),
+      el("td", {}, e.error)))));
 }
 
 // ---------------------------------------------------------------- start
@@ -565,5 +584,9 @@ for (const link of document.querySelectorAll("[data-nav]")) {
   if (link.dataset.nav === pageName) link.setAttribute("aria-current", "page");
 }
 if (pages[pageName]) {
-  act(null, render).then(() => document.body.setAttribute("data-ready", "true"));
+  act(null, render).then(() => {
+    const loading = root.querySelector("p.muted");
+    if (loading && loading.textContent === "Loading…") loading.remove();
+    document.body.setAttribute("data-ready", "true");
+  });
 }
