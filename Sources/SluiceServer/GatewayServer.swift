@@ -82,9 +82,17 @@ public enum GatewayServer {
                 metrics: metrics)
             gateway.tracer = tracing?.tracer
             gateway.providers = providers
+            let admin = AdminAPI(
+                gateway: gateway, store: store, clock: clock,
+                policies: PolicyCatalog(
+                    directory: configuration.policiesDirectory, defaultPolicy: configuration.defaultPolicy,
+                    // Trials get stages of their own: a test text counts against no rate limit or cache.
+                    compiler: PolicyCompiler(
+                        factories: policyStages, environment: PolicyEnvironment(services: [Retriever.serviceName: retriever]))),
+                backends: configuration.backends, replicaPools: backends.pools, engines: backends.engines, metrics: metrics)
             let router = makeRouter(
                 gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
-                responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
+                responseRetention: configuration.responseRetention, metrics: metrics, admin: admin, logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
@@ -154,14 +162,15 @@ public enum GatewayServer {
 
     static func makeRouter(
         gateway: Gateway, store: any GatewayStore, routes: RouteTable, replicaPools: [ReplicaPool] = [], responseRetention: Duration,
-        metrics: GatewayMetrics, logger: Logger
+        metrics: GatewayMetrics, admin: AdminAPI? = nil, adminSessions: (any AdminSessionVerifier)? = nil, logger: Logger
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorResponseMiddleware())
         HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, replicaPools: replicaPools, metrics: metrics)
             .register(on: router)
-        let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store), teams: TeamCache(store: store))
+        let keys = AuthenticationCache(store: store)
+        let authentication = AuthMiddleware(store: store, cache: keys, teams: TeamCache(store: store))
         let v1 = router.group("v1").add(middleware: authentication)
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)
@@ -169,6 +178,7 @@ public enum GatewayServer {
         ResponsesRoutes(gateway: gateway, store: store, retention: responseRetention).register(on: v1)
         EmbeddingsRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
+        admin?.register(on: router, keys: keys, sessions: adminSessions)
         return router
     }
 
