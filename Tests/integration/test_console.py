@@ -252,7 +252,7 @@ def test_console_changes_are_audited_under_the_admins_name(console: Sluice) -> N
     entries = console.cli_json("audit", "--since", "1h")
     entries = entries if isinstance(entries, list) else entries.get("entries", [])
     mine = [e for e in entries if e["action"] == "key.created" and e["target"] == name]
-    assert mine and mine[0]["actor"] == admin_name, entries[-5:]
+    assert mine and mine[0]["actor"] == "admin:" + admin_name, entries[-5:]
 
 
 def test_pages_carry_security_headers_and_are_never_cached(console: Sluice) -> None:

@@ -206,7 +206,7 @@ def test_sso_changes_are_audited_under_the_users_email(sso: Sluice, idp: MockOpe
     sso.collect_keys(created.text)
     entries = sso.cli_json("audit", "--since", "1h")
     entries = entries if isinstance(entries, list) else entries.get("entries", [])
-    assert any(e["action"] == "key.created" and e["target"] == name and e["actor"] == "admin@example.com" for e in entries), entries[-5:]
+    assert any(e["action"] == "key.created" and e["target"] == name and e["actor"] == "admin:admin@example.com" for e in entries), entries[-5:]
 
 
 def test_the_pkce_helper_matches_rfc_7636() -> None:

@@ -66,8 +66,9 @@ public protocol GatewayStore: PolicyStore, RetrievalStore, BudgetStore {
     func recordUsage(_ records: [UsageRecord], journal: String, segment: UInt64) async throws
     /// The newest segment of `journal` already recorded (0 for none).
     func usageJournalMark(journal: String) async throws -> UInt64
-    /// Per key and group totals since `since`, optionally for one key, busiest first.
-    func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary]
+    /// Per key and group totals from `since` until just before `until` (`nil`: now), optionally
+    /// for one key, busiest first (days in order).
+    func usageSummary(since: Date, until: Date?, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary]
     /// Usage rows with ids above `id`, in id order, at most `limit` (for `sluice db copy`).
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord]
     /// Every stored quota total (for `sluice db copy`).
