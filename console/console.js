@@ -279,8 +279,8 @@ async function keysPage() {
       el("td", {}, key.team || "—"),
       el("td", {}, key.budget_usd === null || key.budget_usd === undefined ? "—" : dollars(key.budget_usd) + "/" + (key.budget_period || "month")),
       el("td", {}, (key.models || []).length ? key.models.join(", ") : "all"),
-      el("td", {}, when(key.created_at)),
-      el("td", {}, when(key.last_used_at)),
+      el("td", { class: "nowrap" }, when(key.created_at)),
+      el("td", { class: "nowrap" }, when(key.last_used_at)),
       el("td", {}, el("div", { class: "actions" }, edit, rotate, revoke)));
   });
   root.replaceChildren(createForm,
@@ -481,7 +481,7 @@ async function policiesPage() {
   const text = el("textarea", { name: "text", id: "policy-text", required: true, placeholder: "Paste a prompt to see what the policy would scrub or refuse." });
   const verdict = el("div", { class: "verdict", id: "policy-verdict", role: "status", "aria-live": "polite" });
   const tester = el("form", { class: "panel", id: "policy-test" },
-    el("h2", {}, "Test a text"),
+    el("h2", {}, "Test a text against a policy"),
     field("Policy", select), field("Text", text),
     el("div", { class: "actions" }, el("button", { type: "submit" }, "Test")), verdict);
   const show = async () => {
@@ -508,7 +508,8 @@ async function policiesPage() {
     el("td", {}, el("span", { class: "badge " + (p.valid === false ? "bad" : "ok") }, p.valid === false ? "refused" : "valid")),
     el("td", {}, (p.stages || []).join(", ") || "—"),
     el("td", {}, p.error || "")));
-  root.replaceChildren(table(["Policy", "Status", "Stages", "Problem"], rows), el("h2", {}, "Policy file"), source, tester);
+  root.replaceChildren(tester, el("h2", {}, "Policies"), table(["Policy", "Status", "Stages", "Problem"], rows),
+    el("h2", {}, "Stages and settings"), source);
   await show();
 }
 
@@ -522,11 +523,27 @@ async function auditPage() {
   const draw = async () => {
     const entries = listOf(await api("GET", "/audit?since=" + formData(controls).since + "&limit=500"), "entries");
     output.replaceChildren(table(["When", "Who", "Action", "Target", "Details"], entries.map((entry) => el("tr", {},
-      el("td", {}, when(entry.at)), el("td", {}, entry.actor), el("td", {}, el("code", {}, entry.action)), el("td", {}, entry.target),
-      el("td", {}, el("code", {}, typeof entry.details === "string" ? entry.details : JSON.stringify(entry.details)))))));
+      el("td", { class: "nowrap" }, when(entry.at)), el("td", {}, entry.actor), el("td", {}, el("code", {}, entry.action)),
+      el("th", { scope: "row" }, entry.target), el("td", { class: "details" }, describeDetails(entry.details))))));
   };
   controls.addEventListener("change", () => act(null, draw));
   await draw();
+}
+
+/** An audit entry's details as `field: value` lines: changes as `from → to`, empty fields left out. */
+function describeDetails(details) {
+  if (typeof details !== "object" || details === null) return String(details ?? "");
+  const show = (value) => value === null || value === undefined ? "none" : Array.isArray(value) ? value.join(", ") || "none" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const parts = [];
+  for (const [name, value] of Object.entries(details)) {
+    if (value === null || (Array.isArray(value) && !value.length)) continue;
+    if (value && typeof value === "object" && !Array.isArray(value) && "from" in value && "to" in value) {
+      parts.push(`${name}: ${show(value.from)} → ${show(value.to)}`);
+    } else {
+      parts.push(`${name}: ${show(value)}`);
+    }
+  }
+  return parts.map((part, index) => [index ? el("br") : null, el("code", {}, part)]);
 }
 
 // ---------------------------------------------------------------- status

@@ -55,8 +55,9 @@ enum ConsolePage {
         response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        // The SSO callback's URL holds a code: never pass it on.
-        response.headers[.referrerPolicy] = "no-referrer"
+        // The SSO callback's URL holds a code: never pass it to another site. (`no-referrer` would
+        // also make the browser send `Origin: null` with the console's own forms.)
+        response.headers[.referrerPolicy] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
     }
 
