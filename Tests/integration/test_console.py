@@ -181,6 +181,56 @@ def test_usage_policies_and_every_page_render(console: Sluice, driver) -> None:
         screenshot(driver, page)
 
 
+def test_teams_key_edits_and_rotation_in_the_browser(console: Sluice, driver) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _, admin = admin_key(console)
+    key_name = unique_name("edited")
+    old_secret = console.create_key(key_name)
+    team = unique_name("platform")
+    driver.delete_all_cookies()
+    browser_sign_in(driver, console, admin)
+
+    driver.get(console.url + "/admin/teams")
+    wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", what="teams")
+    driver.find_element(By.CSS_SELECTOR, "#create-team input[name=name]").send_keys(team)
+    driver.find_element(By.CSS_SELECTOR, "#create-team input[name=budget]").send_keys("25")
+    driver.find_element(By.CSS_SELECTOR, "#create-team button[type=submit]").click()
+    wait_for(driver, lambda: "$25.00/month" in driver.find_element(By.ID, "page").text, what="the new team")
+    screenshot(driver, "teams")
+
+    driver.get(console.url + "/admin/keys")
+    row = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{key_name}']"), what="the key's row")
+    row.find_element(By.XPATH, ".//button[text()='Edit']").click()
+    dialog = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "dialog[open]"), what="the edit dialog")
+    Select(dialog.find_element(By.NAME, "team")).select_by_value(team)
+    dialog.find_element(By.NAME, "budget").send_keys("3.5")
+    Select(dialog.find_element(By.NAME, "period")).select_by_value("week")
+    dialog.find_element(By.NAME, "models").send_keys("gpt-4o,claude-*")
+    screenshot(driver, "keys-edit")
+    dialog.find_element(By.XPATH, ".//button[text()='Save']").click()
+    wait_for(driver, lambda: "$3.50/week" in driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{key_name}']").text,
+             what="the edited key")
+    shown = console.cli_json("keys", "show", key_name)
+    assert (shown["team"], shown["budget_usd"], shown["budget_period"], shown["models"]) == (team, 3.5, "week", ["gpt-4o", "claude-*"])
+
+    row = driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{key_name}']")
+    row.find_element(By.XPATH, ".//button[text()='Rotate']").click()
+    dialog = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "dialog[open]"), what="the rotate dialog")
+    grace = dialog.find_element(By.NAME, "grace")
+    grace.clear()
+    grace.send_keys("10m")
+    dialog.find_element(By.XPATH, ".//button[text()='Rotate']").click()
+    new_secret = wait_for(driver, lambda: driver.find_element(By.ID, "new-secret").text, what="the rotated secret")
+    console.minted_keys.add(new_secret)
+    assert KEY_FULL_RE.match(new_secret) and new_secret != old_secret
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+    # Both secrets work within the grace window.
+    assert console.post("/v1/chat/completions", key=new_secret, json=body).status_code == 200
+    assert console.post("/v1/chat/completions", key=old_secret, json=body).status_code == 200
+
+
 def test_signing_out_ends_the_session(console: Sluice, driver) -> None:
     from selenium.webdriver.common.by import By
 
@@ -320,6 +370,22 @@ def test_hostile_requests_get_4xx_pages(console: Sluice) -> None:
         assert 400 <= response.status_code < 500 or response.status_code == 200 and "Sign in" in response.text, (
             response.request.method, response.request.url, response.status_code, response.text[:300])
     assert console.running
+
+
+def test_over_tls_the_session_cookie_is_secure(sluice, tmp_path) -> None:
+    from test_listener_tls import Authority, serve_https
+
+    ca = Authority(tmp_path, "console-ca")
+    certificate, key = ca.issue("console")
+    srv = sluice(start=False)
+    srv.config["tls"] = {"cert_file": str(certificate), "key_file": str(key)}
+    srv.write_config()
+    url = serve_https(srv, ca.certificate)
+    _, admin = admin_key(srv)
+    response = requests.post(url + "/admin/login", data={"key": admin}, allow_redirects=False, verify=str(ca.certificate), timeout=10)
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert cookie.endswith("; Secure") and "HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie
 
 
 @pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not installed")
