@@ -20,6 +20,9 @@ enum AdminOpenAPIDocument {
             },
             {
               "bearer": []
+            },
+            {
+              "consoleSession": []
             }
           ],
           "tags": [
@@ -2719,6 +2722,12 @@ enum AdminOpenAPIDocument {
                 "type": "http",
                 "scheme": "bearer",
                 "description": "An admin key as a bearer token"
+              },
+              "consoleSession": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "sluice_console",
+                "description": "A console session (signed in at /admin/login or by single sign-on); a change also needs the session's CSRF token in the X-CSRF-Token header"
               }
             }
           }
