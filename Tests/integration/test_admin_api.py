@@ -528,3 +528,14 @@ def test_keys_and_audit_through_the_api_on_postgresql(sluice, mock, postgres):
                     ("key.created", "admin:pg-admin")], seen
     assert {k["name"]: k["role"] for k in admins[1].ok("GET", "/keys")["keys"]} == {
         "pg-admin": "admin", "pg-plain": "user", "pg-user": "user"}
+
+
+@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not installed")
+def test_db_copy_carries_the_admin_role_to_postgresql(sluice, postgres):
+    single = sluice(start=False)
+    single.cli_json("keys", "create", "--name", "root-admin", "--role", "admin")
+    single.create_key("worker")
+    target = postgres.create_database().replace("postgres://sluice@", f"postgres://sluice:{PASSWORD}@")
+    assert single.cli_json("db", "copy", "--from", single.db, "--to", target, database=False)["keys_copied"] == 2
+    copied = {k["name"]: k["role"] for k in single.cli_json("keys", "list", "--database", target, database=False)}
+    assert copied == {"root-admin": "admin", "worker": "user"}, copied
