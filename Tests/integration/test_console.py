@@ -178,6 +178,10 @@ def test_usage_policies_and_every_page_render(console: Sluice, driver) -> None:
         driver.get(console.url + "/admin/" + page)
         wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", what=page)
         assert not driver.find_elements(By.CSS_SELECTOR, ".notice.error:not([hidden])"), driver.page_source[:2000]
+        text = driver.find_element(By.ID, "page").text
+        assert "[object" not in text and "undefined" not in text and "NaN" not in text, text[:2000]
+        if page == "audit":
+            assert "key.created" in text and "name: " + user_name in text, text[:2000]
         screenshot(driver, page)
 
 
