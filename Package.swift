@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+        // ID-token signatures for the console's single sign-on; only SluiceSSO depends on it.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
@@ -120,6 +122,8 @@ let package = Package(
         ),
         .executableTarget(name: "MigrationEmbedder", swiftSettings: swiftSettings),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
+        .executableTarget(name: "AssetEmbedder", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedConsoleAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"]),
 
         // OpenTelemetry GenAI traces: settings from the environment and `telemetry:`, the OTLP exporter,
         // the request span and its children. Knows nothing of HTTP servers.
@@ -136,12 +140,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // OpenID Connect sign-in for the admin console: discovery, JWKS, the code exchange with PKCE,
+        // ID-token checks. Knows nothing of HTTP servers; the only module that imports JWTKit.
+        .target(
+            name: "SluiceSSO",
+            dependencies: [
+                "SluiceCore", "SluiceCurl", "SluiceCrypto",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP server: the only module that imports Hummingbird.
         .target(
             name: "SluiceServer",
             dependencies: [
                 "SluiceCore", "SluiceAnthropic", "SluiceOpenAI", "SluiceRemote", "SluiceCurl", "SluiceConfig", "SluiceStore",
-                "SluicePolicy", "SluiceLlama", "SluiceTelemetry",
+                "SluicePolicy", "SluiceLlama", "SluiceTelemetry", "SluiceSSO", "SluiceCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -159,7 +175,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedConsoleAssets"]
         ),
 
         // The `sluice` command: server and admin CLI.
@@ -200,6 +217,9 @@ let package = Package(
             dependencies: ["SluiceRemote", "SluiceCore", .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceSSOTests", dependencies: ["SluiceSSO", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceTelemetryTests",
             dependencies: [

@@ -52,7 +52,7 @@ public enum ConfigurationLoader {
             "tls",
             "shutdown_grace", "keepalive_interval",
             "header_timeout", "body_timeout", "idle_timeout", "request_timeout", "max_connections", "response_retention", "backends",
-            "routes", "prices", "telemetry",
+            "routes", "prices", "telemetry", "console",
         ]) {
             switch key {
             case "listen": (configuration.host, configuration.port) = try parseListen(value.string(), line: value.line, file: file)
@@ -73,6 +73,7 @@ public enum ConfigurationLoader {
             case "response_retention": configuration.responseRetention = try value.duration()
             case "tls": configuration.tls = try parseTLS(value)
             case "telemetry": configuration.telemetry = try parseTelemetry(value)
+            case "console": configuration.console = try parseConsole(value)
             case "backends":
                 backendNodes = try value.list()
                 configuration.backends = try backendNodes.map(parseBackend)

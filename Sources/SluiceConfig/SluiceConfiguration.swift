@@ -36,6 +36,8 @@ public struct SluiceConfiguration: Sendable, Hashable {
     public var prices: [ModelPrice] = []
     /// Where traces go; `nil` leaves it to the `OTEL_*` environment variables.
     public var telemetry: TelemetryConfiguration?
+    /// The admin console's sessions and single sign-on.
+    public var console = ConsoleConfiguration()
 
     public init() {}
 }

@@ -8,7 +8,7 @@ extension PostgresStore {
     static let keyColumns = """
         id, name, key_hash, key_prefix, policy, models, expires_at, revoked_at, created_at, last_used_at,
         previous_key_hash, previous_key_expires_at, requests_per_minute, tokens_per_minute, concurrency, team,
-        budget_nanodollars, budget_period
+        budget_nanodollars, budget_period, role
         """
 
     /// The statement storing `key` whole, hash included; `then` follows it (`ON CONFLICT …`).
@@ -18,7 +18,7 @@ extension PostgresStore {
             \(key.id), \(key.name), \(key.keyHash), \(key.keyPrefix), \(key.policy), \(encodeModels(key.models)),
             \(key.expiresAt), \(key.revokedAt), \(key.createdAt), \(key.lastUsedAt), \(key.previousKeyHash),
             \(key.previousKeyExpiresAt), \(key.requestsPerMinute), \(key.tokensPerMinute), \(key.concurrency), \(key.team),
-            \(key.budgetNanodollars), \(key.budgetPeriod?.rawValue))
+            \(key.budgetNanodollars), \(key.budgetPeriod?.rawValue), \(key.role.rawValue))
         \(unescaped: clause)
         """
     }
@@ -40,7 +40,8 @@ extension PostgresStore {
                     revoked_at = \(key.revokedAt), last_used_at = \(key.lastUsedAt), previous_key_hash = \(key.previousKeyHash),
                     previous_key_expires_at = \(key.previousKeyExpiresAt), requests_per_minute = \(key.requestsPerMinute),
                     tokens_per_minute = \(key.tokensPerMinute), concurrency = \(key.concurrency), team = \(key.team),
-                    budget_nanodollars = \(key.budgetNanodollars), budget_period = \(key.budgetPeriod?.rawValue)
+                    budget_nanodollars = \(key.budgetNanodollars), budget_period = \(key.budgetPeriod?.rawValue),
+                    role = \(key.role.rawValue)
                 WHERE id = \(key.id)
                 """)
         }
@@ -104,7 +105,8 @@ extension PostgresStore {
             requestsPerMinute: try row["requests_per_minute"].decode(Int?.self),
             tokensPerMinute: try row["tokens_per_minute"].decode(Int?.self), concurrency: try row["concurrency"].decode(Int?.self),
             team: try row["team"].decode(String?.self), budgetNanodollars: try row["budget_nanodollars"].decode(Int64?.self),
-            budgetPeriod: try row["budget_period"].decode(String?.self).flatMap(BudgetPeriod.init(rawValue:)))
+            budgetPeriod: try row["budget_period"].decode(String?.self).flatMap(BudgetPeriod.init(rawValue:)),
+            role: KeyRole(rawValue: try row["role"].decode(String.self)) ?? .user)
     }
 
     /// `models` as the JSON array text both stores keep.

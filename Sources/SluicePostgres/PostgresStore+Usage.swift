@@ -80,7 +80,7 @@ extension PostgresStore {
         }
     }
 
-    public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+    public func usageSummary(since: Date, until: Date?, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
         let groups = grouping.columns(.postgres)
         let columns = groups.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
         let groupNumbers = (1...groups.count).map(String.init).joined(separator: ", ")
@@ -93,7 +93,8 @@ extension PostgresStore {
                        COALESCE(SUM(output_tokens), 0)::bigint AS output_tokens,
                        COALESCE(SUM(cache_read_input_tokens), 0)::bigint AS cache_read,
                        COUNT(*) FILTER (WHERE cache_hit)::bigint AS cache_hits, COALESCE(SUM(cost_usd), 0)::float8 AS cost_usd
-                FROM usage WHERE created_at >= \(since) AND (\(keyName)::text IS NULL OR key_name = \(keyName))
+                FROM usage WHERE created_at >= \(since) AND (\(until)::timestamptz IS NULL OR created_at < \(until))
+                    AND (\(keyName)::text IS NULL OR key_name = \(keyName))
                 GROUP BY \(unescaped: groupNumbers) ORDER BY \(unescaped: order)
                 """
             ).collect()

@@ -21,6 +21,8 @@ struct BackendFactory {
         var targets: [Dispatcher.Target] = []
         var pools: [ReplicaPool] = []
         var healthChecks: [ReplicaHealthChecks.Check] = []
+        /// The embedded engines' counters, by backend name.
+        var engines: [String: @Sendable () -> LlamaStatistics] = [:]
     }
 
     func makeBackends(_ configurations: [BackendConfiguration]) throws -> Backends {
@@ -28,7 +30,15 @@ struct BackendFactory {
         for configuration in configurations {
             let backend: any Backend
             if configuration.kind == .llama {
-                backend = configuration.embeddings ? try makeLlamaEmbeddingBackend(configuration) : try makeLlamaBackend(configuration)
+                if configuration.embeddings {
+                    let embedder = try makeLlamaEmbeddingBackend(configuration)
+                    backends.engines[configuration.name] = { embedder.statistics }
+                    backend = embedder
+                } else {
+                    let engine = try makeLlamaBackend(configuration)
+                    backends.engines[configuration.name] = { engine.statistics }
+                    backend = engine
+                }
             } else {
                 let endpoint = try remoteEndpoint(configuration)
                 backend = makeRemoteBackend(configuration, endpoint: endpoint)

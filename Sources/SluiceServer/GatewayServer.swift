@@ -82,13 +82,28 @@ public enum GatewayServer {
                 metrics: metrics)
             gateway.tracer = tracing?.tracer
             gateway.providers = providers
+            let admin = AdminAPI(
+                gateway: gateway, store: store, clock: clock,
+                policies: PolicyCatalog(
+                    directory: configuration.policiesDirectory, defaultPolicy: configuration.defaultPolicy,
+                    // Trials get stages of their own: a test text counts against no rate limit or cache.
+                    compiler: PolicyCompiler(
+                        factories: policyStages, environment: PolicyEnvironment(services: [Retriever.serviceName: retriever]))),
+                backends: configuration.backends, replicaPools: backends.pools, engines: backends.engines, metrics: metrics)
+            let certificates = try configuration.tls.map { try ListenerCertificates(files: $0) }
+            let console = ConsoleSessionSettings(
+                idleTimeout: configuration.console.sessionIdleTimeout, lifetime: configuration.console.sessionLifetime,
+                secure: certificates != nil)
+            let singleSignOn = try configuration.console.openID.map {
+                try SingleSignOn(configuration: $0, client: client, environment: environment, logger: logger)
+            }
             let router = makeRouter(
                 gateway: gateway, store: store, routes: routes, replicaPools: backends.pools,
-                responseRetention: configuration.responseRetention, metrics: metrics, logger: logger)
+                responseRetention: configuration.responseRetention, metrics: metrics, admin: admin, console: console,
+                singleSignOn: singleSignOn, logger: logger)
             let limits = configuration.connectionLimits
             let openConnections = OpenConnections(maximum: limits.maxConnections)
             raiseDescriptorLimit(toServe: limits.maxConnections, logger: logger)
-            let certificates = try configuration.tls.map { try ListenerCertificates(files: $0) }
             if certificates == nil, !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
                 logger.warning(
                     "listening beyond this machine without TLS: keys and prompts cross the network in clear text (set tls: or put a TLS proxy in front)",
@@ -154,14 +169,17 @@ public enum GatewayServer {
 
     static func makeRouter(
         gateway: Gateway, store: any GatewayStore, routes: RouteTable, replicaPools: [ReplicaPool] = [], responseRetention: Duration,
-        metrics: GatewayMetrics, logger: Logger
+        metrics: GatewayMetrics, admin: AdminAPI? = nil,
+        console: ConsoleSessionSettings = ConsoleSessionSettings(idleTimeout: .seconds(3600), lifetime: .seconds(43200), secure: false),
+        singleSignOn: SingleSignOn? = nil, logger: Logger
     ) -> Router<SluiceRequestContext> {
         let router = Router(context: SluiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorResponseMiddleware())
         HealthRoutes(store: store, backendNames: gateway.dispatcher.backendNames, replicaPools: replicaPools, metrics: metrics)
             .register(on: router)
-        let authentication = AuthMiddleware(store: store, cache: AuthenticationCache(store: store), teams: TeamCache(store: store))
+        let keys = AuthenticationCache(store: store)
+        let authentication = AuthMiddleware(store: store, cache: keys, teams: TeamCache(store: store))
         let v1 = router.group("v1").add(middleware: authentication)
         let anthropicV1 = router.group("anthropic/v1").add(middleware: authentication)
         AnthropicRoutes(gateway: gateway).register(on: v1)
@@ -169,6 +187,10 @@ public enum GatewayServer {
         ResponsesRoutes(gateway: gateway, store: store, retention: responseRetention).register(on: v1)
         EmbeddingsRoutes(gateway: gateway).register(on: v1)
         ModelRoutes(routes: routes).register(v1: v1, anthropic: anthropicV1)
+        // The console's own calls to the admin API authenticate with its session.
+        let consoleAuthenticator = ConsoleAuthenticator(store: store, settings: console)
+        admin?.register(on: router, keys: keys, sessions: consoleAuthenticator)
+        ConsoleRoutes(store: store, authenticator: consoleAuthenticator, singleSignOn: singleSignOn, logger: logger).register(on: router)
         return router
     }
 

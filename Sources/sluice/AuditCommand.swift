@@ -23,13 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
             print(
                 Output.json(
                     .array(
-                        entries.map { entry in
-                            let details = (try? JSONParser.parse(Array(entry.details.utf8))) ?? .object([:])
-                            return [
-                                "at": Output.timestamp(entry.at), "actor": .string(entry.actor), "action": .string(entry.action),
-                                "target": .string(entry.target), "details": details,
-                            ]
-                        })))
+                        entries.map(AdminJSON.audit))))
             return
         }
         guard !entries.isEmpty else {

@@ -1,5 +1,6 @@
-internal import ArgumentParser
+public import ArgumentParser
 internal import SluiceConfig
+public import SluiceStore
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,3 +22,5 @@ struct DurationArgument: ExpressibleByArgument {
 
     static var defaultCompletionKind: CompletionKind { .default }
 }
+
+extension KeyRole: ExpressibleByArgument {}

@@ -11,7 +11,7 @@ struct KeysListCommand: AsyncParsableCommand {
     func run() async throws {
         let keys = try await store.withStore { try await $0.listKeys() }
         if json {
-            print(Output.json(.array(keys.map { Output.keyJSON($0) })))
+            print(Output.json(.array(keys.map { AdminJSON.key($0) })))
         } else {
             print(keys.isEmpty ? "No keys yet. Create one with: sluice keys create --name NAME" : Output.keyTable(keys))
         }

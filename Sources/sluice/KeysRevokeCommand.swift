@@ -12,13 +12,7 @@ struct KeysRevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let key = key
-        let record = try await store.withStore { store in
-            let record = try await store.revokeKey(key)
-            try await AuditTrail.record(
-                store, "key.revoked", target: record.name,
-                details: ["id": .string(record.id), "revoked_at": Output.timestamp(record.revokedAt)])
-            return record
-        }
-        print(json ? Output.json(Output.keyJSON(record)) : "Revoked key '\(record.name)' (\(record.id)).")
+        let record = try await store.withStore { try await AuditTrail.administration($0).revokeKey(key) }
+        print(json ? Output.json(AdminJSON.key(record)) : "Revoked key '\(record.name)' (\(record.id)).")
     }
 }

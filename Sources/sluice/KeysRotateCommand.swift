@@ -17,15 +17,9 @@ struct KeysRotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (key, grace) = (key, grace?.duration ?? .zero)
-        let minted = try await store.withStore { store in
-            let minted = try await store.rotateKey(key, grace: grace)
-            var details: JSONObject = ["id": .string(minted.record.id), "prefix": .string(minted.record.keyPrefix)]
-            details["previous_key_expires_at"] = Output.timestamp(minted.record.previousKeyExpiresAt)
-            try await AuditTrail.record(store, "key.rotated", target: minted.record.name, details: details)
-            return minted
-        }
+        let minted = try await store.withStore { try await AuditTrail.administration($0).rotateKey(key, grace: grace) }
         if json {
-            print(Output.json(Output.keyJSON(minted.record, secret: minted.secret)))
+            print(Output.json(AdminJSON.key(minted.record, secret: minted.secret)))
         } else {
             print("Rotated key '\(minted.record.name)'. The new key is shown only this once:\n\n    \(minted.secret)\n")
             if let until = minted.record.previousKeyExpiresAt {

@@ -12,6 +12,6 @@ struct KeysShowCommand: AsyncParsableCommand {
     func run() async throws {
         let key = key
         let record = try await store.withStore { try await $0.findKey(key) }
-        print(json ? Output.json(Output.keyJSON(record)) : Output.keyDetails(record))
+        print(json ? Output.json(AdminJSON.key(record)) : Output.keyDetails(record))
     }
 }

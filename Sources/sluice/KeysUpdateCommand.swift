@@ -39,39 +39,17 @@ struct KeysUpdateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = self
-        let updated = try await store.withStore { store in
-            let before = try await store.findKey(options.key)
-            var key = before
-            if let team = options.team { key.team = try await store.findTeam(team).name }
-            if options.noTeam { key.team = nil }
-            if let amount = options.budget.budget?.amount {
-                key.budgetNanodollars = amount.nanodollars
-                key.budgetPeriod = options.budget.period ?? key.budgetPeriod ?? .month
-            } else if let period = options.budget.period {
-                guard key.budgetNanodollars != nil else {
-                    throw CommandFailure("key '\(key.name)' has no budget whose period could change: give --budget too")
-                }
-                key.budgetPeriod = period
-            }
-            if options.noBudget {
-                key.budgetNanodollars = nil
-                key.budgetPeriod = nil
-            }
-            if let policy = options.policy { key.policy = policy }
-            if options.defaultPolicy { key.policy = nil }
-            if let models = options.models {
-                key.models = models.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty }
-            }
-            if options.allModels { key.models = [] }
-            let changes = AuditTrail.changes(from: Output.keyJSON(before), to: Output.keyJSON(key))
-            guard !changes.isEmpty else { return key }
-            try await store.updateKey(key)
-            var details: JSONObject = ["id": .string(key.id)]
-            for (field, change) in changes { details[field] = change }
-            try await AuditTrail.record(store, "key.updated", target: key.name, details: details)
-            return key
+        var changes = KeyChanges(budgetPeriod: budget.period)
+        if let team { changes.team = .set(team) } else if noTeam { changes.team = .clear }
+        if let amount = budget.budget?.amount { changes.budget = .set(amount) } else if noBudget { changes.budget = .clear }
+        if let policy { changes.policy = .set(policy) } else if defaultPolicy { changes.policy = .clear }
+        if let models {
+            changes.models = models.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty }
+        } else if allModels {
+            changes.models = []
         }
-        print(json ? Output.json(Output.keyJSON(updated)) : Output.keyDetails(updated))
+        let (key, update) = (key, changes)
+        let updated = try await store.withStore { try await AuditTrail.administration($0).updateKey(key, update) }
+        print(json ? Output.json(AdminJSON.key(updated)) : Output.keyDetails(updated))
     }
 }

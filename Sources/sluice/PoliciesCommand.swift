@@ -15,20 +15,20 @@ struct PoliciesCommand: ParsableCommand {
     /// cache see no traffic here.
     static let compiler = PolicyCompiler(factories: PolicyStages.registered, environment: PolicyEnvironment())
 
-    /// Loads and compiles one policy of the configured directory, or fails with its file and line.
-    static func compiledPolicy(named name: String, store: StoreOptions) throws -> (PolicyDocument, CompiledPolicy) {
-        let document = try policyDocument(named: name, store: store)
-        return (document, try compiler.compile(document))
+    /// The configured directory's policies, checked with ``compiler``.
+    static func catalog(_ store: StoreOptions) throws -> PolicyCatalog {
+        let configuration = try store.loadConfiguration()
+        return PolicyCatalog(
+            directory: configuration.policiesDirectory, defaultPolicy: configuration.defaultPolicy, compiler: compiler)
     }
 
-    /// One policy file of the configured directory, parsed.
+    /// One policy file of the configured directory, parsed; failing with the reason alone.
     static func policyDocument(named name: String, store: StoreOptions) throws -> PolicyDocument {
-        let directory = try store.loadConfiguration().policiesDirectory
-        guard let file = PolicyRegistry.policyFiles(in: directory).first(where: { $0.name == name }) else {
-            let known = PolicyRegistry.policyFiles(in: directory).map(\.name).joined(separator: ", ")
-            throw CommandFailure("no policy named '\(name)' in \(directory) (policies: \(known.isEmpty ? "none" : known))")
+        do {
+            return try catalog(store).document(named: name)
+        } catch let error as SluiceError {
+            throw CommandFailure(error.message)
         }
-        return try PolicyDocument.load(path: file.path)
     }
 }
 
@@ -39,28 +39,14 @@ struct PoliciesListCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let configuration = try store.loadConfiguration()
-        var rows: [JSONValue] = []
-        for (name, path) in PolicyRegistry.policyFiles(in: configuration.policiesDirectory) {
-            var row: JSONObject = ["name": .string(name), "file": .string(path), "default": .bool(name == configuration.defaultPolicy)]
-            do {
-                let document = try PolicyDocument.load(path: path)
-                _ = try PoliciesCommand.compiler.compile(document)
-                row["stages"] = .array(document.stages.map(JSONValue.string))
-                row["valid"] = true
-            } catch {
-                row["stages"] = .array([])
-                row["valid"] = false
-                row["error"] = .string(error.description)
-            }
-            rows.append(.object(row))
-        }
+        let catalog = try PoliciesCommand.catalog(store)
+        let rows = catalog.list()
         if json {
             print(Output.json(.array(rows)))
             return
         }
         guard !rows.isEmpty else {
-            print("No policies in \(configuration.policiesDirectory).")
+            print("No policies in \(catalog.directory).")
             return
         }
         let table =
@@ -82,20 +68,17 @@ struct PoliciesShowCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let (document, policy) = try PoliciesCommand.compiledPolicy(named: name, store: store)
-        var settings = JSONObject()
-        for stage in document.stages { settings[stage] = document.sections[stage] ?? .object(JSONObject()) }
+        let document = try PoliciesCommand.policyDocument(named: name, store: store)
+        let policy = try PoliciesCommand.compiler.compile(document)
         if json {
-            print(
-                Output.json([
-                    "name": .string(policy.name), "file": .string(policy.file),
-                    "stages": .array(document.stages.map(JSONValue.string)), "settings": .object(settings),
-                ]))
+            print(Output.json(PolicyCatalog.details(of: document, file: policy.file)))
             return
         }
         print("policy \(policy.name) (\(policy.file))")
         print("stages: \(document.stages.joined(separator: " → "))")
-        for (stage, value) in settings { print("\(stage): \(value.serializedString())") }
+        for stage in document.stages {
+            print("\(stage): \((document.sections[stage] ?? .object(JSONObject())).serializedString())")
+        }
     }
 }
 
@@ -171,29 +154,16 @@ struct PoliciesTestCommand: AsyncParsableCommand {
     }
 
     private func test(_ policy: CompiledPolicy, text: String) async throws {
-        var request = ChatRequest(model: "policy-test", messages: [.user(text)])
-        let run = PolicyRun(
-            stages: policy.stages,
-            context: PolicyContext(keyID: "policy-test", keyName: "policy-test", policyName: name, requestID: "policy-test"))
-        let verdict = try await run.prepare(&request)
-        let refusal: SluiceError? = if case .refuse(let error) = verdict { error } else { nil }
-        await run.complete(clientSawEnd: false, failure: refusal)
-        // Each text block on a line of its own: the rag stage's context block comes before the text.
-        let texts = request.messages.first?.content.compactMap { block in if case .text(let text) = block { text.text } else { nil } }
-        let upstream = texts?.joined(separator: "\n") ?? ""
+        let trial = try await PolicyTrial.run(policy, text: text)
         if json {
-            print(
-                Output.json([
-                    "policy": .string(name), "refused": .bool(refusal != nil), "reason": refusal.map { .string($0.message) } ?? .null,
-                    "upstream": refusal == nil ? .string(upstream) : .null, "found": .array(run.actions.map(JSONValue.string)),
-                ]))
-        } else if let refusal {
+            print(Output.json(trial.json))
+        } else if let refusal = trial.refusal {
             print("refused: \(refusal.message)")
-            if !run.actions.isEmpty { print("found: \(run.actions.joined(separator: " "))") }
+            if !trial.found.isEmpty { print("found: \(trial.found.joined(separator: " "))") }
         } else {
-            print(upstream, terminator: upstream.hasSuffix("\n") ? "" : "\n")
-            print("found: \(run.actions.isEmpty ? "nothing" : run.actions.joined(separator: " "))")
+            print(trial.upstream, terminator: trial.upstream.hasSuffix("\n") ? "" : "\n")
+            print("found: \(trial.found.isEmpty ? "nothing" : trial.found.joined(separator: " "))")
         }
-        if refusal != nil { throw ExitCode(1) }
+        if trial.refusal != nil { throw ExitCode(1) }
     }
 }

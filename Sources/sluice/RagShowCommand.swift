@@ -1,3 +1,4 @@
+internal import SluiceStore
 internal import ArgumentParser
 internal import Foundation
 internal import SluiceCore
@@ -21,7 +22,7 @@ struct RagShowCommand: AsyncParsableCommand {
                 sources.map { source in
                     [
                         "path": .string(source.path), "content_hash": .string(source.contentHash), "chunks": .integer(source.chunkCount),
-                        "added_at": Output.timestamp(source.addedAt),
+                        "added_at": AdminJSON.timestamp(source.addedAt),
                     ]
                 })
             print(Output.json(.object(object)))

@@ -20,16 +20,13 @@ struct TeamsCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let team = Team(
-            name: name, policy: policy, budget: budget.budget?.amount, budgetPeriod: budget.period ?? .month,
-            createdAt: AuditTrail.clock.now())
-        try await store.withStore { store in
-            try await store.insertTeam(team)
-            try await AuditTrail.record(store, "team.created", target: team.name, details: Output.teamJSON(team).objectValue ?? [:])
+        let (name, policy, amount, period) = (name, policy, budget.budget?.amount, budget.period)
+        let team = try await store.withStore {
+            try await AuditTrail.administration($0).createTeam(name: name, policy: policy, budget: amount, budgetPeriod: period)
         }
         print(
             json
-                ? Output.json(Output.teamJSON(team))
+                ? Output.json(AdminJSON.team(team))
                 : "Created team '\(team.name)'. Add keys with: sluice keys create --team \(team.name) …")
     }
 }

@@ -15,7 +15,7 @@ struct TeamsListCommand: AsyncParsableCommand {
                 Output.json(
                     .array(
                         teams.map { team in
-                            var object = Output.teamJSON(team).objectValue ?? [:]
+                            var object = AdminJSON.team(team).objectValue ?? [:]
                             object["keys"] = .array(keys.filter { $0.team == team.name }.map { .string($0.name) })
                             return .object(object)
                         })))

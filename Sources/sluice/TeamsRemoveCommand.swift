@@ -12,12 +12,7 @@ struct TeamsRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let name = name
-        let team = try await store.withStore { store in
-            let team = try await store.findTeam(name)
-            try await store.removeTeam(team.name)
-            try await AuditTrail.record(store, "team.removed", target: team.name, details: Output.teamJSON(team).objectValue ?? [:])
-            return team
-        }
+        let team = try await store.withStore { try await AuditTrail.administration($0).removeTeam(name) }
         print(json ? Output.json(["removed": .string(team.name)]) : "Removed team '\(team.name)'.")
     }
 }

@@ -16,15 +16,15 @@ struct TeamsShowCommand: AsyncParsableCommand {
         let name = name
         let (team, keys, status) = try await store.withStore { store in
             let team = try await store.findTeam(name)
-            let status = try await BudgetReport.status(of: team.budget, in: store)
+            let status = try await BudgetReport.status(of: team.budget, in: store, now: AuditTrail.clock.now())
             return (team, try await store.keys(ofTeam: team.name), status)
         }
         if json {
-            var object = Output.teamJSON(team).objectValue ?? [:]
+            var object = AdminJSON.team(team).objectValue ?? [:]
             object["keys"] = .array(keys.map { .string($0.name) })
             if let status {
                 object["spent_usd"] = .double(status.spent.dollars)
-                object["resets_at"] = Output.timestamp(status.resetsAt)
+                object["resets_at"] = AdminJSON.timestamp(status.resetsAt)
             }
             print(Output.json(.object(object)))
             return

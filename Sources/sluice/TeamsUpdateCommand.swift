@@ -22,24 +22,14 @@ struct TeamsUpdateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = self
-        let updated = try await store.withStore { store in
-            let before = try await store.findTeam(options.name)
-            var team = before
-            if let policy = options.policy { team.policy = policy }
-            if options.defaultPolicy { team.policy = nil }
-            if let amount = options.budget.budget?.amount { team.budgetNanodollars = amount.nanodollars }
-            if let period = options.budget.period { team.budgetPeriod = period }
-            if options.noBudget { team.budgetNanodollars = nil }
-            let changes = AuditTrail.changes(from: Output.teamJSON(before), to: Output.teamJSON(team))
-            guard !changes.isEmpty else { return team }
-            try await store.updateTeam(team)
-            try await AuditTrail.record(store, "team.updated", target: team.name, details: changes)
-            return team
-        }
+        var changes = TeamChanges(budgetPeriod: budget.period)
+        if let policy { changes.policy = .set(policy) } else if defaultPolicy { changes.policy = .clear }
+        if let amount = budget.budget?.amount { changes.budget = .set(amount) } else if noBudget { changes.budget = .clear }
+        let (name, update) = (name, changes)
+        let updated = try await store.withStore { try await AuditTrail.administration($0).updateTeam(name, update) }
         print(
             json
-                ? Output.json(Output.teamJSON(updated))
+                ? Output.json(AdminJSON.team(updated))
                 : "Updated team '\(updated.name)': budget \(Output.budgetText(updated.budget)), policy \(updated.policy ?? "(default)").")
     }
 }

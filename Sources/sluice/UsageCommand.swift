@@ -2,6 +2,7 @@ public import ArgumentParser
 internal import Foundation
 internal import SluiceCore
 public import SluiceStore
+internal import SluicePolicy
 
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,9 +25,9 @@ struct UsageCommand: AsyncParsableCommand {
 
     func run() async throws {
         if budgets {
-            let statuses = try await store.withStore { try await BudgetReport.all(in: $0) }
+            let statuses = try await store.withStore { try await BudgetReport.all(in: $0, now: AuditTrail.clock.now()) }
             if json {
-                print(Output.json(.array(statuses.map(BudgetReport.json))))
+                print(Output.json(.array(statuses.map(AdminJSON.budget))))
             } else {
                 print(statuses.isEmpty ? "No key or team has a budget." : BudgetReport.table(statuses))
             }
@@ -36,32 +37,21 @@ struct UsageCommand: AsyncParsableCommand {
         let start = Date().addingTimeInterval(-period.timeInterval)
         let (key, grouping) = (key, by)
         let (rows, statuses) = try await store.withStore { store in
-            (try await store.usageSummary(since: start, keyName: key, by: grouping), try await BudgetReport.all(in: store))
+            (
+                try await store.usageSummary(since: start, until: nil, keyName: key, by: grouping),
+                try await BudgetReport.all(in: store, now: AuditTrail.clock.now())
+            )
         }
         let groupNames = grouping.columnNames
         if json {
-            print(
-                Output.json(
-                    .array(
-                        rows.map { row in
-                            var object = JSONObject()
-                            for name in groupNames { object[Self.label(name)] = .string(row.group[name] ?? "-") }
-                            object["requests"] = .integer(row.requests)
-                            object["errors"] = .integer(row.errors)
-                            object["input_tokens"] = .integer(row.inputTokens)
-                            object["output_tokens"] = .integer(row.outputTokens)
-                            object["cache_read_input_tokens"] = .integer(row.cacheReadInputTokens)
-                            object["cache_hits"] = .integer(row.cacheHits)
-                            object["cost_usd"] = .double(row.costUSD)
-                            return .object(object)
-                        })))
+            print(Output.json(.array(rows.map { AdminJSON.usage($0, by: grouping) })))
             return
         }
         if rows.isEmpty {
             print("No requests since \(start.formatted(.iso8601)).")
         } else {
             let header =
-                groupNames.map { Self.label($0).uppercased() } + [
+                groupNames.map { UsageGrouping.label(of: $0).uppercased() } + [
                     "REQUESTS", "ERRORS", "INPUT", "OUTPUT", "CACHED INPUT", "CACHE HITS", "COST",
                 ]
             let table =
@@ -77,9 +67,6 @@ struct UsageCommand: AsyncParsableCommand {
         }
         if !statuses.isEmpty { print("\n" + BudgetReport.table(statuses)) }
     }
-
-    /// A grouping column as people read it: `key_name` is the key.
-    private static func label(_ column: String) -> String { column == "key_name" ? "key" : column }
 }
 
 extension UsageGrouping: ExpressibleByArgument {}

@@ -229,7 +229,8 @@ import Testing
         let error = try failure("listen: 127.0.0.1:8765\ndatabase: keys.sqlite\nlisten_port: 9000\n")
         #expect(error.line == 3)
         #expect(error.message.contains("'listen_port'"))
-        #expect(error.message.hasPrefix("unknown key 'listen_port' (expected one of: backends, body_limit, body_timeout, database,"))
+        #expect(
+            error.message.hasPrefix("unknown key 'listen_port' (expected one of: backends, body_limit, body_timeout, console, database,"))
     }
 
     @Test func unknownKeyInABackendIsNamedWithItsLine() throws {

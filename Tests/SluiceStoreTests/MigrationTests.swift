@@ -93,7 +93,7 @@ import Testing
                 columns == [
                     "id", "name", "key_hash", "key_prefix", "policy", "models", "expires_at", "revoked_at", "created_at",
                     "last_used_at", "previous_key_hash", "previous_key_expires_at", "requests_per_minute", "tokens_per_minute",
-                    "concurrency", "team", "budget_nanodollars", "budget_period",
+                    "concurrency", "team", "budget_nanodollars", "budget_period", "role",
                 ])
             let tables = try rawRows(at: path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map {
                 $0["name"] as String
@@ -101,6 +101,7 @@ import Testing
             #expect(
                 Set(tables).isSuperset(of: [
                     "api_keys", "sluice_migrations", "usage", "token_quotas", "response_cache", "teams", "budget_spending", "audit_log",
+                    "console_sessions",
                 ]))
         }
     }

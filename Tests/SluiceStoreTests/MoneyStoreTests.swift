@@ -67,9 +67,9 @@ import Testing
             try await store.recordUsage(
                 [row("a", team: "t", cost: 0.25), row("b", team: "t", cost: 0.5), row("c", team: nil, cost: 0.125)], journal: "j",
                 segment: 1)
-            let teams = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), keyName: nil, by: .team)
+            let teams = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), until: nil, keyName: nil, by: .team)
             #expect(teams.map { [$0.team, "\($0.requests)", "\($0.costUSD)"] } == [["t", "2", "0.75"], ["-", "1", "0.125"]])
-            let days = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), keyName: nil, by: .day)
+            let days = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), until: nil, keyName: nil, by: .day)
             #expect(days.count == 1 && days[0].day?.count == 10 && days[0].costUSD == 0.875)
             #expect(try await store.usage(afterID: 0, limit: 10).map(\.costUSD) == [0.25, 0.5, 0.125])
             let line = row("a", team: "t", cost: 0.000105)

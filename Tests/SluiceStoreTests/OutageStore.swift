@@ -49,8 +49,8 @@ final class OutageStore: GatewayStore {
         try await base.addSpending(amount, to: accounts, now: now)
     }
     func usageJournalMark(journal: String) async throws -> UInt64 { try await base.usageJournalMark(journal: journal) }
-    func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
-        try await base.usageSummary(since: since, keyName: keyName, by: grouping)
+    func usageSummary(since: Date, until: Date?, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+        try await base.usageSummary(since: since, until: until, keyName: keyName, by: grouping)
     }
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord] { try await base.usage(afterID: id, limit: limit) }
     func quotaTotals() async throws -> [QuotaTotal] { try await base.quotaTotals() }
@@ -98,4 +98,10 @@ final class OutageStore: GatewayStore {
     func chunkVectors(inCollection collection: String) async throws -> [(id: Int64, vector: [Float])] {
         try await base.chunkVectors(inCollection: collection)
     }
+    func insertConsoleSession(_ session: ConsoleSession, now: Date) async throws {
+        try await base.insertConsoleSession(session, now: now)
+    }
+    func consoleSession(idHash: Data) async throws -> ConsoleSession? { try await base.consoleSession(idHash: idHash) }
+    func touchConsoleSession(idHash: Data, at: Date) async throws { try await base.touchConsoleSession(idHash: idHash, at: at) }
+    func deleteConsoleSession(idHash: Data) async throws { try await base.deleteConsoleSession(idHash: idHash) }
 }

@@ -38,13 +38,13 @@ import Testing
                     record(session: "s-1", agent: "sub", parent: "main"), record(session: "s-2", agent: "main"),
                     record(session: nil),
                 ], journal: "j", segment: 1)
-            let sessions = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), keyName: nil, by: .session)
+            let sessions = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), until: nil, keyName: nil, by: .session)
             #expect(
                 sessions.map { [$0.session, "\($0.requests)", "\($0.outputTokens)"] } == [
                     ["s-1", "3", "15"], ["-", "1", "5"], ["s-2", "1", "5"],
                 ])
             #expect(sessions.allSatisfy { $0.model == nil && $0.agent == nil && $0.keyName == "ci" })
-            let agents = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), keyName: "ci", by: .agent)
+            let agents = try await store.usageSummary(since: Date(timeIntervalSince1970: 0), until: nil, keyName: "ci", by: .agent)
             #expect(agents.map { [$0.session, $0.agent, "\($0.requests)"] }.first == ["s-1", "sub", "2"])
             #expect(agents.count == 4)
             let copied = try await store.usage(afterID: 0, limit: 10)

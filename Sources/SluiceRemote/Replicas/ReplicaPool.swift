@@ -188,6 +188,19 @@ public final class ReplicaPool: Sendable {
         state.withLock { state in state.replicas.indices.filter { !state.replicas[$0].isAvailable(at: now) }.map { urls[$0] } }
     }
 
+    /// Every replica's health and load now, in configuration order.
+    public func replicaStates(now: ContinuousClock.Instant = .now) -> [ReplicaState] {
+        state.withLock { state in
+            state.replicas.indices.map { index in
+                let replica = state.replicas[index]
+                return ReplicaState(
+                    url: urls[index], available: replica.isAvailable(at: now), outstanding: replica.outstanding,
+                    consecutiveFailures: replica.consecutiveFailures, failingHealthCheck: replica.failingHealthCheck,
+                    ejectedFor: replica.ejectedUntil.flatMap { $0 > now ? now.duration(to: $0) : nil })
+            }
+        }
+    }
+
     /// Rendezvous weight of `url` for a session: a 64-bit mix of both, the same in every process.
     static func score(_ affinity: UInt64, _ url: String) -> UInt64 {
         var hash = AffinityHash()

@@ -10,6 +10,9 @@ struct SluiceRequestContext: RequestContext {
     var caller: APIKey?
     /// The caller's team, when its key belongs to one that exists; set by ``AuthMiddleware``.
     var team: Team?
+    /// The admin calling the admin API (an admin key's name, or a console session's user); set by
+    /// ``AdminAuthMiddleware``.
+    var admin: String?
     /// Shared with the logging and metrics middlewares, which run outside the ones that learn these facts.
     let record = RequestRecord()
     /// Sent back as `request-id`, and logged, so a client's report can be matched to a log line.

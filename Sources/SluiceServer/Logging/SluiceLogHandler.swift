@@ -1,6 +1,9 @@
 public import Logging
 internal import Foundation
 internal import Synchronization
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// Writes log lines to standard error, as text for people or one JSON object a line for machines.
 ///

@@ -6,6 +6,8 @@ internal import SluicePolicy
 /// Sluice's Prometheus metrics, served on `/metrics`. Labels carry a key's name, never the key.
 final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+    /// The cache's hit rate and the recent errors, which the admin API's status reads back.
+    let activity = GatewayActivity()
 
     /// For components that report through swift-metrics (the embedded engine): into this registry.
     var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
@@ -106,6 +108,7 @@ final class GatewayMetrics: Sendable {
 
     /// Counts a policy action such as `pii:EMAIL=2` (stage pii, action EMAIL, twice) or `cache:hit`.
     func recordPolicyAction(_ action: String) {
+        activity.recordPolicyAction(action)
         let parts = action.split(separator: ":", maxSplits: 1)
         guard parts.count == 2 else { return }
         let detail = parts[1].split(separator: "=", maxSplits: 1)

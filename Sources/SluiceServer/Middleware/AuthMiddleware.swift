@@ -5,7 +5,8 @@ internal import Logging
 internal import SluiceCore
 internal import SluiceStore
 
-/// Requires a valid key on every API route, given as `x-api-key` or `Authorization: Bearer`.
+/// Requires a valid key on every model API route, given as `x-api-key` or `Authorization: Bearer`;
+/// an admin key is refused here unless it was also given models (see ``SluiceStore/APIKey/mayCallModelAPI``).
 ///
 /// Keys are looked up in the store by their hash through a half-second cache, so a key revoked
 /// or rotated from the CLI or another replica is refused within a second without a restart.
@@ -23,6 +24,10 @@ struct AuthMiddleware: RouterMiddleware {
         case .failure(let rejection):
             throw SluiceError(.authentication, rejection.description)
         case .success(let key):
+            guard key.mayCallModelAPI else {
+                throw SluiceError(
+                    .permission, "this is an admin key: it may call the model API only when it is also given models (--models)")
+            }
             var context = context
             context.caller = key
             if let team = key.team { context.team = try await teams.team(named: team) }

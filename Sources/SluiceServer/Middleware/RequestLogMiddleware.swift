@@ -1,3 +1,4 @@
+internal import Foundation
 internal import Hummingbird
 internal import Logging
 
@@ -19,6 +20,12 @@ struct RequestLogMiddleware: RouterMiddleware {
             let duration = ContinuousClock.now - started
             let route = context.endpointPath ?? "unmatched"
             metrics.recordRequest(route: route, status: status, keyName: record.keyName, duration: duration)
+            metrics.activity.recordRequest(
+                failure: record.errorCategory.map {
+                    GatewayActivity.RecentError(
+                        at: Date(), method: "\(request.method)", path: request.uri.path, status: status, category: $0,
+                        keyName: record.keyName, requestID: requestID)
+                })
             var metadata: Logger.Metadata = [
                 "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)",
                 "duration_ms": "\(Self.milliseconds(duration))", "key": "\(record.keyName ?? "-")", "request_id": "\(requestID)",

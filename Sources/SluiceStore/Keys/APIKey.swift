@@ -32,12 +32,14 @@ public struct APIKey: Sendable, Hashable, Codable {
     /// The most the key may spend each `budgetPeriod`, in nanodollars; `nil`: no budget of its own.
     public var budgetNanodollars: Int64?
     public var budgetPeriod: BudgetPeriod?
+    /// Whether the key calls the model API or the admin API.
+    public var role: KeyRole
 
     package init(
         id: String, name: String, keyHash: Data, keyPrefix: String, policy: String?, models: [String], expiresAt: Date?,
         revokedAt: Date?, createdAt: Date, lastUsedAt: Date?, previousKeyHash: Data?, previousKeyExpiresAt: Date?,
         requestsPerMinute: Int?, tokensPerMinute: Int?, concurrency: Int?, team: String? = nil, budgetNanodollars: Int64? = nil,
-        budgetPeriod: BudgetPeriod? = nil
+        budgetPeriod: BudgetPeriod? = nil, role: KeyRole = .user
     ) {
         self.id = id
         self.name = name
@@ -57,6 +59,7 @@ public struct APIKey: Sendable, Hashable, Codable {
         self.team = team
         self.budgetNanodollars = budgetNanodollars
         self.budgetPeriod = budgetPeriod
+        self.role = role
     }
 
     enum CodingKeys: String, CodingKey {
@@ -74,6 +77,7 @@ public struct APIKey: Sendable, Hashable, Codable {
         case concurrency, team
         case budgetNanodollars = "budget_nanodollars"
         case budgetPeriod = "budget_period"
+        case role
     }
 
     /// The key's own budget, if it has one (monthly unless set otherwise).
@@ -87,6 +91,9 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var limits: KeyLimits {
         KeyLimits(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, concurrency: concurrency)
     }
+
+    /// Whether this key may call the model API at all: an admin key only when it was given models.
+    public var mayCallModelAPI: Bool { role == .user || !models.isEmpty }
 
     /// Whether this key may use `model`.
     public func allows(model: String) -> Bool {

@@ -30,9 +30,10 @@ extension GatewayStore {
     /// - Parameters:
     ///   - team: a team that must exist; its policy and budget apply to the key too.
     ///   - budget: what the key may spend each `budgetPeriod` (monthly by default).
+    ///   - role: `.admin` for a key that calls the admin API.
     public func createKey(
         name: String, policy: String? = nil, models: [String] = [], expiresAt: Date? = nil, limits: KeyLimits = KeyLimits(),
-        team: String? = nil, budget: USD? = nil, budgetPeriod: BudgetPeriod? = nil, now: Date = Date()
+        team: String? = nil, budget: USD? = nil, budgetPeriod: BudgetPeriod? = nil, role: KeyRole = .user, now: Date = Date()
     ) async throws -> MintedKey {
         if let team { _ = try await findTeam(team) }
         let secret = KeySecret.new()
@@ -41,7 +42,8 @@ extension GatewayStore {
             keyPrefix: KeySecret.displayPrefix(of: secret), policy: policy, models: models, expiresAt: expiresAt,
             revokedAt: nil, createdAt: now, lastUsedAt: nil, previousKeyHash: nil, previousKeyExpiresAt: nil,
             requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, concurrency: limits.concurrency,
-            team: team, budgetNanodollars: budget?.nanodollars, budgetPeriod: budget == nil ? nil : budgetPeriod ?? .month)
+            team: team, budgetNanodollars: budget?.nanodollars, budgetPeriod: budget == nil ? nil : budgetPeriod ?? .month,
+            role: role)
         try await insertKey(record)
         record.keyHash = Data()
         return MintedKey(record: record, secret: secret)

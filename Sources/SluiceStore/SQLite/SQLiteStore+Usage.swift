@@ -26,7 +26,7 @@ extension SQLiteStore {
             .map { UInt64($0) } ?? 0
     }
 
-    public func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
+    public func usageSummary(since: Date, until: Date?, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary] {
         let groups = grouping.columns(.sqlite)
         return try await pool.read { db in
             var sql = """
@@ -37,6 +37,10 @@ extension SQLiteStore {
                 FROM usage WHERE created_at >= ?
                 """
             var arguments: StatementArguments = [since]
+            if let until {
+                sql += " AND created_at < ?"
+                arguments += [until]
+            }
             if let keyName {
                 sql += " AND key_name = ?"
                 arguments += [keyName]

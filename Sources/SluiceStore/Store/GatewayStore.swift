@@ -66,8 +66,9 @@ public protocol GatewayStore: PolicyStore, RetrievalStore, BudgetStore {
     func recordUsage(_ records: [UsageRecord], journal: String, segment: UInt64) async throws
     /// The newest segment of `journal` already recorded (0 for none).
     func usageJournalMark(journal: String) async throws -> UInt64
-    /// Per key and group totals since `since`, optionally for one key, busiest first.
-    func usageSummary(since: Date, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary]
+    /// Per key and group totals from `since` until just before `until` (`nil`: now), optionally
+    /// for one key, busiest first (days in order).
+    func usageSummary(since: Date, until: Date?, keyName: String?, by grouping: UsageGrouping) async throws -> [UsageSummary]
     /// Usage rows with ids above `id`, in id order, at most `limit` (for `sluice db copy`).
     func usage(afterID id: Int64, limit: Int) async throws -> [UsageRecord]
     /// Every stored quota total (for `sluice db copy`).
@@ -81,6 +82,14 @@ public protocol GatewayStore: PolicyStore, RetrievalStore, BudgetStore {
     func storedResponse(id: String, keyID: String, now: Date) async throws -> StoredResponse?
     /// Removes the response with `id` made by key `keyID`; `false` when there is none.
     func deleteStoredResponse(id: String, keyID: String) async throws -> Bool
+
+    // MARK: Console sessions (started and checked in ``GatewayStore``'s extension)
+
+    /// Stores a new session; sessions past their lifetime at `now` are removed on the way.
+    func insertConsoleSession(_ session: ConsoleSession, now: Date) async throws
+    func consoleSession(idHash: Data) async throws -> ConsoleSession?
+    func touchConsoleSession(idHash: Data, at: Date) async throws
+    func deleteConsoleSession(idHash: Data) async throws
 }
 
 /// Tokens one key used in one quota period: a UTC day (`2025-11-21`) or month (`2025-11`).

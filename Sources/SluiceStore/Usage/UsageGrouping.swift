@@ -38,4 +38,7 @@ public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
 
     /// The names of the columns, in order, as `sluice usage` prints them.
     public var columnNames: [String] { columns(.sqlite).map(\.name) }
+
+    /// A column's name as people read it: `key_name` is the key.
+    public static func label(of column: String) -> String { column == "key_name" ? "key" : column }
 }
