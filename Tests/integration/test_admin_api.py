@@ -87,6 +87,8 @@ def audit_rows(admin: Admin, action: str, target: str) -> list[dict[str, Any]]:
 def srv(module_sluice) -> Sluice:
     s = module_sluice(start=False, body_limit=65536, extra_config={"prices": [CENT_PRICE]})
     write_text(s.policies_dir / "guarded.yaml", CONTENT_POLICY)
+    # A policy whose name is also a word of the API's own paths.
+    write_text(s.policies_dir / "check.yaml", CONTENT_POLICY)
     return s.start()
 
 
@@ -355,6 +357,12 @@ def test_a_text_tried_against_the_default_policy_shows_the_secret_scrubbed(srv, 
     assert admin.ok("POST", "/policies/guarded/test", {"text": "hello"})["refused"] is False
     assert mock.model_requests() == [], "a trial never reaches a backend"
     assert_admin_error(admin.call("POST", "/policies/nope/test", {"text": "x"}), 404, "not_found_error")
+
+
+def test_a_policy_named_check_is_shown_and_tried_like_any_other(srv, admin):
+    assert admin.ok("GET", "/policies/check")["stages"] == ["content"]
+    assert admin.ok("POST", "/policies/check/test", {"text": "tell me about project-x"})["refused"] is True
+    assert admin.ok("POST", "/policies/check", {"yaml": "stages: []\n"}) == {"valid": True}
 
 
 # --------------------------------------------------------------------------

@@ -232,6 +232,27 @@ def test_curl_multiplexes_streamed_requests_on_one_connection(tls_server, mock, 
     assert len(mock.model_requests()) == streams
 
 
+def test_hundreds_of_requests_multiplexed_by_curl_keep_their_one_connection(tls_server, mock, tmp_path):
+    """curl resets a stream whose body reached its content-length before END_STREAM did; 200 such
+    resets in 30 s trip swift-nio-http2's flood guard, which ends the connection with GOAWAY
+    ENHANCE_YOUR_CALM and fails requests in flight. A whole reply goes out in one flush, so none."""
+    srv, url, ca = tls_server
+    key = srv.create_key()
+    count = 450
+    config = tmp_path / "curl.cfg"
+    config.write_text(f'url = "{url}/v1/chat/completions"\noutput = "/dev/null"\n' * count)
+    curl = subprocess.run(
+        ["curl", "-sS", "-v", "--http2", "--parallel", "--parallel-max", "8", "--cacert", str(ca),
+         "-H", f"authorization: Bearer {key}", "-H", "content-type: application/json",
+         "-d", json.dumps(OPENAI.body()), "-w", "%{http_code} %{num_connects}\\n", "-K", str(config)],
+        capture_output=True, text=True, timeout=240)
+    reports = [line.split() for line in curl.stdout.splitlines()]
+    assert "GOAWAY" not in curl.stderr, [line for line in curl.stderr.splitlines() if "GOAWAY" in line]
+    assert curl.returncode == 0, curl.stderr[-2000:]
+    assert [code for code, _ in reports] == ["200"] * count, curl.stdout
+    assert sum(int(connects) for _, connects in reports) == 1, "the connection was replaced"
+
+
 def test_the_sdks_over_http2_plain_and_streamed(tls_server):
     srv, url, ca = tls_server
     key = srv.create_key()

@@ -2,8 +2,9 @@ internal import Foundation
 internal import Hummingbird
 internal import Logging
 
-/// Logs one line per request and records its metrics, once its response's last byte is written
-/// (a stream's duration is the whole stream's). Adds the `request-id` header to every response.
+/// Logs one line per request and records its metrics: a stream's once its last byte is written
+/// (its duration is the whole stream's), a reply in memory as it is handed to the listener. Adds
+/// the `request-id` header to every response.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
     let metrics: GatewayMetrics
@@ -35,7 +36,15 @@ struct RequestLogMiddleware: RouterMiddleware {
             if let subject = record.clientCertificate { metadata["client_cert"] = "\(subject)" }
             logger.info("request", metadata: metadata)
         }
-        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+        // A body of known length is a reply already in memory. Hummingbird writes such a body with
+        // its head and end in one flush; wrapped in a closure it would take three. Over HTTP/2 curl
+        // then sees the whole body before END_STREAM and resets the stream, and 200 resets in 30 s
+        // make swift-nio-http2 end the connection. Its write is quick, so it is logged now.
+        if body.contentLength != nil {
+            finish()
+            return response
+        }
+        response.body = ResponseBody { writer in
             do {
                 try await body.write(writer)
                 finish()
