@@ -30,7 +30,11 @@ def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not chromium or not driver_path:
-        pytest.skip("chromium and chromium-driver are not installed (scripts/setup --test installs them)")
+        message = "chromium and chromium-driver are not installed (scripts/setup --test installs them)"
+        # scripts/test installs them, so there a missing browser is a failure, not a skip.
+        if os.environ.get("SLUICE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service

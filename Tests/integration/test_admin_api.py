@@ -115,7 +115,7 @@ def endpoints(fx: dict[str, str]) -> list[tuple[str, str, Any]]:
         ("POST", f"/keys/{fx['key']}/revoke", None), ("GET", "/teams", None), ("POST", "/teams", {"name": unique_name("ep")}),
         ("GET", f"/teams/{fx['team']}", None), ("PATCH", f"/teams/{fx['team']}", {"budget_usd": 5}),
         ("DELETE", f"/teams/{fx['team']}", None), ("GET", "/budgets", None), ("GET", "/usage", None),
-        ("GET", "/policies", None), ("POST", "/policies/check", {"yaml": "stages: []\n"}),
+        ("GET", "/policies", None), ("POST", "/policy-check", {"yaml": "stages: []\n"}),
         ("GET", f"/policies/{fx['policy']}", None), ("POST", f"/policies/{fx['policy']}/test", {"text": "hi"}),
         ("GET", "/audit", None), ("GET", "/status", None),
     ]
@@ -337,8 +337,8 @@ def test_policies_are_listed_shown_and_checked_without_loading_a_draft(srv, admi
     assert shown["stages"] == ["rate_limit", "pii", "content", "cache"] and shown["check"] == {"valid": True}, shown
     assert shown["settings"]["pii"]["detectors"]["provider_secret"] == "tokenize", shown
 
-    assert admin.ok("POST", "/policies/check", {"yaml": "stages: [pii]\npii: {detectors: {email: redact}}\n"}) == {"valid": True}
-    bad = admin.ok("POST", "/policies/check", {"yaml": "stages: [pii, nonsense]\n", "name": "draft"})
+    assert admin.ok("POST", "/policy-check", {"yaml": "stages: [pii]\npii: {detectors: {email: redact}}\n"}) == {"valid": True}
+    bad = admin.ok("POST", "/policy-check", {"yaml": "stages: [pii, nonsense]\n", "name": "draft"})
     assert bad["valid"] is False and bad["line"] == 1 and "nonsense" in bad["error"], bad
     # Checking loads nothing: the draft is not a policy now.
     assert "draft" not in {p["name"] for p in admin.ok("GET", "/policies")["policies"]}
@@ -362,7 +362,7 @@ def test_a_text_tried_against_the_default_policy_shows_the_secret_scrubbed(srv, 
 def test_a_policy_named_check_is_shown_and_tried_like_any_other(srv, admin):
     assert admin.ok("GET", "/policies/check")["stages"] == ["content"]
     assert admin.ok("POST", "/policies/check/test", {"text": "tell me about project-x"})["refused"] is True
-    assert admin.ok("POST", "/policies/check", {"yaml": "stages: []\n"}) == {"valid": True}
+    assert admin.ok("POST", "/policy-check", {"yaml": "stages: []\n"}) == {"valid": True}
 
 
 # --------------------------------------------------------------------------
@@ -443,8 +443,8 @@ def test_status_counts_cache_hits(sluice, mock):
     ("DELETE", "/teams/no-such-team", None, 404, "not_found_error"),
     ("POST", "/teams", json.dumps({"name": ""}), 400, "invalid_request_error"),
     ("POST", "/teams", json.dumps({"budget_usd": 1}), 400, "invalid_request_error"),
-    ("POST", "/policies/check", json.dumps({"yaml": 3}), 400, "invalid_request_error"),
-    ("POST", "/policies/check", json.dumps({"yaml": "stages: [\n  - ]]]: {"}), 200, None),
+    ("POST", "/policy-check", json.dumps({"yaml": 3}), 400, "invalid_request_error"),
+    ("POST", "/policy-check", json.dumps({"yaml": "stages: [\n  - ]]]: {"}), 200, None),
     ("POST", "/policies/default/test", json.dumps({"text": None}), 400, "invalid_request_error"),
     ("GET", "/usage?by=planet", None, 400, "invalid_request_error"),
     ("GET", "/usage?from=yesterday", None, 400, "invalid_request_error"),

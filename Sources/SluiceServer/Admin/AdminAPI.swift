@@ -54,7 +54,7 @@ struct AdminAPI: Sendable {
         api.get("budgets") { _, _ in try await budgets() }
         api.get("usage") { request, _ in try await usage(request) }
         api.get("policies") { _, _ in listPolicies() }
-        api.post("policies/check") { request, _ in try await checkPolicy(request) }
+        api.post("policy-check") { request, _ in try await checkPolicy(request) }
         api.get("policies/:policy") { _, context in try showPolicy(try context.parameters.require("policy")) }
         api.post("policies/:policy/test") { request, context in try await testPolicy(request, context: context) }
         api.get("audit") { request, _ in try await audit(request) }

@@ -1269,7 +1269,7 @@ enum AdminOpenAPIDocument {
                 }
               }
             },
-            "/admin/api/policies/check": {
+            "/admin/api/policy-check": {
               "post": {
                 "operationId": "checkPolicy",
                 "summary": "Check a draft policy without loading it",

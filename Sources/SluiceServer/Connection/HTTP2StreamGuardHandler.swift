@@ -6,7 +6,8 @@ internal import SluiceConfig
 /// connection: a request body may not pause longer than `bodyTimeout` (the request is then
 /// answered 408 in its protocol's shape). The stream exists once its headers arrived, so the
 /// header timeout never applies. The stream tells its connection's ``ConnectionGuardHandler``
-/// when it opens and closes, which closes a connection left without streams.
+/// when it opens and closes, which closes a connection left without streams, and puts an
+/// ``HTTP2ReplyEndJoiner`` under the stream's codec.
 final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -22,6 +23,9 @@ final class HTTP2StreamGuardHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // The joiner works on frames, below Hummingbird's codec, where `additionalChannelHandlers`
+        // cannot put it. Adding fails only on a stream already closed, which then writes nothing.
+        try? context.pipeline.syncOperations.addHandler(HTTP2ReplyEndJoiner(), position: .first)
         reportedOpen = true
         context.channel.parent?.triggerUserOutboundEvent(ConnectionGuardHandler.RequestProgress.streamOpened, promise: nil)
         scheduleTimer(context)
