@@ -278,7 +278,8 @@ async function keysPage() {
       el("td", {}, keyStatus(key)),
       el("td", {}, key.team || "—"),
       el("td", {}, key.budget_usd === null || key.budget_usd === undefined ? "—" : dollars(key.budget_usd) + "/" + (key.budget_period || "month")),
-      el("td", {}, (key.models || []).length ? key.models.join(", ") : "all"),
+      // An admin key reaches the model API only through models it was given.
+      el("td", {}, (key.models || []).length ? key.models.join(", ") : key.role === "admin" ? "none" : "all"),
       el("td", { class: "nowrap" }, when(key.created_at)),
       el("td", { class: "nowrap" }, when(key.last_used_at)),
       el("td", {}, el("div", { class: "actions" }, edit, rotate, revoke)));

@@ -122,6 +122,9 @@ def test_admin_signs_in_creates_a_key_sees_it_once_and_revokes_it(console: Sluic
     wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{new_name}']"), what="the new key's row")
     assert secret not in driver.page_source
     assert not driver.find_elements(By.ID, "new-secret")
+    # Models column: a user key without models may use all; an admin key without models, none.
+    models_cell = lambda row: driver.find_elements(By.CSS_SELECTOR, f"tr[data-key='{row}'] td")[5].text
+    assert (models_cell(new_name), models_cell(name)) == ("all", "none")
     screenshot(driver, "keys")
 
     driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{new_name}'] button.danger").click()
