@@ -2,6 +2,8 @@ public import Logging
 internal import Foundation
 internal import Synchronization
 #if canImport(Glibc)
+// Release builds see Glibc's `timespec` and `tm` through CoreFoundation's module map.
+internal import CoreFoundation
 internal import Glibc
 #endif
 
