@@ -255,6 +255,34 @@ def test_signing_out_ends_the_session(console: Sluice, driver) -> None:
     assert page.status_code == 303 and page.headers["location"] == "/admin/login"
 
 
+def test_the_console_is_usable_with_the_keyboard_alone(console: Sluice, driver) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _, admin = admin_key(console)
+    driver.delete_all_cookies()
+    driver.get(console.url + "/admin/login")
+    # The key field has the focus on arrival; Enter submits.
+    assert driver.switch_to.active_element.get_attribute("id") == "key"
+    ActionChains(driver).send_keys(admin + Keys.ENTER).perform()
+    wait_for(driver, lambda: driver.current_url.endswith("/admin/keys"), what="the keys page")
+    wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", what="the page script")
+    # Tab reaches the navigation, the focused link is visibly marked, and Enter follows it.
+    driver.find_element(By.TAG_NAME, "body").click()
+    for _ in range(30):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.switch_to.active_element
+        if focused.text.strip() == "Usage":
+            break
+    else:
+        pytest.fail("Tab never reached the Usage link")
+    marks = [focused.value_of_css_property(name) for name in ("outline-style", "box-shadow")]
+    assert marks != ["none", "none"], marks
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait_for(driver, lambda: driver.current_url.endswith("/admin/usage"), what="the usage page")
+
+
 # ------------------------------------------------------------------ over HTTP
 
 
