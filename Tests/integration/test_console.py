@@ -268,8 +268,10 @@ def test_the_console_is_usable_with_the_keyboard_alone(console: Sluice, driver) 
     ActionChains(driver).send_keys(admin + Keys.ENTER).perform()
     wait_for(driver, lambda: driver.current_url.endswith("/admin/keys"), what="the keys page")
     wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", what="the page script")
-    # Tab reaches the navigation, the focused link is visibly marked, and Enter follows it.
-    driver.find_element(By.TAG_NAME, "body").click()
+    # From the top of a freshly loaded page, Tab reaches the navigation, the focused link is
+    # visibly marked, and Enter follows it.
+    driver.get(console.url + "/admin/keys")
+    wait_for(driver, lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", what="the page script")
     for _ in range(30):
         ActionChains(driver).send_keys(Keys.TAB).perform()
         focused = driver.switch_to.active_element
